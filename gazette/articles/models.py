@@ -1,0 +1,71 @@
+"""Stored articles and the raw pages they were extracted from."""
+
+from __future__ import annotations
+
+import zlib
+
+from django.db import models
+from django.utils import timezone
+
+from gazette.sources.models import Source
+
+
+class ArticleQuerySet(models.QuerySet["Article"]):
+    def originals(self) -> ArticleQuerySet:
+        """Articles that are not exact copies of another stored article."""
+        return self.filter(duplicate_of__isnull=True)
+
+    def recent(self) -> ArticleQuerySet:
+        return self.order_by("-published_at", "-id")
+
+
+class Article(models.Model):
+    """One article from one source; text and HTML are cleaned and sanitised before they are stored."""
+
+    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="articles")
+    guid = models.CharField(max_length=1000)
+    url = models.URLField(max_length=2000, help_text="the link as the feed gave it")
+    canonical_url = models.URLField(max_length=2000, unique=True)
+    title = models.TextField()
+    author = models.CharField(max_length=300, blank=True, default="")
+    summary = models.TextField(blank=True, default="", help_text="sanitised teaser from the feed")
+    content_html = models.TextField(blank=True, default="", help_text="sanitised main content")
+    content_text = models.TextField(blank=True, default="")
+    image_url = models.URLField(max_length=2000, blank=True, default="")
+    language = models.CharField(max_length=16, blank=True, default="")
+    published_at = models.DateTimeField(db_index=True)
+    updated_at = models.DateTimeField(null=True, blank=True)
+    fetched_at = models.DateTimeField(default=timezone.now)
+    word_count = models.PositiveIntegerField(default=0)
+    content_hash = models.CharField(max_length=64, blank=True, default="", db_index=True)
+    extractor = models.CharField(max_length=32, blank=True, default="", help_text="pipeline step that gave the text")
+    duplicate_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="duplicates"
+    )
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["source", "guid"], name="article_source_guid_unique")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class RawPage(models.Model):
+    """The fetched HTML of an article page, zlib-compressed, so extraction can be re-run later."""
+
+    article = models.OneToOneField(Article, on_delete=models.CASCADE, related_name="raw")
+    fetched_url = models.URLField(max_length=2000)
+    status = models.PositiveSmallIntegerField(null=True, blank=True)
+    fetched_at = models.DateTimeField(default=timezone.now)
+    compressed_html = models.BinaryField()
+
+    @staticmethod
+    def compress(html: bytes) -> bytes:
+        return zlib.compress(html, 6)
+
+    @property
+    def html(self) -> bytes:
+        return zlib.decompress(bytes(self.compressed_html))

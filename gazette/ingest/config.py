@@ -1,0 +1,71 @@
+"""The ingestion settings table: every GAZETTE_* variable of polling and fetching, typed and validated."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from gazette.conf import env_bool, env_float, env_int, env_str
+from gazette.ingest.fetcher import FetchOptions
+
+FEED_ACCEPT = (
+    "application/feed+json, application/atom+xml, application/rss+xml, application/rdf+xml, "
+    "application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5"
+)
+PAGE_ACCEPT = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5"
+DEFAULT_USER_AGENT = "Gazette/0.1 (+https://github.com/gazette-news/gazette; self-hosted news reader)"
+
+
+@dataclass(frozen=True)
+class IngestConfig:
+    allow_private_networks: bool = False
+    user_agent: str = DEFAULT_USER_AGENT
+    fetch_timeout: float = 20.0
+    max_response_bytes: int = 10 * 1024 * 1024
+    max_redirects: int = 5
+    per_host_concurrency: int = 2
+    host_delay: float = 1.0
+    max_connections: int = 200
+    poll_min_interval: int = 5 * 60
+    poll_max_interval: int = 24 * 3600
+    poll_default_interval: int = 30 * 60
+    max_backoff: int = 24 * 3600
+    respect_robots: bool = True
+    fetch_article_pages: bool = True
+
+
+def ingest_config_from_env() -> IngestConfig:
+    """Read the table from the environment; raises ConfigError on a bad value."""
+    d = IngestConfig()
+    return IngestConfig(
+        allow_private_networks=env_bool("GAZETTE_ALLOW_PRIVATE_NETWORKS", d.allow_private_networks),
+        user_agent=env_str("GAZETTE_USER_AGENT", d.user_agent),
+        fetch_timeout=env_float("GAZETTE_FETCH_TIMEOUT", d.fetch_timeout, minimum=0.1),
+        max_response_bytes=env_int("GAZETTE_MAX_RESPONSE_BYTES", d.max_response_bytes, minimum=1024),
+        max_redirects=env_int("GAZETTE_MAX_REDIRECTS", d.max_redirects, minimum=0),
+        per_host_concurrency=env_int("GAZETTE_PER_HOST_CONCURRENCY", d.per_host_concurrency, minimum=1),
+        host_delay=env_float("GAZETTE_HOST_DELAY", d.host_delay, minimum=0.0),
+        max_connections=env_int("GAZETTE_MAX_CONNECTIONS", d.max_connections, minimum=1),
+        poll_min_interval=env_int("GAZETTE_POLL_MIN_INTERVAL", d.poll_min_interval, minimum=1),
+        poll_max_interval=env_int("GAZETTE_POLL_MAX_INTERVAL", d.poll_max_interval, minimum=60),
+        poll_default_interval=env_int("GAZETTE_POLL_DEFAULT_INTERVAL", d.poll_default_interval, minimum=1),
+        max_backoff=env_int("GAZETTE_MAX_BACKOFF", d.max_backoff, minimum=60),
+        respect_robots=env_bool("GAZETTE_RESPECT_ROBOTS", d.respect_robots),
+        fetch_article_pages=env_bool("GAZETTE_FETCH_ARTICLE_PAGES", d.fetch_article_pages),
+    )
+
+
+def fetch_options(config: IngestConfig, **overrides: Any) -> FetchOptions:
+    """FetchOptions from the ingestion settings."""
+    values: dict[str, Any] = {
+        "user_agent": config.user_agent,
+        "timeout": config.fetch_timeout,
+        "max_bytes": config.max_response_bytes,
+        "max_redirects": config.max_redirects,
+        "allow_private": config.allow_private_networks,
+        "per_host_limit": config.per_host_concurrency,
+        "host_delay": config.host_delay,
+        "max_connections": config.max_connections,
+    }
+    values.update(overrides)
+    return FetchOptions(**values)

@@ -1,0 +1,174 @@
+"""The article pipeline's pure part, in one place so its order is fixed and visible.
+
+Order and invariants:
+1. parse entries (feeds.parse_feed) — done by the caller, which owns the network.
+2. filter entries by the operator's keep/drop rules — before any page is fetched, so dropped
+   entries cost nothing.
+3. canonicalise the entry URL (tracking parameters stripped) — before the "already stored?" check,
+   so a link seen with and without utm_* parameters is one article.
+4. fetch the article page when the feed carries only a teaser — done by the caller (network).
+5. extract → clean → sanitise. Sanitising runs LAST on HTML: nothing after it may add markup,
+   so what is stored is always safe to render.
+6. rel=canonical from the page replaces the feed URL only when it stays on the same site, so a
+   hostile page cannot claim another publisher's article.
+7. the content hash is taken from the cleaned text, so copies that differ only in page junk match.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+
+from gazette.ingest.clean import clean
+from gazette.ingest.extract import Extracted, ExtractOptions, extract
+from gazette.ingest.feeds import FeedEntry
+from gazette.ingest.sanitize import html_to_text, sanitize_html
+from gazette.ingest.urls import canonicalize_url, url_host
+
+
+@dataclass(frozen=True)
+class PipelineOptions:
+    extract: ExtractOptions = field(default_factory=ExtractOptions)
+    # A feed entry whose content has fewer characters of text than this is a teaser: fetch the page.
+    teaser_max_chars: int = 1200
+    # Length of the plain-text summary made when the feed gives none.
+    summary_chars: int = 320
+
+
+@dataclass
+class ArticleDraft:
+    """Everything the store needs to save one article; the raw page travels along for re-extraction."""
+
+    guid: str
+    url: str
+    canonical_url: str
+    title: str
+    author: str
+    summary: str
+    content_html: str
+    content_text: str
+    image_url: str
+    language: str
+    published_at: datetime
+    updated_at: datetime | None
+    word_count: int
+    content_hash: str
+    extractor: str
+    raw_html: bytes | None = None
+    raw_url: str = ""
+    raw_status: int | None = None
+
+
+def page_process(html: str | bytes, url: str | None, options: PipelineOptions | None = None) -> Extracted:
+    """Extract, clean and sanitise one HTML page: the `gazette extract` command and the live pipeline."""
+    options = options or PipelineOptions()
+    doc = clean(extract(html, url, options.extract))
+    return replace(doc, html=sanitize_html(doc.html, base_url=url))
+
+
+def entry_is_teaser(entry: FeedEntry, options: PipelineOptions) -> bool:
+    """True when the feed's own content is too short to be the article."""
+    body = entry.content or ""
+    return len(html_to_text(body)) < options.teaser_max_chars if body else True
+
+
+def content_hash(text: str) -> str:
+    """Hash of the text with case, punctuation and spacing folded, for exact-duplicate checks."""
+    folded = " ".join(re.findall(r"\w+", text.lower()))
+    return hashlib.sha256(folded.encode()).hexdigest() if folded else ""
+
+
+def _same_site(a: str, b: str) -> bool:
+    ha, hb = url_host(a).removeprefix("www."), url_host(b).removeprefix("www.")
+    return bool(ha) and (ha == hb or ha.endswith("." + hb) or hb.endswith("." + ha))
+
+
+def _feed_content(entry: FeedEntry, url: str) -> Extracted:
+    html = entry.content or ""
+    return Extracted(
+        title=None, author=None, published=None, updated=None, text=html_to_text(html), html=html,
+        image=None, language=None, site_name=None, canonical_url=None, description=None, extractor="feed",
+    )  # fmt: skip
+
+
+def article_build(
+    entry: FeedEntry,
+    *,
+    feed_url: str,
+    page_html: bytes | None = None,
+    page_url: str | None = None,
+    page_status: int | None = None,
+    options: PipelineOptions | None = None,
+    now: datetime | None = None,
+) -> ArticleDraft:
+    """Turn one feed entry (and its fetched page, if any) into a draft ready to store."""
+    options = options or PipelineOptions()
+    now = now or datetime.now(UTC)
+    url = canonicalize_url(entry.url or feed_url, base=feed_url)
+
+    if page_html is not None:
+        doc = page_process(page_html, page_url or url, options)
+        if len(doc.text) < len(html_to_text(entry.content or "")):
+            # The page gave less than the feed did (paywall, consent wall): trust the feed.
+            doc = _feed_from(entry, url, doc)
+    else:
+        doc = clean(_feed_content(entry, url))
+        doc = replace(doc, html=sanitize_html(doc.html, base_url=url))
+
+    canonical = url
+    if doc.canonical_url and _same_site(doc.canonical_url, url):
+        canonical = canonicalize_url(doc.canonical_url, base=url)
+
+    text = doc.text.strip()
+    summary_html = sanitize_html(entry.summary or "", base_url=url) if entry.summary else ""
+    if not html_to_text(summary_html).strip():
+        summary_html = ""
+    if not summary_html and text:
+        summary_html = f"<p>{_escape(_shorten(text, options.summary_chars))}</p>"
+    title = _one_line(entry.title or doc.title or "") or _shorten(text, 90) or url
+
+    return ArticleDraft(
+        guid=(entry.id or url)[:1000],
+        url=(entry.url or url)[:2000],
+        canonical_url=canonical[:2000],
+        title=title,
+        author=(entry.author or doc.author or "")[:300],
+        summary=summary_html,
+        content_html=doc.html,
+        content_text=text,
+        image_url=(entry.image or doc.image or "")[:2000],
+        language=(doc.language or "")[:16],
+        published_at=entry.published or doc.published or entry.updated or now,
+        updated_at=entry.updated or doc.updated,
+        word_count=len(text.split()),
+        content_hash=content_hash(text),
+        extractor=doc.extractor,
+        raw_html=page_html,
+        raw_url=page_url or "",
+        raw_status=page_status,
+    )
+
+
+def _feed_from(entry: FeedEntry, url: str, page: Extracted) -> Extracted:
+    feed = clean(_feed_content(entry, url))
+    return replace(
+        page, text=feed.text, html=sanitize_html(feed.html, base_url=url), extractor="feed"
+    )
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _shorten(text: str, limit: int) -> str:
+    text = _one_line(text)
+    if len(text) <= limit:
+        return text
+    cut = text[:limit].rsplit(" ", 1)[0]
+    return cut.rstrip(",;:.") + "…"
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

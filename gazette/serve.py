@@ -1,0 +1,76 @@
+"""`gazette serve`: the reader site under gunicorn, with the poller (and the demo publishers) beside it.
+
+The poller runs in a child process rather than a thread of the web server: gunicorn forks its workers,
+and forking a process while another thread holds a lock (logging, SQLite) can deadlock the child.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import subprocess
+import sys
+from typing import Any
+
+log = logging.getLogger("gazette.serve")
+
+
+def _web_app(host: str, port: int, workers: int) -> Any:
+    from gunicorn.app.base import BaseApplication
+
+    from gazette.wsgi import application
+
+    class WebApp(BaseApplication):  # type: ignore[misc]
+        def load_config(self) -> None:
+            self.cfg.set("bind", f"{host}:{port}")
+            self.cfg.set("workers", workers)
+            self.cfg.set("worker_class", "gthread")
+            self.cfg.set("threads", 4)
+            self.cfg.set("accesslog", None)
+            self.cfg.set("graceful_timeout", 10)
+            self.cfg.set("proc_name", "gazette-web")
+
+        def load(self) -> Any:
+            return application
+
+    return WebApp()
+
+
+def serve(args: argparse.Namespace) -> int:
+    from gazette.conf import env_int
+
+    env = os.environ.copy()
+    if args.demo:
+        # The demo publishers live on this machine, so the poller must be allowed to reach 127.0.0.1.
+        env["GAZETTE_ALLOW_PRIVATE_NETWORKS"] = "1"
+        env.setdefault("GAZETTE_HOST_DELAY", "0")
+        env.setdefault("GAZETTE_PER_HOST_CONCURRENCY", "8")
+    os.environ.update({k: v for k, v in env.items() if k.startswith("GAZETTE_")})
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gazette.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)
+
+    poller = None
+    if not args.no_poll:
+        cmd = [sys.executable, "-m", "gazette", "poll"]
+        if args.demo:
+            cmd += ["--demo-port", str(args.demo_port)]
+        poller = subprocess.Popen(cmd, env=env)
+    workers = args.workers or env_int("GAZETTE_WEB_WORKERS", 2, minimum=1)
+    print(f"Gazette is serving on http://{args.host}:{args.port}/", file=sys.stderr, flush=True)
+    try:
+        _web_app(args.host, args.port, workers).run()
+    finally:
+        if poller and poller.poll() is None:
+            poller.terminate()
+            try:
+                poller.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                poller.kill()
+    return 0

@@ -1,0 +1,354 @@
+"""source_poll: fetch due feeds, run new entries through the pipeline, store them, keep source health.
+
+Only this module and the store talk to the network and the database; the stages it calls are pure.
+Network work runs on one asyncio loop (thousands of feeds from one process); database work runs on a
+single worker thread (one connection, no SQLite write contention); parsing and extraction run on another
+thread so the loop keeps serving sockets. Each source's articles and its new ETag are committed in one
+transaction: a process killed mid-poll re-fetches that feed on restart and skips what was stored.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import math
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any, TypeVar
+
+from django.conf import settings
+from django.db import close_old_connections, connections, transaction
+from django.utils import timezone
+
+from gazette.articles.models import Article
+from gazette.articles.store import articles_store, entries_unseen
+from gazette.ingest.config import FEED_ACCEPT, PAGE_ACCEPT, IngestConfig
+from gazette.ingest.config import fetch_options as ingest_fetch_options
+from gazette.ingest.extract import ExtractOptions
+from gazette.ingest.feeds import FeedEntry, FeedError, ParsedFeed, parse_feed
+from gazette.ingest.fetcher import Fetcher, FetchOptions, FetchResult
+from gazette.ingest.filters import EntryRule, entries_filter
+from gazette.ingest.pipeline import ArticleDraft, PipelineOptions, article_build, entry_is_teaser
+from gazette.ingest.robots import RobotsCache
+from gazette.sources.models import FilterRule, PollEvent, Source
+from gazette.sources.websub import websub_needs_subscribe, websub_subscribe
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+# Most entries a single poll takes from one feed; the rest wait for the next poll.
+MAX_NEW_ENTRIES_PER_POLL = 200
+
+
+def fetch_options(config: IngestConfig | None = None, **overrides: Any) -> FetchOptions:
+    """FetchOptions from the settings (environment)."""
+    return ingest_fetch_options(config or settings.GAZETTE_INGEST, **overrides)
+
+
+def pipeline_options(source: Source) -> PipelineOptions:
+    return PipelineOptions(
+        extract=ExtractOptions(
+            keep_selectors=source.selectors("keep_selectors"),
+            drop_selectors=source.selectors("drop_selectors"),
+        )
+    )
+
+
+def source_rules(source: Source, global_rules: Sequence[FilterRule]) -> list[EntryRule]:
+    rules = list(global_rules) + list(source.rules.all())
+    return [EntryRule(r.action, r.field, r.pattern, r.is_regex) for r in rules]
+
+
+@dataclass
+class PollSummary:
+    polled: int = 0
+    not_modified: int = 0
+    failed: int = 0
+    new_articles: int = 0
+    errors: dict[int, str] = field(default_factory=dict)
+
+
+@dataclass
+class _Outcome:
+    source: Source
+    result: FetchResult | None = None
+    error: str = ""
+    new_articles: int = 0
+
+
+class _Workers:
+    """One thread for the database, one for CPU-bound parsing and extraction."""
+
+    def __init__(self) -> None:
+        self.db_pool = ThreadPoolExecutor(1, thread_name_prefix="gazette-db")
+        self.cpu_pool = ThreadPoolExecutor(1, thread_name_prefix="gazette-cpu")
+
+    async def db(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        return await asyncio.get_running_loop().run_in_executor(self.db_pool, lambda: fn(*args, **kwargs))
+
+    async def cpu(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        return await asyncio.get_running_loop().run_in_executor(self.cpu_pool, lambda: fn(*args, **kwargs))
+
+    def close(self) -> None:
+        self.cpu_pool.shutdown()
+        self.db_pool.submit(connections.close_all).result()
+        self.db_pool.shutdown()
+
+
+def interval_next(source: Source, *, articles_per_day: float) -> int:
+    """Adaptive polling: about four polls per expected new article, within the configured bounds."""
+    lo, hi = settings.GAZETTE_INGEST.poll_min_interval, settings.GAZETTE_INGEST.poll_max_interval
+    if articles_per_day <= 0:
+        # Quiet feed: stretch the interval gently rather than jumping to the maximum.
+        return int(min(hi, max(lo, source.poll_interval * 1.25)))
+    return int(min(hi, max(lo, 86400 / articles_per_day / 4)))
+
+
+def _articles_per_day(source: Source, now: datetime) -> float:
+    week = Article.objects.filter(source=source, published_at__gte=now - timedelta(days=7)).count()
+    return round(week / 7, 2)
+
+
+def source_record_success(
+    source: Source, *, result: FetchResult, feed: ParsedFeed | None, new: int, now: datetime, event: str = ""
+) -> None:
+    """Update a source after a good poll (200 or 304): health reset, validators and interval updated."""
+    source.last_polled_at = source.last_success_at = now
+    source.last_status = result.status
+    source.consecutive_errors = 0
+    source.last_error = ""
+    if result.status != 304:
+        source.etag = (result.etag or "")[:500]
+        source.last_modified = (result.last_modified or "")[:100]
+    if feed is not None:
+        _source_fill_from_feed(source, feed, result)
+    if new:
+        source.articles_per_day = _articles_per_day(source, now)
+    source.poll_interval = interval_next(source, articles_per_day=source.articles_per_day if new else 0)
+    source.next_poll_at = now + timedelta(seconds=source.poll_interval)
+    if new or event:
+        PollEvent.objects.create(source=source, at=now, status=result.status, new_articles=new, error=event)
+
+
+def _source_fill_from_feed(source: Source, feed: ParsedFeed, result: FetchResult) -> None:
+    """Fill metadata the operator left empty; never overwrite what they set."""
+    source.kind = source.kind or (feed.kind if feed.kind in Source.Kind.values else "")
+    source.name = source.name or (feed.title or "")[:200]
+    source.site_url = source.site_url or (feed.link or "")[:2000]
+    source.language = source.language or (feed.language or "")[:16]
+    source.icon_url = source.icon_url or (feed.icon or "")[:2000]
+    if feed.websub_hub:
+        source.websub_hub = feed.websub_hub[:2000]
+        source.websub_topic = (feed.self_url or source.feed_url)[:2000]
+
+
+def source_record_error(source: Source, *, error: str, status: int | None, now: datetime) -> None:
+    """A failed poll: keep what is stored, count the error, back off exponentially (capped)."""
+    source.last_polled_at = now
+    source.last_status = status
+    source.consecutive_errors += 1
+    source.last_error = error
+    source.next_poll_at = now + source.backoff_delay(settings.GAZETTE_INGEST.max_backoff)
+    PollEvent.objects.create(source=source, at=now, status=status, error=error)
+    log.warning("poll: %s failed (%d in a row): %s", source.feed_url, source.consecutive_errors, error)
+
+
+_STATE_FIELDS = [
+    "last_polled_at", "last_success_at", "last_status", "consecutive_errors", "last_error",
+    "next_poll_at", "poll_interval",
+]  # fmt: skip
+
+
+class _Poller:
+    def __init__(self, fetcher: Fetcher, workers: _Workers, global_rules: list[FilterRule]) -> None:
+        self.fetcher = fetcher
+        self.workers = workers
+        self.global_rules = global_rules
+        self.robots = RobotsCache()
+        self.not_modified: list[Source] = []
+
+    async def poll(self, source: Source) -> _Outcome:
+        now = timezone.now()
+        result = await self.fetcher.fetch(
+            source.feed_url, etag=source.etag or None, last_modified=source.last_modified or None,
+            accept=FEED_ACCEPT,
+        )  # fmt: skip
+        if result.not_modified:
+            source_record_success(source, result=result, feed=None, new=0, now=now)
+            self.not_modified.append(source)  # written in one batch at the end
+            return _Outcome(source, result)
+        if result.error or not result.body:
+            error = result.error or "empty response body"
+            await self.workers.db(source_record_error, source, error=error, status=result.status, now=now)
+            return _Outcome(source, result, error=error)
+        try:
+            feed = await self.workers.cpu(
+                parse_feed, result.body, result.final_url or source.feed_url, result.content_type
+            )
+        except FeedError as exc:
+            error = f"feed: {exc}"
+            await self.workers.db(source_record_error, source, error=error, status=result.status, now=now)
+            return _Outcome(source, result, error=error)
+
+        base = result.final_url or source.feed_url
+        fresh = await self.workers.db(self._fresh, source, feed, base)
+        options = pipeline_options(source)
+        drafts, page_errors = await self._drafts(fresh, base, options)
+        new = await self.workers.db(self._commit, source, result, feed, drafts, page_errors, now)
+        if websub_needs_subscribe(source, now):
+            error = await websub_subscribe(source, self.fetcher)
+            await self.workers.db(_websub_record, source, error, now)
+        return _Outcome(source, result, new_articles=new)
+
+    def _fresh(self, source: Source, feed: ParsedFeed, base: str) -> list[FeedEntry]:
+        entries = entries_filter(feed.entries, source_rules(source, self.global_rules))
+        fresh = entries_unseen(source=source, entries=entries, feed_url=base)
+        return fresh[:MAX_NEW_ENTRIES_PER_POLL]
+
+    async def _drafts(
+        self, entries: list[FeedEntry], base: str, options: PipelineOptions
+    ) -> tuple[list[ArticleDraft], list[str]]:
+        errors: list[str] = []
+
+        async def one(entry: FeedEntry) -> ArticleDraft:
+            page: FetchResult | None = None
+            if entry.url and settings.GAZETTE_INGEST.fetch_article_pages and entry_is_teaser(entry, options):
+                page = await self._page(entry.url, errors)
+            return await self.workers.cpu(
+                article_build, entry, feed_url=base, options=options,
+                page_html=page.body if page else None,
+                page_url=page.final_url if page else None,
+                page_status=page.status if page else None,
+            )  # fmt: skip
+
+        drafts = await asyncio.gather(*(one(e) for e in entries))
+        return list(drafts), errors
+
+    async def _page(self, url: str, errors: list[str]) -> FetchResult | None:
+        if settings.GAZETTE_INGEST.respect_robots and not await self.robots.allowed(
+            self.fetcher, url, settings.GAZETTE_INGEST.user_agent
+        ):
+            errors.append(f"{url}: disallowed by robots.txt")
+            return None
+        page = await self.fetcher.fetch(url, accept=PAGE_ACCEPT)
+        if page.error or not page.body:
+            errors.append(f"{url}: {page.error or 'empty page'}")
+            return None
+        return page
+
+    @staticmethod
+    def _commit(
+        source: Source,
+        result: FetchResult,
+        feed: ParsedFeed,
+        drafts: list[ArticleDraft],
+        page_errors: list[str],
+        now: datetime,
+    ) -> int:
+        notes = [f"feed parsed despite: {feed.bozo}"] if feed.bozo else []
+        if page_errors:
+            notes.append(f"{len(page_errors)} article page(s) not fetched, feed text kept; first: {page_errors[0]}")
+        note = "; ".join(notes)
+        with transaction.atomic():
+            created = articles_store(source=source, drafts=drafts)
+            source_record_success(source, result=result, feed=feed, new=len(created), now=now, event=note)
+            source.save()
+        if created:
+            log.info("poll: %s: %d new article(s)", source.feed_url, len(created))
+        return len(created)
+
+    def flush_not_modified(self) -> None:
+        if self.not_modified:
+            with transaction.atomic():
+                Source.objects.bulk_update(self.not_modified, _STATE_FIELDS, batch_size=500)
+            self.not_modified.clear()
+
+
+def _websub_record(source: Source, error: str | None, now: datetime) -> None:
+    # Remember the secret even when the hub said no: a late verification must still match it.
+    source.save(update_fields=["websub_secret"])
+    if error:
+        PollEvent.objects.create(source=source, at=now, status=None, error=error)
+
+
+def _save_errors(sources: list[Source]) -> None:
+    with transaction.atomic():
+        Source.objects.bulk_update(sources, [*_STATE_FIELDS, "etag", "last_modified"], batch_size=500)
+
+
+async def _poll_all(
+    sources: list[Source], options: FetchOptions, progress: Callable[[], None] | None
+) -> PollSummary:
+    workers = _Workers()
+    summary = PollSummary()
+    try:
+        global_rules = await workers.db(lambda: list(FilterRule.objects.filter(source__isnull=True)))
+        async with Fetcher(options) as fetcher:
+            poller = _Poller(fetcher, workers, global_rules)
+            failed: list[Source] = []
+            for coro in asyncio.as_completed([_guarded(poller, s) for s in sources]):
+                outcome = await coro
+                summary.polled += 1
+                if outcome.error:
+                    summary.failed += 1
+                    summary.errors[outcome.source.pk] = outcome.error
+                    failed.append(outcome.source)
+                elif outcome.result is not None and outcome.result.not_modified:
+                    summary.not_modified += 1
+                summary.new_articles += outcome.new_articles
+                if len(poller.not_modified) >= 1000:
+                    await workers.db(poller.flush_not_modified)
+                if progress:
+                    progress()
+            await workers.db(poller.flush_not_modified)
+            if failed:
+                await workers.db(_save_errors, failed)
+    finally:
+        workers.close()
+    return summary
+
+
+async def _guarded(poller: _Poller, source: Source) -> _Outcome:
+    """A bug in one source's processing is recorded on that source, never stalls the others."""
+    try:
+        return await poller.poll(source)
+    except Exception as exc:  # noqa: BLE001 — the error is recorded on the source for the operator
+        log.exception("poll: %s crashed", source.feed_url)
+        error = f"internal error: {type(exc).__name__}: {exc}"[:1000]
+        await poller.workers.db(
+            source_record_error, source, error=error, status=None, now=timezone.now()
+        )
+        return _Outcome(source, error=error)
+
+
+def sources_poll(
+    sources: Sequence[Source], *, options: FetchOptions | None = None, progress: Callable[[], None] | None = None
+) -> PollSummary:
+    """Poll the given sources once, concurrently."""
+    sources = list(sources)
+    if not sources:
+        return PollSummary()
+    close_old_connections()
+    started = time.monotonic()
+    summary = asyncio.run(_poll_all(sources, options or fetch_options(), progress))
+    log.info(
+        "poll: %d source(s) in %.1fs: %d not modified, %d failed, %d new article(s)",
+        summary.polled, time.monotonic() - started, summary.not_modified, summary.failed, summary.new_articles,
+    )  # fmt: skip
+    return summary
+
+
+def poll_due(*, limit: int | None = None, options: FetchOptions | None = None, **kwargs: Any) -> PollSummary:
+    """Poll every source whose next poll time has come."""
+    due = Source.objects.due().prefetch_related("rules")
+    return sources_poll(list(due[:limit] if limit else due), options=options, **kwargs)
+
+
+def seconds_until_next_due() -> float:
+    nxt = Source.objects.active().order_by("next_poll_at").values_list("next_poll_at", flat=True).first()
+    if nxt is None:
+        return math.inf
+    return max(0.0, (nxt - timezone.now()).total_seconds())

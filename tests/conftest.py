@@ -1,0 +1,22 @@
+"""Shared fixtures: a real local HTTP server, and ingestion settings that may reach it."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from tests.httpserver import http_server  # noqa: F401 — a fixture for every test module
+
+
+@pytest.fixture
+def ingest_settings(settings):
+    """Ingestion settings for tests: the local server is reachable, no politeness delay."""
+    settings.GAZETTE_INGEST = dataclasses.replace(
+        settings.GAZETTE_INGEST,
+        allow_private_networks=True,
+        host_delay=0.0,
+        fetch_timeout=3.0,
+        per_host_concurrency=4,
+    )
+    return settings.GAZETTE_INGEST
