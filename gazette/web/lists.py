@@ -1,0 +1,87 @@
+"""Querysets and cached figures shared by the pages that list articles."""
+
+from __future__ import annotations
+
+from django.core.cache import cache
+from django.core.paginator import Page, Paginator
+from django.db.models import Max, QuerySet
+from django.db.models.functions import Substr
+from django.http import HttpRequest
+
+from gazette.articles.models import Article
+from gazette.sources.models import Category
+from gazette.web.ranking import Candidate, RankedStory, top_stories_rank
+
+PAGE_SIZE = 20
+TOP_STORY_CANDIDATES = 300
+TOP_STORIES = 5
+SECTIONS = 6
+SECTION_SIZE = 4
+# Lists need the start of the text only when a feed gave no teaser; the full text is never loaded.
+TEXT_START_CHARS = 400
+LATEST_ID_SECONDS = 2
+
+
+def card_queryset() -> QuerySet[Article]:
+    """Articles with just what a card shows: no full text, the source joined."""
+    return (
+        Article.objects.originals()
+        .recent()
+        .select_related("source")
+        .defer("content_html", "content_text", "guid")
+        .annotate(text_start=Substr("content_text", 1, TEXT_START_CHARS))
+    )
+
+
+def latest_article_id() -> int:
+    """The newest stored article's id: changes whenever an article arrives, so it versions caches.
+
+    Remembered for a couple of seconds, so a page served from cache needs no database at all.
+    """
+    latest = cache.get("web:latest-id")
+    if latest is None:
+        latest = Article.objects.aggregate(m=Max("id"))["m"] or 0
+        cache.set("web:latest-id", latest, LATEST_ID_SECONDS)
+    return latest
+
+
+def paginate(request: HttpRequest, queryset: QuerySet[Article], *, key: str, version: int) -> Page:
+    """A page of cards; ?page= out of range shows the nearest page. The count is cached per version."""
+    paginator = Paginator(queryset, PAGE_SIZE)
+    count_key = f"web:count:{key}:{version}"
+    count = cache.get(count_key)
+    if count is None:
+        count = paginator.count
+        cache.set(count_key, count, 300)
+    paginator.__dict__["count"] = count  # Paginator.count is a cached_property
+    return paginator.get_page(request.GET.get("page"))
+
+
+def top_stories(*, version: int, now) -> list[tuple[Article, RankedStory]]:
+    """The front page's top stories, re-ranked at most once a minute or when an article arrives."""
+    key = f"web:top:{version}"
+    cached = cache.get(key)
+    if cached is not None:
+        return cached
+    rows = Article.objects.originals().recent().values_list("id", "source_id", "title", "published_at")
+    candidates = [Candidate(*row) for row in rows[:TOP_STORY_CANDIDATES]]
+    ranked = top_stories_rank(candidates, now=now, limit=TOP_STORIES)
+    articles = card_queryset().in_bulk([story.article_id for story in ranked])
+    result = [(articles[s.article_id], s) for s in ranked if s.article_id in articles]
+    cache.set(key, result, 60)
+    return result
+
+
+def topic_sections(*, version: int) -> list[tuple[Category, list[Article]]]:
+    """The newest few articles of each topic that has any, for the front page."""
+    key = f"web:sections:{version}"
+    cached = cache.get(key)
+    if cached is not None:
+        return cached
+    sections = []
+    for category in Category.objects.filter(sources__isnull=False).distinct()[:SECTIONS]:
+        articles = list(card_queryset().filter(source__categories=category)[:SECTION_SIZE])
+        if articles:
+            sections.append((category, articles))
+    cache.set(key, sections, 120)
+    return sections

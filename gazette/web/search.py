@@ -1,0 +1,226 @@
+"""Full-text search over stored articles.
+
+SQLite (the embedded default) uses the FTS5 table `web_article_fts`, kept in sync with the articles table by
+triggers; PostgreSQL uses a GIN expression index over `to_tsvector`. Both are created by this app's
+migrations. Every string that reaches the page is escaped here except the highlight marks.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.db import DatabaseError, connection
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from gazette.articles.models import Article
+from gazette.sources.models import Source
+
+log = logging.getLogger(__name__)
+
+FTS_TABLE = "web_article_fts"
+PG_CONFIG = "english"
+# Must match the expression of the GIN index created in migration 0001, or PostgreSQL will not use it.
+PG_VECTOR = (
+    "to_tsvector('english'::regconfig, coalesce(a.title, '') || ' ' || coalesce(a.summary, '') "
+    "|| ' ' || coalesce(a.content_text, ''))"
+)
+MAX_QUERY_CHARS = 300
+MAX_TERMS = 16
+# Private-use characters: cannot occur in stored text, so they survive escaping as unambiguous marks.
+MARK_START, MARK_END = "\ue000", "\ue001"
+
+_TERM = re.compile(r'"([^"]*)"?|(\S+)')
+_WORD = re.compile(r"\w+", re.UNICODE)
+_TAG = re.compile(r"<[^<>]*>")
+
+
+@dataclass(frozen=True)
+class SearchFilters:
+    """Restrictions on a search; all optional."""
+
+    source_id: int | None = None
+    category_id: int | None = None
+    published_from: datetime | None = None
+    published_before: datetime | None = None
+    exclude_source_id: int | None = None
+    exclude_ids: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class Hit:
+    article_id: int
+    rank: float
+    title: SafeString
+    snippet: SafeString
+
+
+@dataclass(frozen=True)
+class Term:
+    words: tuple[str, ...]
+    prefix: bool = False
+
+
+def query_terms(raw: str) -> list[Term]:
+    """Words and "quoted phrases" of what the reader typed; a trailing * asks for a prefix match."""
+    terms: list[Term] = []
+    for phrase, bare in _TERM.findall(raw[:MAX_QUERY_CHARS]):
+        words = tuple(w[:64] for w in _WORD.findall(phrase or bare))
+        if words:
+            terms.append(Term(words, prefix=bool(bare) and bare.endswith("*") and len(words) == 1))
+        if len(terms) >= MAX_TERMS:
+            break
+    return terms
+
+
+def fts5_match(terms: list[Term], *, any_term: bool = False) -> str:
+    """An FTS5 MATCH expression built only from quoted words, so no input can be a syntax error."""
+    parts = ['"' + " ".join(t.words) + '"' + ("*" if t.prefix else "") for t in terms]
+    return (" OR " if any_term else " ").join(parts)
+
+
+def websearch_text(terms: list[Term], *, any_term: bool = False) -> str:
+    """The same terms for PostgreSQL's websearch_to_tsquery."""
+    parts = ['"' + " ".join(t.words) + '"' if len(t.words) > 1 else t.words[0] for t in terms]
+    return (" or " if any_term else " ").join(parts)
+
+
+def highlight(text: str, *, from_html: bool = False) -> SafeString:
+    """Escape a snippet from the database, then turn the marks into <mark> elements."""
+    if from_html:
+        text = _TAG.sub(" ", text)
+        # A snippet may start or end inside a tag; sanitised HTML has no bare < or > in its text.
+        text = re.sub(r"^[^<>]*>", "", text)
+        text = re.sub(r"<[^<>]*$", "", text)
+        text = html.unescape(text)
+    text = " ".join(text.split())
+    escaped = escape(text).replace(MARK_START, "<mark>").replace(MARK_END, "</mark>")
+    # Unbalanced marks (a snippet cut inside a match) are closed so the page stays well-formed.
+    if escaped.count("<mark>") > escaped.count("</mark>"):
+        escaped += "</mark>"
+    return mark_safe(escaped)  # noqa: S308 - everything but our own marks is escaped above
+
+
+def search_articles(
+    *,
+    q: str,
+    filters: SearchFilters = SearchFilters(),
+    limit: int = 20,
+    offset: int = 0,
+    any_term: bool = False,
+) -> tuple[list[Hit], int]:
+    """Ranked hits for a reader's query, with highlighted title and snippet, and the total count."""
+    terms = query_terms(q)
+    if not terms:
+        return [], 0
+    try:
+        if connection.vendor == "postgresql":
+            return _search_postgres(terms, filters, limit, offset, any_term)
+        return _search_sqlite(terms, filters, limit, offset, any_term)
+    except DatabaseError as exc:
+        log.warning("search: query %r failed: %s", q[:80], exc)
+        return [], 0
+
+
+def _filter_sql(filters: SearchFilters) -> tuple[list[str], list[Any]]:
+    clauses = ["a.duplicate_of_id IS NULL"]
+    params: list[Any] = []
+    ops = connection.ops
+    if filters.source_id is not None:
+        clauses.append("a.source_id = %s")
+        params.append(filters.source_id)
+    if filters.exclude_source_id is not None:
+        clauses.append("a.source_id <> %s")
+        params.append(filters.exclude_source_id)
+    if filters.exclude_ids:
+        clauses.append("a.id NOT IN (" + ", ".join(["%s"] * len(filters.exclude_ids)) + ")")
+        params.extend(filters.exclude_ids)
+    if filters.category_id is not None:
+        through = Source.categories.through._meta.db_table
+        subquery = f"SELECT source_id FROM {through} WHERE category_id = %s"  # noqa: S608 - a model's table name
+        clauses.append(f"a.source_id IN ({subquery})")
+        params.append(filters.category_id)
+    if filters.published_from is not None:
+        clauses.append("a.published_at >= %s")
+        params.append(ops.adapt_datetimefield_value(filters.published_from))
+    if filters.published_before is not None:
+        clauses.append("a.published_at < %s")
+        params.append(ops.adapt_datetimefield_value(filters.published_before))
+    return clauses, params
+
+
+def _search_sqlite(
+    terms: list[Term], filters: SearchFilters, limit: int, offset: int, any_term: bool
+) -> tuple[list[Hit], int]:
+    table = Article._meta.db_table
+    clauses, params = _filter_sql(filters)
+    where = " AND ".join([f"{FTS_TABLE} MATCH %s", *clauses])
+    match = fts5_match(terms, any_term=any_term)
+    base = f"FROM {FTS_TABLE} JOIN {table} a ON a.id = {FTS_TABLE}.rowid WHERE {where}"
+    marks = [MARK_START, MARK_END]
+    # Title matches weigh most; bm25() is lower for better matches.
+    sql = (
+        f"SELECT a.id, bm25({FTS_TABLE}, 10.0, 2.0, 1.0) AS rank, "
+        f"highlight({FTS_TABLE}, 0, %s, %s), "
+        f"snippet({FTS_TABLE}, 2, %s, %s, '…', 28), "
+        f"snippet({FTS_TABLE}, 1, %s, %s, '…', 28), "
+        f"a.content_text <> '' "
+        f"{base} ORDER BY rank, a.published_at DESC LIMIT %s OFFSET %s"
+    )
+    with connection.cursor() as cur:
+        cur.execute(sql, [*marks, *marks, *marks, match, *params, limit, offset])
+        rows = cur.fetchall()
+        cur.execute(f"SELECT count(*) {base}", [match, *params])
+        total = cur.fetchone()[0]
+    hits = [
+        Hit(
+            article_id=row[0],
+            rank=-float(row[1]),
+            title=highlight(row[2]),
+            snippet=highlight(row[3]) if row[5] else highlight(row[4], from_html=True),
+        )
+        for row in rows
+    ]
+    return hits, total
+
+
+def _search_postgres(
+    terms: list[Term], filters: SearchFilters, limit: int, offset: int, any_term: bool
+) -> tuple[list[Hit], int]:
+    table = Article._meta.db_table
+    clauses, params = _filter_sql(filters)
+    query = "websearch_to_tsquery('english'::regconfig, %s)"
+    where = " AND ".join([f"{PG_VECTOR} @@ {query}", *clauses])
+    text = websearch_text(terms, any_term=any_term)
+    options = f"StartSel={MARK_START}, StopSel={MARK_END}, MaxWords=35, MinWords=15"
+    # Table names and fixed clauses only; every value is a parameter.
+    sql = (
+        f"SELECT a.id, ts_rank_cd({PG_VECTOR}, {query}) AS rank, "  # noqa: S608
+        f"ts_headline('english'::regconfig, a.title, {query}, %s), "
+        f"ts_headline('english'::regconfig, coalesce(nullif(a.content_text, ''), a.summary), {query}, %s), "
+        f"a.content_text <> '' "
+        f"FROM {table} a WHERE {where} ORDER BY rank DESC, a.published_at DESC LIMIT %s OFFSET %s"
+    )
+    with connection.cursor() as cur:
+        cur.execute(
+            sql,
+            [text, text, options + ", HighlightAll=true", text, options, text, *params, limit, offset],
+        )
+        rows = cur.fetchall()
+        cur.execute(f"SELECT count(*) FROM {table} a WHERE {where}", [text, *params])  # noqa: S608
+        total = cur.fetchone()[0]
+    hits = [
+        Hit(
+            article_id=row[0],
+            rank=float(row[1]),
+            title=highlight(row[2]),
+            snippet=highlight(row[3], from_html=not row[4]),
+        )
+        for row in rows
+    ]
+    return hits, total

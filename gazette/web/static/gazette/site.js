@@ -1,0 +1,103 @@
+/* Gazette: small enhancements on top of pages that work without JavaScript. */
+(function () {
+  "use strict";
+  var root = document.documentElement;
+  var THEME_KEY = "gazette-theme";
+
+  /* Theme: the server renders the cookie's choice; localStorage keeps it if the cookie is lost. */
+  function effectiveTheme() {
+    var chosen = root.getAttribute("data-theme");
+    if (chosen) return chosen;
+    return window.matchMedia && matchMedia("(prefers-color-scheme: dark)").matches ? "dark" : "light";
+  }
+  function applyTheme(theme) {
+    root.setAttribute("data-theme", theme);
+    var meta = document.querySelector('meta[name="color-scheme"]');
+    if (meta) meta.setAttribute("content", theme);
+    try { localStorage.setItem(THEME_KEY, theme); } catch (e) { /* private mode */ }
+    document.cookie = "theme=" + theme + "; path=/; max-age=31536000; samesite=lax";
+    var button = document.querySelector(".theme-toggle");
+    if (button) {
+      var next = theme === "dark" ? "light" : "dark";
+      button.value = next;
+      button.setAttribute("aria-label", "Switch to " + next + " theme");
+    }
+  }
+  try {
+    var stored = localStorage.getItem(THEME_KEY);
+    if (stored && !root.getAttribute("data-theme")) applyTheme(stored);
+  } catch (e) { /* private mode */ }
+
+  /* Relative times: refresh "29 minutes ago" while the page stays open. */
+  function relative(date) {
+    var seconds = Math.round((Date.now() - date.getTime()) / 1000);
+    if (seconds < 60) return seconds > -300 ? "just now" : null;
+    var minutes = Math.floor(seconds / 60);
+    if (minutes < 60) return minutes + (minutes === 1 ? " minute ago" : " minutes ago");
+    var hours = Math.floor(minutes / 60);
+    if (hours < 24) return hours + (hours === 1 ? " hour ago" : " hours ago");
+    var days = Math.floor(hours / 24);
+    if (days === 1) return "yesterday";
+    if (days < 7) return days + " days ago";
+    return null;
+  }
+  function refreshTimes() {
+    document.querySelectorAll("time[data-relative]").forEach(function (el) {
+      var text = relative(new Date(el.getAttribute("datetime")));
+      if (text && el.textContent !== text) el.textContent = text;
+    });
+  }
+
+  /* Keyboard: j/k move through the list, / searches, ? shows help. */
+  var current = -1;
+  function items() { return Array.prototype.slice.call(document.querySelectorAll("[data-nav-item]")); }
+  function move(step) {
+    var list = items();
+    if (!list.length) return;
+    if (current >= 0 && list[current]) list[current].classList.remove("is-current");
+    current = Math.max(0, Math.min(list.length - 1, current + step));
+    var item = list[current];
+    item.classList.add("is-current");
+    var link = item.querySelector("[data-nav-link]") || item.querySelector("a");
+    if (link) link.focus({ preventScroll: true });
+    item.scrollIntoView({ block: "nearest" });
+  }
+  function openHelp() {
+    var dialog = document.getElementById("help");
+    if (dialog && !dialog.open && dialog.showModal) dialog.showModal();
+  }
+  function typing(target) {
+    var tag = target && target.tagName;
+    return tag === "INPUT" || tag === "TEXTAREA" || tag === "SELECT" || (target && target.isContentEditable);
+  }
+
+  document.addEventListener("keydown", function (event) {
+    if (event.ctrlKey || event.metaKey || event.altKey || typing(event.target)) return;
+    if (document.querySelector("dialog[open]")) return;
+    if (event.key === "j") { move(1); event.preventDefault(); }
+    else if (event.key === "k") { move(-1); event.preventDefault(); }
+    else if (event.key === "/") {
+      var search = document.getElementById("site-search");
+      if (search) { search.focus(); search.select(); event.preventDefault(); }
+    } else if (event.key === "?") { openHelp(); event.preventDefault(); }
+  });
+
+  document.addEventListener("DOMContentLoaded", function () {
+    var form = document.querySelector(".theme-form");
+    if (form) {
+      form.addEventListener("submit", function (event) {
+        event.preventDefault();
+        applyTheme(effectiveTheme() === "dark" ? "light" : "dark");
+      });
+    }
+    document.querySelectorAll("[data-help]").forEach(function (button) {
+      button.hidden = false;
+      button.addEventListener("click", openHelp);
+    });
+    refreshTimes();
+    setInterval(refreshTimes, 60000);
+    if ("serviceWorker" in navigator && window.isSecureContext) {
+      navigator.serviceWorker.register("/sw.js").catch(function () { /* offline support is optional */ });
+    }
+  });
+})();

@@ -1,0 +1,74 @@
+"""The search page: /search?q=…&source=…&topic=…&from=…&to=…"""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+
+from django import forms
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from gazette.sources.models import Category, Source
+from gazette.web.lists import PAGE_SIZE, card_queryset
+from gazette.web.search import SearchFilters, search_articles
+from gazette.web.views.caching import public_page
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(required=False, strip=True)
+    source = forms.ModelChoiceField(Source.objects.all(), required=False, empty_label="All sources")
+    topic = forms.ModelChoiceField(
+        Category.objects.all(), required=False, to_field_name="slug", empty_label="All topics"
+    )
+    date_from = forms.DateField(required=False, label="From")
+    date_to = forms.DateField(required=False, label="To")
+
+    def __init__(self, data, *args, **kwargs):
+        # The URL says from/to; `from` is a Python keyword, so the fields are date_from/date_to.
+        data = data.copy()
+        data.setdefault("date_from", data.get("from", ""))
+        data.setdefault("date_to", data.get("to", ""))
+        super().__init__(data, *args, **kwargs)
+
+    def filters(self) -> SearchFilters:
+        """The valid filters; an invalid one is ignored (its error shown) rather than failing the search."""
+        data = {name: self.cleaned_data.get(name) for name in self.fields if name not in self.errors}
+        return SearchFilters(
+            source_id=getattr(data.get("source"), "pk", None),
+            category_id=getattr(data.get("topic"), "pk", None),
+            published_from=_day_start(data["date_from"]) if data.get("date_from") else None,
+            published_before=_day_start(data["date_to"]) + timedelta(days=1) if data.get("date_to") else None,
+        )
+
+
+def _day_start(day) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+@public_page(max_age=30)
+def search(request: HttpRequest) -> HttpResponse:
+    form = SearchForm(request.GET)
+    form.is_valid()
+    q = (form.cleaned_data.get("q") or "").strip() if hasattr(form, "cleaned_data") else ""
+    context: dict = {"form": form, "q": q, "results": [], "page": None, "total": 0}
+    if q:
+        try:
+            number = max(1, int(request.GET.get("page", "1")))
+        except ValueError:
+            number = 1
+        hits, total = search_articles(
+            q=q, filters=form.filters(), limit=PAGE_SIZE, offset=(number - 1) * PAGE_SIZE
+        )
+        if not hits and total and number > 1:
+            # Past the last page: show the last one.
+            number = (total - 1) // PAGE_SIZE + 1
+            hits, total = search_articles(
+                q=q, filters=form.filters(), limit=PAGE_SIZE, offset=(number - 1) * PAGE_SIZE
+            )
+        found = card_queryset().in_bulk([h.article_id for h in hits])
+        context["results"] = [(found[h.article_id], h) for h in hits if h.article_id in found]
+        context["total"] = total
+        context["page"] = Paginator(range(total), PAGE_SIZE).get_page(number)
+    return render(request, "web/search.html", context)

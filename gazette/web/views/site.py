@@ -1,0 +1,106 @@
+"""Site plumbing: theme preference, web app manifest, service worker, offline page, media proxy."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.shortcuts import render
+from django.templatetags.static import static
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import cache_control
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_POST
+
+from gazette.web.media import MediaRefused, media_fetch, media_unsign
+from gazette.web.templatetags.gazette_web import THEME_COOKIE, THEMES
+
+log = logging.getLogger(__name__)
+
+THEME_COOKIE_AGE = 365 * 24 * 3600
+
+
+# A cross-site request could at worst flip someone's colour scheme, so no CSRF token: pages stay
+# cookie-free and cacheable.
+@csrf_exempt
+@require_POST
+def theme(request: HttpRequest) -> HttpResponse:
+    """Store the reader's theme (light, dark, or auto to follow the system) and go back."""
+    choice = request.POST.get("theme", "")
+    target = request.POST.get("next", "/")
+    if not url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
+        target = "/"
+    response = HttpResponseRedirect(target)
+    if choice in THEMES:
+        response.set_cookie(THEME_COOKIE, choice, max_age=THEME_COOKIE_AGE, samesite="Lax")
+    else:
+        response.delete_cookie(THEME_COOKIE, samesite="Lax")
+    return response
+
+
+@require_GET
+@cache_control(public=True, max_age=3600)
+def manifest(request: HttpRequest) -> JsonResponse:
+    data = {
+        "name": settings.GAZETTE_SITE_NAME,
+        "short_name": settings.GAZETTE_SITE_NAME,
+        "start_url": "/",
+        "scope": "/",
+        "display": "standalone",
+        "background_color": "#ffffff",
+        "theme_color": "#1a56db",
+        "icons": [
+            {"src": static("gazette/icons/icon-192.png"), "sizes": "192x192", "type": "image/png"},
+            {"src": static("gazette/icons/icon-512.png"), "sizes": "512x512", "type": "image/png"},
+            {
+                "src": static("gazette/icons/icon-maskable-512.png"),
+                "sizes": "512x512",
+                "type": "image/png",
+                "purpose": "maskable",
+            },
+            {"src": static("gazette/icons/icon.svg"), "sizes": "any", "type": "image/svg+xml"},
+        ],
+    }
+    response = JsonResponse(data)
+    response["Content-Type"] = "application/manifest+json"
+    return response
+
+
+@require_GET
+@cache_control(no_cache=True)
+def service_worker(request: HttpRequest) -> HttpResponse:
+    """Served from the root so its scope is the whole site; no-cache so updates are picked up."""
+    assets = "|".join(
+        static(name) for name in ("gazette/site.css", "gazette/site.js", "gazette/icons/icon.svg")
+    )
+    version = hashlib.blake2b(assets.encode(), digest_size=6).hexdigest()
+    return render(request, "web/sw.js", {"version": version}, content_type="text/javascript")
+
+
+@require_GET
+@cache_control(public=True, max_age=3600)
+def offline(request: HttpRequest) -> HttpResponse:
+    return render(request, "web/offline.html")
+
+
+@require_GET
+def media_proxy(request: HttpRequest, signed: str) -> HttpResponse:
+    """A third-party image fetched by the server; only for URLs this site signed."""
+    if not settings.GAZETTE_MEDIA_PROXY:
+        raise Http404("media proxy is off")
+    try:
+        url = media_unsign(signed)
+    except MediaRefused:
+        raise Http404("bad signature") from None
+    try:
+        media = media_fetch(url)
+    except MediaRefused as exc:
+        log.info("media-proxy: %s: %s", url[:200], exc)
+        return HttpResponse(status=502)
+    response = HttpResponse(media.body, content_type=media.content_type)
+    response["Cache-Control"] = "public, max-age=604800, immutable"
+    # An SVG could carry script: never let it run in our origin.
+    response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
+    return response

@@ -1,0 +1,209 @@
+"""The reader site in a real browser: Debian's Chromium driven by Playwright against live_server."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from gazette.sources.models import Source
+from tests.web.factories import make_article, make_category, make_source
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+AXE = Path(__file__).parent / "vendor" / "axe.min.js"
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
+
+playwright_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        not shutil.which(CHROMIUM), reason=f"{CHROMIUM} is missing (apt-get install chromium)"
+    ),
+    pytest.mark.django_db(transaction=True),
+    # live_server starts before the fixtures that point STATIC_ROOT at a real folder.
+    pytest.mark.filterwarnings("ignore:No directory at:UserWarning"),
+]
+
+PARAGRAPHS = [
+    "A magnitude 6.4 earthquake struck off the coast before dawn, killing at least four people in the port "
+    "city of Puerto Salinas and cutting power to tens of thousands of homes, officials said.",
+    "The quake hit at 3:52 a.m. local time at a depth of 29 kilometres. A tsunami precaution was issued for "
+    "a 300-kilometre stretch of coastline and lifted a little over an hour later.",
+    '"We are still going street by street, house by house," the mayor said outside the municipal building.',
+]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    # Playwright's sync API keeps an event loop in this thread; the ORM calls in the tests are still sync.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with playwright_api.sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.console_errors = []
+    page.on("console", lambda m: m.type == "error" and page.console_errors.append(m.text))
+    page.on("pageerror", lambda exc: page.console_errors.append(str(exc)))
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def newsroom(live_server):
+    """A few publishers covering the same event, plus unrelated news."""
+    world = make_category("World")
+    business = make_category("Business")
+    wire = make_source("Meridian Wire", categories=[world])
+    ledger = make_source("The Harbor Ledger", categories=[world], display=Source.Display.EXCERPT)
+    lumen = make_source("Lumen Business Daily", categories=[business])
+    image = live_server.url + "/static/gazette/icons/icon-512.png"
+    body = "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
+    lead = make_article(
+        wire,
+        title="Magnitude 6.4 earthquake strikes near Puerto Salinas, at least four dead",
+        author="Lucía Ferrer",
+        content_html=body,
+        content_text=" ".join(PARAGRAPHS),
+        summary=f"<p>{PARAGRAPHS[0]}</p>",
+        image_url=image,
+    )
+    make_article(
+        ledger, title="Puerto Salinas earthquake: rescuers dig through rubble", ago=timedelta(hours=2)
+    )
+    make_article(
+        lumen, title="Novalink slips as analysts question foldable price tag", ago=timedelta(hours=3)
+    )
+    for i in range(6):
+        make_article(lumen, title=f"Markets update number {i}", ago=timedelta(hours=4 + i))
+    return lead
+
+
+def run_axe(page) -> list[dict]:
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    return [
+        {"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:3]}
+        for v in result["violations"]
+    ]
+
+
+def test_front_page_article_and_accessibility(page, live_server, newsroom):
+    page.goto(live_server.url + "/")
+    assert page.locator("h1").count() == 1
+    assert page.get_by_role("heading", name="Top stories").is_visible()
+    assert run_axe(page) == []
+    page.get_by_role("link", name=newsroom.title).first.click()
+    page.wait_for_url(f"**/article/{newsroom.pk}/**")
+    assert page.locator("h1").inner_text() == newsroom.title
+    assert page.locator("time[datetime]").first.is_visible()
+    assert page.get_by_role("heading", name="Related coverage").is_visible()
+    assert "rescuers dig through rubble" in page.locator(".related").inner_text()
+    assert page.get_by_text("No comments yet").is_visible()
+    assert run_axe(page) == []
+    assert page.console_errors == []
+
+
+def test_search_from_the_header(page, live_server, newsroom):
+    page.goto(live_server.url + "/")
+    page.keyboard.press("/")
+    assert page.evaluate("document.activeElement.id") == "site-search"
+    page.keyboard.type("earthquake")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/search?q=earthquake")
+    assert "2 results" in page.locator("#results-title").inner_text()
+    assert page.locator("mark").first.inner_text().lower() == "earthquake"
+    assert run_axe(page) == []
+    assert page.console_errors == []
+
+
+def test_theme_toggle_sticks_across_pages(page, live_server, newsroom):
+    page.emulate_media(color_scheme="light")
+    page.goto(live_server.url + "/")
+    background = page.evaluate("getComputedStyle(document.body).backgroundColor")
+    page.locator(".theme-toggle").click()
+    assert page.locator("html").get_attribute("data-theme") == "dark"
+    assert page.evaluate("getComputedStyle(document.body).backgroundColor") != background
+    page.goto(live_server.url + "/sources/")
+    # Rendered dark by the server from the cookie, before any script runs.
+    assert page.locator("html").get_attribute("data-theme") == "dark"
+    assert page.evaluate("localStorage.getItem('gazette-theme')") == "dark"
+    assert run_axe(page) == []
+    page.locator(".theme-toggle").click()
+    assert page.locator("html").get_attribute("data-theme") == "light"
+    assert page.console_errors == []
+
+
+def test_keyboard_navigation_and_help(page, live_server, newsroom):
+    page.goto(live_server.url + "/")
+    page.keyboard.press("j")
+    first = page.evaluate("document.activeElement.textContent")
+    page.keyboard.press("j")
+    second = page.evaluate("document.activeElement.textContent")
+    assert first != second
+    page.keyboard.press("k")
+    assert page.evaluate("document.activeElement.textContent") == first
+    assert page.locator(".card.is-current").count() == 1
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/article/**")
+    assert page.locator("h1").inner_text() == first.strip()
+    page.keyboard.press("?")
+    assert page.locator("dialog#help").is_visible()
+    page.keyboard.press("Escape")
+    assert not page.locator("dialog#help").is_visible()
+    assert page.console_errors == []
+
+
+def test_skip_link_is_first_tab_stop(page, live_server, newsroom):
+    page.goto(live_server.url + "/")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.className") == "skip-link"
+    assert page.locator(".skip-link").is_visible()
+
+
+def test_readable_without_javascript(browser, live_server, newsroom):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(live_server.url + f"/article/{newsroom.pk}/")
+    assert page.locator("h1").inner_text() == newsroom.title
+    assert "street by street" in page.locator(".story-body").inner_text()
+    page.goto(live_server.url + "/")
+    page.locator(".theme-toggle").click()
+    page.wait_for_load_state()
+    assert page.locator("html").get_attribute("data-theme") == "dark"
+    context.close()
+
+
+@pytest.mark.parametrize(("label", "width", "height"), [("phone", 390, 844), ("desktop", 1280, 900)])
+def test_article_screenshots(browser, live_server, newsroom, label, width, height):
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    for scheme in ("light", "dark"):
+        context = browser.new_context(viewport={"width": width, "height": height}, color_scheme=scheme)
+        page = context.new_page()
+        page.goto(live_server.url + f"/article/{newsroom.pk}/")
+        page.locator(".lead-image img").scroll_into_view_if_needed()
+        page.evaluate("window.scrollTo(0, 0)")
+        page.screenshot(path=str(SCREENSHOTS / f"article-{label}-{scheme}.png"))
+        if label == "phone":
+            # Nothing may overflow sideways on a phone.
+            assert page.evaluate("document.documentElement.scrollWidth") <= width
+        context.close()
+    assert (SCREENSHOTS / f"article-{label}-light.png").stat().st_size > 5000
