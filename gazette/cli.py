@@ -37,10 +37,7 @@ def _emit(obj: dict[str, Any]) -> None:
 
 
 def _read_input(path: str) -> bytes:
-    if path == "-":
-        data = sys.stdin.buffer.read()
-    else:
-        data = Path(path).read_bytes()
+    data = sys.stdin.buffer.read() if path == "-" else Path(path).read_bytes()
     if data[:2] == b"\x1f\x8b":
         data = gzip.decompress(data)
     return data
@@ -299,11 +296,15 @@ def build_parser() -> argparse.ArgumentParser:
         p.set_defaults(handler=handler)
         return p
 
-    p = add("extract", cmd_extract, "Extract clean text and metadata from HTML files; one JSON line per file.")
+    p = add(
+        "extract", cmd_extract, "Extract clean text and metadata from HTML files; one JSON line per file."
+    )
     p.add_argument("files", nargs="+", metavar="FILE", help="HTML file (.gz accepted; - reads stdin)")
     p.add_argument("--url", help="the pages' URL, to resolve relative links (optional)")
 
-    p = add("parse-feed", cmd_parse_feed, "Parse feed files or URLs; one JSON line per input, never a traceback.")
+    p = add(
+        "parse-feed", cmd_parse_feed, "Parse feed files or URLs; one JSON line per input, never a traceback."
+    )
     p.add_argument("items", nargs="+", metavar="FILE_OR_URL")
 
     src = add("source", lambda a: 2, "Manage sources (feeds).")
@@ -325,14 +326,20 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = add("poll", cmd_poll, "Poll due sources and ingest new articles, forever or --once.")
     p.add_argument("--once", action="store_true", help="poll what is due now, then exit")
-    p.add_argument("--demo-port", type=int, help="also run the offline demo publishers on this port and follow them")
+    p.add_argument(
+        "--demo-port", type=int, help="also run the offline demo publishers on this port and follow them"
+    )
 
     p = add("serve", cmd_serve, "Run the reader site with the scheduler (polling) beside it.")
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     p.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000)")
     p.add_argument("--demo", action="store_true", help="serve and ingest the bundled offline demo corpus")
-    p.add_argument("--demo-port", type=int, default=8765, help="port of the local demo publishers (default 8765)")
-    p.add_argument("--workers", type=int, default=None, help="web worker processes (default: GAZETTE_WEB_WORKERS)")
+    p.add_argument(
+        "--demo-port", type=int, default=8765, help="port of the local demo publishers (default 8765)"
+    )
+    p.add_argument(
+        "--workers", type=int, default=None, help="web worker processes (default: GAZETTE_WEB_WORKERS)"
+    )
     p.add_argument("--no-poll", action="store_true", help="serve pages only; run no scheduler")
 
     p = add("reextract", cmd_reextract, "Re-run extraction on stored raw pages (after rules improve).")

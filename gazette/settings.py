@@ -7,7 +7,7 @@ from pathlib import Path
 
 import dj_database_url
 
-from gazette.conf import ConfigError, env_bool, env_list, env_str
+from gazette.conf import ConfigError, env_bool, env_int, env_list, env_str
 from gazette.ingest.config import ingest_config_from_env
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -128,7 +128,6 @@ LOGGING = {
 GAZETTE_INGEST = ingest_config_from_env()
 
 # Reader site
-from gazette.conf import env_int  # noqa: E402
 
 GAZETTE_SITE_NAME = env_str("GAZETTE_SITE_NAME", "Gazette")
 GAZETTE_MEDIA_PROXY = env_bool("GAZETTE_MEDIA_PROXY", False)

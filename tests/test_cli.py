@@ -38,7 +38,9 @@ def gazette(*args: str, env: dict | None = None, input: bytes | None = None, che
         [sys.executable, "-m", "gazette", *args], env=env, input=input, capture_output=True, timeout=120
     )
     if check and proc.returncode != 0:
-        raise AssertionError(f"gazette {' '.join(args)} exited {proc.returncode}: {proc.stderr.decode()[-2000:]}")
+        raise AssertionError(
+            f"gazette {' '.join(args)} exited {proc.returncode}: {proc.stderr.decode()[-2000:]}"
+        )
     return proc
 
 
@@ -47,8 +49,16 @@ def lines(proc) -> list[dict]:
 
 
 def test_help_on_every_command():
-    for args in (["--help"], ["extract", "--help"], ["source", "--help"], ["source", "add", "--help"],
-                 ["poll", "--help"], ["serve", "--help"], ["parse-feed", "--help"], ["reextract", "--help"]):
+    for args in (
+        ["--help"],
+        ["extract", "--help"],
+        ["source", "--help"],
+        ["source", "add", "--help"],
+        ["poll", "--help"],
+        ["serve", "--help"],
+        ["parse-feed", "--help"],
+        ["reextract", "--help"],
+    ):
         out = gazette(*args).stdout.decode()
         assert "usage: gazette" in out
 
@@ -62,7 +72,17 @@ def test_extract_contract(tmp_path):
     rows = lines(proc)
     assert [r["path"] for r in rows] == [str(plain), str(packed), "-"]
     for row in rows:
-        assert set(row) == {"path", "title", "author", "published", "text", "html", "image", "language", "extractor"}
+        assert set(row) == {
+            "path",
+            "title",
+            "author",
+            "published",
+            "text",
+            "html",
+            "image",
+            "language",
+            "extractor",
+        }
         assert "pier foundations" in row["text"] and "\n\n" in row["text"]
         assert "Sign in to access" not in row["text"]
         assert row["published"].startswith("2026-11-20")
@@ -71,15 +91,29 @@ def test_extract_contract(tmp_path):
 
 def test_parse_feed_contract_files_urls_and_errors(tmp_path, http_server):
     good = tmp_path / "feed.xml"
-    good.write_text(rss([{"guid": "g1", "link": "http://example.test/a", "title": "A &amp; B", "summary": "s"}]))
+    good.write_text(
+        rss([{"guid": "g1", "link": "http://example.test/a", "title": "A &amp; B", "summary": "s"}])
+    )
     bad = tmp_path / "bad.xml"
     bad.write_bytes(b"<html><body>not a feed</body></html>")
     http_server.route("/feed", good.read_bytes(), headers={"Content-Type": "application/rss+xml"})
     env = dict(os.environ, GAZETTE_ALLOW_PRIVATE_NETWORKS="1")
-    proc = gazette("parse-feed", str(good), str(bad), str(tmp_path / "missing.xml"), http_server.url("/feed"),
-                   env=env, check=False)
+    proc = gazette(
+        "parse-feed",
+        str(good),
+        str(bad),
+        str(tmp_path / "missing.xml"),
+        http_server.url("/feed"),
+        env=env,
+        check=False,
+    )
     rows = lines(proc)
-    assert [r["path"] for r in rows] == [str(good), str(bad), str(tmp_path / "missing.xml"), http_server.url("/feed")]
+    assert [r["path"] for r in rows] == [
+        str(good),
+        str(bad),
+        str(tmp_path / "missing.xml"),
+        http_server.url("/feed"),
+    ]
     assert rows[0]["title"] == "Test Post" and rows[0]["entries"][0]["id"] == "g1"
     assert set(rows[0]["entries"][0]) == {"id", "url", "title", "published", "author", "summary"}
     assert "error" in rows[1] and "error" in rows[2] and "\n" not in rows[1]["error"]
@@ -91,23 +125,39 @@ def serve_site(server, name: str, n: int, delay: float = 0.0):
     items = []
     for i in range(n):
         path = f"/{name}/{i}.html"
-        server.route(path, article_page(f"{name} report {i}", [f"{name} {i}. " + BODY[0], *BODY[1:]]),
-                     headers={"Content-Type": "text/html"}, delay=delay)
-        items.append({"guid": f"{name}-{i}", "link": server.url(path), "title": f"{name} report {i}", "summary": "s"})
-    server.route(f"/{name}/feed.xml", rss(items, title=f"{name} news"), headers={"Content-Type": "application/rss+xml"})
-    server.route(f"/{name}/", f'<html><head><link rel="alternate" type="application/rss+xml" href="/{name}/feed.xml">'
-                 f"</head><body>{name}</body></html>", headers={"Content-Type": "text/html"})
+        server.route(
+            path,
+            article_page(f"{name} report {i}", [f"{name} {i}. " + BODY[0], *BODY[1:]]),
+            headers={"Content-Type": "text/html"},
+            delay=delay,
+        )
+        items.append(
+            {"guid": f"{name}-{i}", "link": server.url(path), "title": f"{name} report {i}", "summary": "s"}
+        )
+    server.route(
+        f"/{name}/feed.xml", rss(items, title=f"{name} news"), headers={"Content-Type": "application/rss+xml"}
+    )
+    server.route(
+        f"/{name}/",
+        f'<html><head><link rel="alternate" type="application/rss+xml" href="/{name}/feed.xml">'
+        f"</head><body>{name}</body></html>",
+        headers={"Content-Type": "text/html"},
+    )
 
 
 def test_source_add_by_site_url_list_opml_roundtrip_and_poll(tmp_path, http_server, cli_env):
     serve_site(http_server, "alpha", 2)
     http_server.route("/broken.xml", b"", status=500)
-    out = gazette("source", "add", http_server.url("/alpha/"), "--category", "World", env=cli_env).stdout.decode()
+    out = gazette(
+        "source", "add", http_server.url("/alpha/"), "--category", "World", env=cli_env
+    ).stdout.decode()
     assert http_server.url("/alpha/feed.xml") in out  # discovered from the page's <link rel=alternate>
     gazette("source", "add", http_server.url("/broken.xml"), env=cli_env, check=False)
     opml = tmp_path / "in.opml"
-    opml.write_text(f'<opml version="2.0"><body><outline text="Tech"><outline text="Broken" type="rss" '
-                    f'xmlUrl="{http_server.url("/broken.xml")}"/></outline></body></opml>')
+    opml.write_text(
+        f'<opml version="2.0"><body><outline text="Tech"><outline text="Broken" type="rss" '
+        f'xmlUrl="{http_server.url("/broken.xml")}"/></outline></body></opml>'
+    )
     assert "1 new source" in gazette("source", "import-opml", str(opml), env=cli_env).stdout.decode()
     gazette("poll", "--once", env=cli_env)
     listing = gazette("source", "list", env=cli_env).stdout.decode()
@@ -126,8 +176,12 @@ def test_sigkill_mid_poll_loses_and_duplicates_nothing(tmp_path, http_server, cl
         serve_site(http_server, name, 3, delay=0.4 * k)
         gazette("source", "add", http_server.url(f"/{name}/feed.xml"), env=cli_env)
     db_path = tmp_path / "gazette.sqlite3"
-    proc = subprocess.Popen([sys.executable, "-m", "gazette", "poll", "--once"], env=cli_env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "gazette", "poll", "--once"],
+        env=cli_env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     deadline = time.monotonic() + 60
     stored = 0
     while time.monotonic() < deadline and stored < 3:

@@ -38,7 +38,9 @@ class Article(models.Model):
     fetched_at = models.DateTimeField(default=timezone.now)
     word_count = models.PositiveIntegerField(default=0)
     content_hash = models.CharField(max_length=64, blank=True, default="", db_index=True)
-    extractor = models.CharField(max_length=32, blank=True, default="", help_text="pipeline step that gave the text")
+    extractor = models.CharField(
+        max_length=32, blank=True, default="", help_text="pipeline step that gave the text"
+    )
     duplicate_of = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="duplicates"
     )
@@ -61,6 +63,9 @@ class RawPage(models.Model):
     status = models.PositiveSmallIntegerField(null=True, blank=True)
     fetched_at = models.DateTimeField(default=timezone.now)
     compressed_html = models.BinaryField()
+
+    def __str__(self) -> str:
+        return self.fetched_url
 
     @staticmethod
     def compress(html: bytes) -> bytes:

@@ -34,7 +34,9 @@ def articles_reextract(
             article.content_hash = content_hash(text)
             article.extractor = doc.extractor
             with transaction.atomic():
-                article.save(update_fields=["content_html", "content_text", "word_count", "content_hash", "extractor"])
+                article.save(
+                    update_fields=["content_html", "content_text", "word_count", "content_hash", "extractor"]
+                )
             updated += 1
         if bar:
             bar.update()

@@ -283,7 +283,11 @@ class Fetcher:
                 await asyncio.gather(*pending, return_exceptions=True)
 
     async def _follow(
-        self, result: FetchResult, headers: dict[str, str], method: str = "GET", data: dict[str, str] | None = None
+        self,
+        result: FetchResult,
+        headers: dict[str, str],
+        method: str = "GET",
+        data: dict[str, str] | None = None,
     ) -> None:
         seen: set[URL] = set()
         url = self._parse(result.url)
@@ -359,7 +363,9 @@ class Fetcher:
         self, result: FetchResult, url: URL, headers: dict[str, str], method: str, data: dict[str, str] | None
     ) -> str | None:
         assert self._session is not None
-        async with self._session.request(method, url, headers=headers, data=data, allow_redirects=False) as resp:
+        async with self._session.request(
+            method, url, headers=headers, data=data, allow_redirects=False
+        ) as resp:
             status = resp.status
             if status in REDIRECT_STATUSES:
                 location = resp.headers.get("Location")

@@ -153,9 +153,7 @@ def article_build(
 
 def _feed_from(entry: FeedEntry, url: str, page: Extracted) -> Extracted:
     feed = clean(_feed_content(entry, url))
-    return replace(
-        page, text=feed.text, html=sanitize_html(feed.html, base_url=url), extractor="feed"
-    )
+    return replace(page, text=feed.text, html=sanitize_html(feed.html, base_url=url), extractor="feed")
 
 
 def _one_line(text: str) -> str:

@@ -11,13 +11,13 @@ from pathlib import Path
 from django.db import transaction
 from django.utils.text import slugify
 
+from gazette.ingest.config import FEED_ACCEPT
 from gazette.ingest.discovery import COMMON_FEED_PATHS, discover_feeds, find_icon, looks_like_feed
 from gazette.ingest.feeds import FeedError, ParsedFeed, parse_feed
 from gazette.ingest.fetcher import Fetcher, FetchOptions
 from gazette.ingest.opml import OpmlOutline, parse_opml, render_opml
 from gazette.ingest.urls import canonicalize_url
 from gazette.sources.models import Category, Source
-from gazette.ingest.config import FEED_ACCEPT
 from gazette.sources.polling import fetch_options
 
 log = logging.getLogger(__name__)
@@ -73,7 +73,7 @@ def source_add(
     discover: bool = True,
     options: FetchOptions | None = None,
 ) -> Source:
-    """Add a feed by its URL, or by a site URL whose feed is discovered; returns the (new or existing) source."""
+    """Add a feed by its URL, or by a site URL whose feed is discovered; returns the source."""
     url = url.strip()
     if not url.startswith(("http://", "https://")):
         raise SourceAddError(f"{url!r}: only http and https addresses can be added")

@@ -29,8 +29,10 @@ class SourceAdmin(admin.ModelAdmin):
     list_filter = ["is_active", "kind", "categories", "display"]
     search_fields = ["name", "feed_url", "site_url"]
     filter_horizontal = ["categories"]
-    readonly_fields = ["last_polled_at", "last_success_at", "last_status", "last_error", "consecutive_errors",
-                       "articles_per_day", "etag", "last_modified", "websub_expires_at", "created_at"]  # fmt: skip
+    readonly_fields = [
+        "last_polled_at", "last_success_at", "last_status", "last_error", "consecutive_errors",
+        "articles_per_day", "etag", "last_modified", "websub_expires_at", "created_at",
+    ]  # fmt: skip
     inlines = [FilterRuleInline, PollEventInline]
     actions = ["poll_now"]
 

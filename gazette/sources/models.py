@@ -70,8 +70,12 @@ class Source(models.Model):
     lean = models.CharField(max_length=32, blank=True, default="")
 
     # Per-source extraction rules: one CSS selector per line.
-    keep_selectors = models.TextField(blank=True, default="", help_text="CSS selectors to keep (one per line)")
-    drop_selectors = models.TextField(blank=True, default="", help_text="CSS selectors to drop (one per line)")
+    keep_selectors = models.TextField(
+        blank=True, default="", help_text="CSS selectors to keep (one per line)"
+    )
+    drop_selectors = models.TextField(
+        blank=True, default="", help_text="CSS selectors to drop (one per line)"
+    )
 
     # Polling state.
     poll_interval = models.PositiveIntegerField(default=1800, help_text="seconds between polls")
@@ -123,7 +127,7 @@ class Source(models.Model):
 
 
 class FilterRule(models.Model):
-    """Keep or drop entries whose title/content/URL matches a keyword or regex; global when source is empty."""
+    """Keep or drop entries matching a keyword or regex; applies to all sources when source is empty."""
 
     class Action(models.TextChoices):
         DROP = "drop", "Drop matching entries"
@@ -142,14 +146,14 @@ class FilterRule(models.Model):
     pattern = models.CharField(max_length=500)
     is_regex = models.BooleanField(default=False)
 
+    def __str__(self) -> str:
+        scope = self.source or "all sources"
+        return f"{self.action} {self.field}~{self.pattern!r} ({scope})"
+
     def clean(self) -> None:
         error = rule_error(self.pattern, self.is_regex)
         if error:
             raise ValidationError({"pattern": error})
-
-    def __str__(self) -> str:
-        scope = self.source or "all sources"
-        return f"{self.action} {self.field}~{self.pattern!r} ({scope})"
 
 
 class PollEvent(models.Model):
@@ -164,3 +168,6 @@ class PollEvent(models.Model):
 
     class Meta:
         ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.source_id} at {self.at:%Y-%m-%d %H:%M}: {self.error or self.status}"

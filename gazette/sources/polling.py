@@ -199,8 +199,8 @@ class _Poller:
         drafts, page_errors = await self._drafts(fresh, base, options)
         new = await self.workers.db(self._commit, source, result, feed, drafts, page_errors, now)
         if websub_needs_subscribe(source, now):
-            error = await websub_subscribe(source, self.fetcher)
-            await self.workers.db(_websub_record, source, error, now)
+            websub_error = await websub_subscribe(source, self.fetcher)
+            await self.workers.db(_websub_record, source, websub_error, now)
         return _Outcome(source, result, new_articles=new)
 
     def _fresh(self, source: Source, feed: ParsedFeed, base: str) -> list[FeedEntry]:
@@ -250,7 +250,9 @@ class _Poller:
     ) -> int:
         notes = [f"feed parsed despite: {feed.bozo}"] if feed.bozo else []
         if page_errors:
-            notes.append(f"{len(page_errors)} article page(s) not fetched, feed text kept; first: {page_errors[0]}")
+            notes.append(
+                f"{len(page_errors)} article page(s) not fetched, feed text kept; first: {page_errors[0]}"
+            )
         note = "; ".join(notes)
         with transaction.atomic():
             created = articles_store(source=source, drafts=drafts)
@@ -260,11 +262,10 @@ class _Poller:
             log.info("poll: %s: %d new article(s)", source.feed_url, len(created))
         return len(created)
 
-    def flush_not_modified(self) -> None:
-        if self.not_modified:
-            with transaction.atomic():
-                Source.objects.bulk_update(self.not_modified, _STATE_FIELDS, batch_size=500)
-            self.not_modified.clear()
+    def take_not_modified(self) -> list[Source]:
+        """Hand the batch over (on the loop thread) so later 304s start a new one."""
+        batch, self.not_modified = self.not_modified, []
+        return batch
 
 
 def _websub_record(source: Source, error: str | None, now: datetime) -> None:
@@ -274,9 +275,25 @@ def _websub_record(source: Source, error: str | None, now: datetime) -> None:
         PollEvent.objects.create(source=source, at=now, status=None, error=error)
 
 
-def _save_errors(sources: list[Source]) -> None:
+def _save_not_modified(sources: list[Source]) -> None:
+    """304s change every row the same way but for the interval: one UPDATE per distinct interval."""
+    by_interval: dict[int, list[int]] = {}
+    for source in sources:
+        by_interval.setdefault(source.poll_interval, []).append(source.pk)
+    now = timezone.now()
     with transaction.atomic():
-        Source.objects.bulk_update(sources, [*_STATE_FIELDS, "etag", "last_modified"], batch_size=500)
+        for interval, ids in by_interval.items():
+            for start in range(0, len(ids), 900):  # stay under SQLite's bound-parameter limit
+                Source.objects.filter(pk__in=ids[start : start + 900]).update(
+                    last_polled_at=now, last_success_at=now, last_status=304, consecutive_errors=0,
+                    last_error="", poll_interval=interval, next_poll_at=now + timedelta(seconds=interval),
+                )  # fmt: skip
+
+
+def _save_state(sources: list[Source], fields: list[str]) -> None:
+    if sources:
+        with transaction.atomic():
+            Source.objects.bulk_update(sources, fields, batch_size=500)
 
 
 async def _poll_all(
@@ -300,12 +317,11 @@ async def _poll_all(
                     summary.not_modified += 1
                 summary.new_articles += outcome.new_articles
                 if len(poller.not_modified) >= 1000:
-                    await workers.db(poller.flush_not_modified)
+                    await workers.db(_save_not_modified, poller.take_not_modified())
                 if progress:
                     progress()
-            await workers.db(poller.flush_not_modified)
-            if failed:
-                await workers.db(_save_errors, failed)
+            await workers.db(_save_not_modified, poller.take_not_modified())
+            await workers.db(_save_state, failed, [*_STATE_FIELDS, "etag", "last_modified"])
     finally:
         workers.close()
     return summary
@@ -318,14 +334,15 @@ async def _guarded(poller: _Poller, source: Source) -> _Outcome:
     except Exception as exc:  # noqa: BLE001 — the error is recorded on the source for the operator
         log.exception("poll: %s crashed", source.feed_url)
         error = f"internal error: {type(exc).__name__}: {exc}"[:1000]
-        await poller.workers.db(
-            source_record_error, source, error=error, status=None, now=timezone.now()
-        )
+        await poller.workers.db(source_record_error, source, error=error, status=None, now=timezone.now())
         return _Outcome(source, error=error)
 
 
 def sources_poll(
-    sources: Sequence[Source], *, options: FetchOptions | None = None, progress: Callable[[], None] | None = None
+    sources: Sequence[Source],
+    *,
+    options: FetchOptions | None = None,
+    progress: Callable[[], None] | None = None,
 ) -> PollSummary:
     """Poll the given sources once, concurrently."""
     sources = list(sources)
@@ -336,7 +353,8 @@ def sources_poll(
     summary = asyncio.run(_poll_all(sources, options or fetch_options(), progress))
     log.info(
         "poll: %d source(s) in %.1fs: %d not modified, %d failed, %d new article(s)",
-        summary.polled, time.monotonic() - started, summary.not_modified, summary.failed, summary.new_articles,
+        summary.polled, time.monotonic() - started,
+        summary.not_modified, summary.failed, summary.new_articles,
     )  # fmt: skip
     return summary
 

@@ -24,7 +24,9 @@ def websub_callback(request: HttpRequest, source_id: int) -> HttpResponse:
         challenge = request.GET.get("hub.challenge", "")
         if mode == "denied":
             return HttpResponse("ok")
-        if not challenge or not websub_verify(source, mode=mode, topic=topic, lease=request.GET.get("hub.lease_seconds")):
+        if not challenge or not websub_verify(
+            source, mode=mode, topic=topic, lease=request.GET.get("hub.lease_seconds")
+        ):
             return HttpResponseNotFound("unknown subscription")
         return HttpResponse(challenge, content_type="text/plain")
     if int(request.headers.get("Content-Length") or 0) > MAX_PUSH_BYTES:

@@ -85,5 +85,3 @@ def websub_signature_ok(source: Source, body: bytes, header: str) -> bool:
 def websub_push_received(source: Source) -> None:
     source.next_poll_at = timezone.now()
     source.save(update_fields=["next_poll_at"])
-
-

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from email.utils import format_datetime
 from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
 from html import escape
 
 BODY = [
@@ -18,7 +18,9 @@ BODY = [
 ]
 
 
-def article_page(title: str, paragraphs: list[str], *, canonical: str | None = None, author: str = "Ann Lee") -> str:
+def article_page(
+    title: str, paragraphs: list[str], *, canonical: str | None = None, author: str = "Ann Lee"
+) -> str:
     """A news page wrapped in the usual junk: navigation, share bar, sign-in prompt, footer."""
     body = "\n".join(f"<p>{escape(p)}</p>" for p in paragraphs)
     link = f'<link rel="canonical" href="{escape(canonical)}">' if canonical else ""
@@ -38,9 +40,11 @@ def rss(items: list[dict], *, title: str = "Test Post", link: str = "http://exam
     parts = []
     for i, item in enumerate(items):
         when = item.get("published") or now - timedelta(hours=i)
-        content = f"<content:encoded><![CDATA[{item['content']}]]></content:encoded>" if item.get("content") else ""
+        content = (
+            f"<content:encoded><![CDATA[{item['content']}]]></content:encoded>" if item.get("content") else ""
+        )
         parts.append(
-            f"<item><guid isPermaLink=\"false\">{escape(item['guid'])}</guid><link>{escape(item['link'])}</link>"
+            f'<item><guid isPermaLink="false">{escape(item["guid"])}</guid><link>{escape(item["link"])}</link>'
             f"<title>{escape(item['title'])}</title><description>{escape(item.get('summary', ''))}</description>"
             f"<pubDate>{format_datetime(when)}</pubDate>{content}</item>"
         )

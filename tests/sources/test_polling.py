@@ -20,10 +20,18 @@ def serve_feed(server, n: int = 3, prefix: str = "story", feed_path: str = "/fee
         path = f"/news/{prefix}-{i}.html"
         title = f"Ferry terminal delayed again, report {prefix} {i}"
         paragraphs = [f"Report {prefix} {i}. " + BODY[0], *BODY[1:]]
-        server.route(path, article_page(title, paragraphs, canonical=server.url(path)), headers={"Content-Type": "text/html"})
+        server.route(
+            path,
+            article_page(title, paragraphs, canonical=server.url(path)),
+            headers={"Content-Type": "text/html"},
+        )
         items.append(
-            {"guid": f"{prefix}-{i}", "link": server.url(path) + "?utm_source=rss&utm_medium=feed",
-             "title": title, "summary": "The harbour authority said the terminal would open in spring."}
+            {
+                "guid": f"{prefix}-{i}",
+                "link": server.url(path) + "?utm_source=rss&utm_medium=feed",
+                "title": title,
+                "summary": "The harbour authority said the terminal would open in spring.",
+            }
         )
     server.route(feed_path, rss(items), etag=etag, headers={"Content-Type": "application/rss+xml"})
     return items
@@ -77,8 +85,17 @@ def test_full_content_feed_needs_no_page_fetch(http_server, ingest_settings):
     content = "".join(f"<p>{p}</p>" for p in BODY * 2)
     http_server.route(
         "/full.xml",
-        rss([{"guid": "f1", "link": http_server.url("/never-fetched.html"), "title": "Full text item",
-              "summary": "teaser", "content": content}]),
+        rss(
+            [
+                {
+                    "guid": "f1",
+                    "link": http_server.url("/never-fetched.html"),
+                    "title": "Full text item",
+                    "summary": "teaser",
+                    "content": content,
+                }
+            ]
+        ),
     )
     make_source(http_server, "/full.xml")
     poll_due()
@@ -91,7 +108,9 @@ def test_filter_rules_drop_and_keep(http_server, ingest_settings):
     serve_feed(http_server, n=3)
     source = make_source(http_server)
     FilterRule.objects.create(source=source, action="drop", field="title", pattern="story 1")
-    FilterRule.objects.create(source=None, action="drop", field="url", pattern=r"story-2\.html", is_regex=True)
+    FilterRule.objects.create(
+        source=None, action="drop", field="url", pattern=r"story-2\.html", is_regex=True
+    )
     poll_due()
     assert set(Article.objects.values_list("guid", flat=True)) == {"story-0"}
 
@@ -101,8 +120,17 @@ def test_exact_copy_in_another_feed_is_marked_duplicate(http_server, ingest_sett
     for name in ("a", "b"):
         http_server.route(
             f"/{name}.xml",
-            rss([{"guid": f"{name}1", "link": http_server.url(f"/{name}/copy.html"), "title": f"Wire copy {name}",
-                  "summary": "teaser", "content": content}]),
+            rss(
+                [
+                    {
+                        "guid": f"{name}1",
+                        "link": http_server.url(f"/{name}/copy.html"),
+                        "title": f"Wire copy {name}",
+                        "summary": "teaser",
+                        "content": content,
+                    }
+                ]
+            ),
         )
     first = make_source(http_server, "/a.xml")
     sources_poll([first])
@@ -114,8 +142,16 @@ def test_exact_copy_in_another_feed_is_marked_duplicate(http_server, ingest_sett
 def test_article_page_failure_keeps_feed_text_and_notes_it(http_server, ingest_settings):
     http_server.route(
         "/teaser.xml",
-        rss([{"guid": "t1", "link": http_server.url("/missing.html"), "title": "Teaser only",
-              "summary": "Only a teaser survives when the page is gone."}]),
+        rss(
+            [
+                {
+                    "guid": "t1",
+                    "link": http_server.url("/missing.html"),
+                    "title": "Teaser only",
+                    "summary": "Only a teaser survives when the page is gone.",
+                }
+            ]
+        ),
     )
     source = make_source(http_server, "/teaser.xml")
     poll_due()
@@ -127,18 +163,25 @@ def test_article_page_failure_keeps_feed_text_and_notes_it(http_server, ingest_s
 
 BAD_INPUTS = {
     "ill-formed xml": dict(body=b'<?xml version="1.0"?><rss><<<>>>'),
-    "html as feed": dict(body=b"<!doctype html><html><head><title>Home</title></head><body><p>hi</p></body></html>",
-                         headers={"Content-Type": "text/html"}),
+    "html as feed": dict(
+        body=b"<!doctype html><html><head><title>Home</title></head><body><p>hi</p></body></html>",
+        headers={"Content-Type": "text/html"},
+    ),
     "empty body": dict(body=b""),
     "not found": dict(body=b"gone", status=404),
     "gone": dict(body=b"gone", status=410),
     "server error": dict(body=b"oops", status=503),
     "binary junk": dict(body=bytes(range(256)) * 40),
-    "xml bomb": dict(body=(
-        b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
-        + b"".join(b'<!ENTITY lol%d "%s">' % (i, (b"&lol%d;" % (i - 1) if i > 1 else b"&lol;") * 10) for i in range(1, 10))
-        + b']><rss version="2.0"><channel><title>&lol9;</title></channel></rss>'
-    )),
+    "xml bomb": dict(
+        body=(
+            b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+            + b"".join(
+                b'<!ENTITY lol%d "%s">' % (i, (b"&lol%d;" % (i - 1) if i > 1 else b"&lol;") * 10)
+                for i in range(1, 10)
+            )
+            + b']><rss version="2.0"><channel><title>&lol9;</title></channel></rss>'
+        )
+    ),
 }
 
 
@@ -182,8 +225,9 @@ def test_backoff_grows_with_consecutive_errors(http_server, ingest_settings):
     [("timeout", "timeout"), ("redirect loop", "redirect"), ("huge body", "larger"), ("gzip bomb", "larger")],
 )
 def test_network_trouble_is_reported_plainly(http_server, ingest_settings, settings, case, expect):
-    settings.GAZETTE_INGEST = type(ingest_settings)(**{**ingest_settings.__dict__, "fetch_timeout": 0.5,
-                                                        "max_response_bytes": 64 * 1024})
+    settings.GAZETTE_INGEST = type(ingest_settings)(
+        **{**ingest_settings.__dict__, "fetch_timeout": 0.5, "max_response_bytes": 64 * 1024}
+    )
     if case == "timeout":
         http_server.route("/feed.xml", b"<rss/>", delay=3)
     elif case == "redirect loop":

@@ -32,7 +32,9 @@ def hubbed(http_server, ingest_settings, settings):
         return web.Response(status=202)
 
     http_server.route("/hub", handler=hub)
-    http_server.route("/feed.xml", FEED.format(hub=http_server.url("/hub"), self=http_server.url("/feed.xml")))
+    http_server.route(
+        "/feed.xml", FEED.format(hub=http_server.url("/hub"), self=http_server.url("/feed.xml"))
+    )
     source = Source.objects.create(feed_url=http_server.url("/feed.xml"))
     return source, received
 
@@ -55,8 +57,15 @@ def test_verification_and_signed_push(hubbed, client):
     url = f"/websub/{source.pk}/"
     bad = client.get(url, {"hub.mode": "subscribe", "hub.topic": "http://evil.test/", "hub.challenge": "x"})
     assert bad.status_code == 404
-    ok = client.get(url, {"hub.mode": "subscribe", "hub.topic": source.feed_url, "hub.challenge": "c123",
-                          "hub.lease_seconds": "3600"})
+    ok = client.get(
+        url,
+        {
+            "hub.mode": "subscribe",
+            "hub.topic": source.feed_url,
+            "hub.challenge": "c123",
+            "hub.lease_seconds": "3600",
+        },
+    )
     assert ok.status_code == 200 and ok.content == b"c123"
     source.refresh_from_db()
     assert source.websub_active()
@@ -69,7 +78,9 @@ def test_verification_and_signed_push(hubbed, client):
     assert source.next_poll_at > timezone.now()  # ignored
 
     signature = hmac.new(source.websub_secret.encode(), body, hashlib.sha256).hexdigest()
-    pushed = client.post(url, body, content_type="application/rss+xml", HTTP_X_HUB_SIGNATURE=f"sha256={signature}")
+    pushed = client.post(
+        url, body, content_type="application/rss+xml", HTTP_X_HUB_SIGNATURE=f"sha256={signature}"
+    )
     assert pushed.status_code == 202
     source.refresh_from_db()
     assert source.next_poll_at <= timezone.now()
