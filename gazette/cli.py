@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import gzip
+import importlib
 import json
 import os
 import sys
@@ -13,6 +14,8 @@ from pathlib import Path
 from typing import Any
 
 Handler = Callable[[argparse.Namespace], int]
+# Modules that add their own subcommands: each has register(add) where add(name, handler, help) -> parser.
+COMMAND_MODULES: tuple[str, ...] = ()
 
 
 def _django(*, migrate: bool = True) -> None:
@@ -351,6 +354,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = add("manage", cmd_manage, "Run a Django management command (createsuperuser, shell, ...).")
     p.add_argument("args", nargs=argparse.REMAINDER)
+
+    for module in COMMAND_MODULES:
+        importlib.import_module(module).register(add)
     return parser
 
 

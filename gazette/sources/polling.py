@@ -195,9 +195,10 @@ class _Poller:
 
         base = result.final_url or source.feed_url
         fresh = await self.workers.db(self._fresh, source, feed, base)
+        backlog = len(fresh) > MAX_NEW_ENTRIES_PER_POLL
         options = pipeline_options(source)
-        drafts, page_errors = await self._drafts(fresh, base, options)
-        new = await self.workers.db(self._commit, source, result, feed, drafts, page_errors, now)
+        drafts, page_errors = await self._drafts(fresh[:MAX_NEW_ENTRIES_PER_POLL], base, options)
+        new = await self.workers.db(self._commit, source, result, feed, drafts, page_errors, now, backlog)
         if websub_needs_subscribe(source, now):
             websub_error = await websub_subscribe(source, self.fetcher)
             await self.workers.db(_websub_record, source, websub_error, now)
@@ -205,8 +206,7 @@ class _Poller:
 
     def _fresh(self, source: Source, feed: ParsedFeed, base: str) -> list[FeedEntry]:
         entries = entries_filter(feed.entries, source_rules(source, self.global_rules))
-        fresh = entries_unseen(source=source, entries=entries, feed_url=base)
-        return fresh[:MAX_NEW_ENTRIES_PER_POLL]
+        return entries_unseen(source=source, entries=entries, feed_url=base)
 
     async def _drafts(
         self, entries: list[FeedEntry], base: str, options: PipelineOptions
@@ -247,6 +247,7 @@ class _Poller:
         drafts: list[ArticleDraft],
         page_errors: list[str],
         now: datetime,
+        backlog: bool = False,
     ) -> int:
         notes = [f"feed parsed despite: {feed.bozo}"] if feed.bozo else []
         if page_errors:
@@ -257,6 +258,10 @@ class _Poller:
         with transaction.atomic():
             created = articles_store(source=source, drafts=drafts)
             source_record_success(source, result=result, feed=feed, new=len(created), now=now, event=note)
+            if backlog:
+                # Entries are left over: forget the validators (a 304 would hide them) and come back now.
+                source.etag = source.last_modified = ""
+                source.next_poll_at = now
             source.save()
         if created:
             log.info("poll: %s: %d new article(s)", source.feed_url, len(created))

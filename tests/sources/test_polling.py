@@ -262,3 +262,12 @@ def test_recoverable_feed_is_stored_with_its_problem_noted(http_server, ingest_s
     source.refresh_from_db()
     assert source.health == "ok" and Article.objects.filter(guid="r1").exists()
     assert "ill-formed" in PollEvent.objects.get(source=source).error
+
+
+def test_a_large_backlog_is_taken_over_several_polls(http_server, ingest_settings, monkeypatch):
+    monkeypatch.setattr("gazette.sources.polling.MAX_NEW_ENTRIES_PER_POLL", 2)
+    serve_feed(http_server, n=5)
+    make_source(http_server)
+    counts = [poll_due().new_articles for _ in range(4)]
+    assert counts == [2, 2, 1, 0]
+    assert Article.objects.count() == 5

@@ -1,0 +1,92 @@
+"""The README's main command end to end: `gazette serve --demo` ingests the demo corpus and serves it."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+import urllib.request
+from urllib.error import URLError
+
+import pytest
+
+from tests.httpserver import free_port
+
+pytestmark = pytest.mark.slow
+
+JUNK = ["Sign in to access your portfolio", "Error in retrieving data", "Share on Facebook", "ADVERTISEMENT",
+        "cookies", "Subscribe now"]
+
+
+def get(url: str) -> str:
+    with urllib.request.urlopen(url, timeout=10) as resp:  # noqa: S310 — a local test server
+        return resp.read().decode()
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    data = tmp_path_factory.mktemp("serve")
+    port, demo_port = free_port(), free_port()
+    env = dict(os.environ, GAZETTE_DATA_DIR=str(data), DATABASE_URL=f"sqlite:///{data / 'gazette.sqlite3'}",
+               GAZETTE_LOG_LEVEL="WARNING", GAZETTE_WEB_WORKERS="1")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "gazette", "serve", "--demo", "--port", str(port), "--demo-port", str(demo_port)],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    db = data / "gazette.sqlite3"
+    deadline, count, last_change, previous = time.monotonic() + 120, 0, time.monotonic(), -1
+    try:
+        while time.monotonic() < deadline:
+            time.sleep(0.5)
+            try:
+                get(base + "/")
+                with sqlite3.connect(db) as conn:
+                    count = conn.execute("select count(*) from articles_article").fetchone()[0]
+            except (URLError, sqlite3.OperationalError, ConnectionError):
+                continue
+            if count != previous:
+                previous, last_change = count, time.monotonic()
+            elif count and time.monotonic() - last_change > 3:
+                break
+        yield base, db, count
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+
+
+def test_demo_corpus_is_ingested_through_the_pipeline(demo):
+    _, db, count = demo
+    assert count >= 100
+    with sqlite3.connect(db) as conn:
+        sources = conn.execute("select count(*), sum(consecutive_errors) from sources_source").fetchone()
+        texts = [t for (t,) in conn.execute("select content_text from articles_article")]
+        extractors = {e for (e,) in conn.execute("select distinct extractor from articles_article")}
+    assert sources == (8, 0)
+    assert "feed" in extractors and len(extractors) > 1  # full-text feeds and fetched pages both used
+    for junk in JUNK:
+        leaks = [t[:80] for t in texts if junk.lower() in t.lower()]
+        assert not leaks, f"{junk!r} left in {len(leaks)} article(s): {leaks[:3]}"
+
+
+def test_front_article_and_search_pages(demo):
+    base, db, _ = demo
+    front = get(base + "/")
+    links = re.findall(r'href="(/article/\d+/[^"]*)"', front)
+    assert len(set(links)) >= 10
+    page = get(base + links[0])
+    assert page.count("<h1") == 1
+    assert re.search(r'<time[^>]+datetime="20\d\d-', page)
+    assert "Related" in page and "comment" in page.lower()
+    with sqlite3.connect(db) as conn:
+        title = conn.execute("select title from articles_article order by id limit 1").fetchone()[0]
+    word = max(re.findall(r"[A-Za-z]{6,}", title), key=len)
+    results = get(base + f"/search?q={word}")
+    assert "<mark>" in results
