@@ -128,8 +128,12 @@ def main() -> None:
     finally:
         server.terminate()
     print(f"{'':34}{'pages':>6}{'seconds':>9}{'pages/s':>9}{'peak RSS':>10}")
-    print(f"{'bare trafilatura.extract (memory)':34}{t_pages:6}{t_time:9.2f}{t_pages / t_time:9.1f}{t_rss / 1024:8.0f}MB")
-    print(f"{'gazette pipeline (HTTP to DB)':34}{p_pages:6}{p_time:9.2f}{p_pages / p_time:9.1f}{p_rss / 1024:8.0f}MB")
+    print(
+        f"{'bare trafilatura.extract (memory)':34}{t_pages:6}{t_time:9.2f}{t_pages / t_time:9.1f}{t_rss / 1024:8.0f}MB"
+    )
+    print(
+        f"{'gazette pipeline (HTTP to DB)':34}{p_pages:6}{p_time:9.2f}{p_pages / p_time:9.1f}{p_rss / 1024:8.0f}MB"
+    )
     print(f"cost per page, pipeline / bare trafilatura: {(p_time / p_pages) / (t_time / t_pages):.2f}x")
 
 

@@ -18,8 +18,14 @@ from tests.httpserver import free_port
 
 pytestmark = pytest.mark.slow
 
-JUNK = ["Sign in to access your portfolio", "Error in retrieving data", "Share on Facebook", "ADVERTISEMENT",
-        "cookies", "Subscribe now"]
+JUNK = [
+    "Sign in to access your portfolio",
+    "Error in retrieving data",
+    "Share on Facebook",
+    "ADVERTISEMENT",
+    "cookies",
+    "Subscribe now",
+]
 
 
 def get(url: str) -> str:
@@ -31,11 +37,29 @@ def get(url: str) -> str:
 def demo(tmp_path_factory):
     data = tmp_path_factory.mktemp("serve")
     port, demo_port = free_port(), free_port()
-    env = dict(os.environ, GAZETTE_DATA_DIR=str(data), DATABASE_URL=f"sqlite:///{data / 'gazette.sqlite3'}",
-               GAZETTE_LOG_LEVEL="WARNING", GAZETTE_WEB_WORKERS="1")
+    env = dict(
+        os.environ,
+        GAZETTE_DATA_DIR=str(data),
+        DATABASE_URL=f"sqlite:///{data / 'gazette.sqlite3'}",
+        GAZETTE_LOG_LEVEL="WARNING",
+        GAZETTE_WEB_WORKERS="1",
+    )
     proc = subprocess.Popen(
-        [sys.executable, "-m", "gazette", "serve", "--demo", "--port", str(port), "--demo-port", str(demo_port)],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
+        [
+            sys.executable,
+            "-m",
+            "gazette",
+            "serve",
+            "--demo",
+            "--port",
+            str(port),
+            "--demo-port",
+            str(demo_port),
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
     )
     base = f"http://127.0.0.1:{port}"
     db = data / "gazette.sqlite3"

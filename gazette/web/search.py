@@ -20,16 +20,14 @@ from django.utils.safestring import SafeString, mark_safe
 
 from gazette.articles.models import Article
 from gazette.sources.models import Source
+from gazette.web.search_index import pg_vector_sql
 
 log = logging.getLogger(__name__)
 
 FTS_TABLE = "web_article_fts"
 PG_CONFIG = "english"
 # Must match the expression of the GIN index created in migration 0001, or PostgreSQL will not use it.
-PG_VECTOR = (
-    "to_tsvector('english'::regconfig, coalesce(a.title, '') || ' ' || coalesce(a.summary, '') "
-    "|| ' ' || coalesce(a.content_text, ''))"
-)
+PG_VECTOR = f"({pg_vector_sql('a')})"
 MAX_QUERY_CHARS = 300
 MAX_TERMS = 16
 # Private-use characters: cannot occur in stored text, so they survive escaping as unambiguous marks.
@@ -84,10 +82,18 @@ def fts5_match(terms: list[Term], *, any_term: bool = False) -> str:
     return (" OR " if any_term else " ").join(parts)
 
 
-def websearch_text(terms: list[Term], *, any_term: bool = False) -> str:
-    """The same terms for PostgreSQL's websearch_to_tsquery."""
-    parts = ['"' + " ".join(t.words) + '"' if len(t.words) > 1 else t.words[0] for t in terms]
-    return (" or " if any_term else " ").join(parts)
+def tsquery_text(terms: list[Term], *, any_term: bool = False) -> str:
+    """The same terms for PostgreSQL's to_tsquery: phrases with <->, prefixes with :*.
+
+    Terms hold only word characters, so nothing a reader types can be tsquery syntax.
+    """
+    parts = []
+    for t in terms:
+        if len(t.words) > 1:
+            parts.append("(" + " <-> ".join(t.words) + ")")
+        else:
+            parts.append(t.words[0] + (":*" if t.prefix else ""))
+    return (" | " if any_term else " & ").join(parts)
 
 
 def highlight(text: str, *, from_html: bool = False) -> SafeString:
@@ -194,9 +200,9 @@ def _search_postgres(
 ) -> tuple[list[Hit], int]:
     table = Article._meta.db_table
     clauses, params = _filter_sql(filters)
-    query = "websearch_to_tsquery('english'::regconfig, %s)"
+    query = "to_tsquery('english'::regconfig, %s)"
     where = " AND ".join([f"{PG_VECTOR} @@ {query}", *clauses])
-    text = websearch_text(terms, any_term=any_term)
+    text = tsquery_text(terms, any_term=any_term)
     options = f"StartSel={MARK_START}, StopSel={MARK_END}, MaxWords=35, MinWords=15"
     # Table names and fixed clauses only; every value is a parameter.
     sql = (

@@ -48,14 +48,20 @@ SQLITE_BACKWARD = [
     "DROP TRIGGER IF EXISTS web_article_fts_ai",
     "DROP TABLE IF EXISTS web_article_fts",
 ]
-# The expression must stay identical to gazette.web.search.PG_VECTOR (without the table alias).
-POSTGRES_FORWARD = [
-    """
-    CREATE INDEX IF NOT EXISTS web_article_search ON articles_article USING GIN (
-        to_tsvector('english'::regconfig, coalesce(title, '') || ' ' || coalesce(summary, '')
-        || ' ' || coalesce(content_text, ''))
+
+
+def pg_vector_sql(alias: str = "") -> str:
+    """The weighted tsvector expression (title A, summary B, text C); the index and the queries share it."""
+    prefix = f"{alias}." if alias else ""
+    parts = [("title", "A"), ("summary", "B"), ("content_text", "C")]
+    return " || ".join(
+        f"setweight(to_tsvector('english'::regconfig, coalesce({prefix}{column}, '')), '{weight}')"
+        for column, weight in parts
     )
-    """,
+
+
+POSTGRES_FORWARD = [
+    f"CREATE INDEX IF NOT EXISTS web_article_search ON articles_article USING GIN (({pg_vector_sql()}))",
 ]
 POSTGRES_BACKWARD = ["DROP INDEX IF EXISTS web_article_search"]
 
