@@ -8,7 +8,6 @@ from django.utils import timezone
 
 from gazette.demo.server import DemoServer
 from gazette.demo.site import DemoSite
-from gazette.sources.adding import category_assign
 from gazette.sources.models import Source
 
 log = logging.getLogger(__name__)
@@ -35,7 +34,6 @@ def demo_sources_follow(site: DemoSite) -> list[Source]:
                 "next_poll_at": timezone.now(),
             },
         )
-        category_assign(source, ["Demo"])
         sources.append(source)
     return sources
 

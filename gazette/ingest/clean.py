@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from urllib.parse import urljoin
 from dataclasses import dataclass, replace
 
 from lxml import etree
@@ -358,3 +359,28 @@ def _clean_text(text: str, title: str | None) -> str:
     if paragraphs and _is_headline(_norm_space(paragraphs[0]), title):
         paragraphs = paragraphs[1:]
     return "\n\n".join(p for p in paragraphs if junk_rule(_norm_space(p)) is None)
+
+
+def lead_image_drop(html: str, image_url: str | None, base_url: str | None = None) -> str:
+    """Remove the body's copy of the lead image (pages show it once, above the text), with its figure."""
+    if not image_url or "<img" not in html:
+        return html
+    root = parse_fragment(html)
+    if root is None:
+        return html
+    target = _image_key(image_url, base_url)
+    for img in root.iter("img"):
+        if _image_key(img.get("src") or "", base_url) != target:
+            continue
+        figure = next((a for a in img.iterancestors("figure")), None)
+        _remove(figure if figure is not None else img)
+        _prune_empty(root)
+        out = "".join(etree.tostring(child, method="html", encoding="unicode") for child in root)
+        return ((root.text or "") + out).strip()
+    return html
+
+
+def _image_key(url: str, base_url: str | None) -> str:
+    """An image address without scheme, query or fragment: resized or tracked copies still match."""
+    absolute = urljoin(base_url or "", url.strip())
+    return absolute.split("#")[0].split("?")[0].split("://", 1)[-1]

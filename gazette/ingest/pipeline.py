@@ -8,7 +8,8 @@ Order and invariants:
    so a link seen with and without utm_* parameters is one article.
 4. fetch the article page when the feed carries only a teaser — done by the caller (network).
 5. extract → clean → sanitise. Sanitising runs LAST on HTML: nothing after it may add markup,
-   so what is stored is always safe to render.
+   so what is stored is always safe to render (dropping the body's copy of the lead image after it
+   only removes elements).
 6. rel=canonical from the page replaces the feed URL only when it stays on the same site, so a
    hostile page cannot claim another publisher's article.
 7. the content hash is taken from the cleaned text, so copies that differ only in page junk match.
@@ -21,7 +22,7 @@ import re
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
-from gazette.ingest.clean import clean
+from gazette.ingest.clean import clean, lead_image_drop
 from gazette.ingest.extract import Extracted, ExtractOptions, extract
 from gazette.ingest.feeds import FeedEntry
 from gazette.ingest.sanitize import html_to_text, sanitize_html
@@ -117,6 +118,10 @@ def article_build(
         doc = clean(_feed_content(entry, url))
         doc = replace(doc, html=sanitize_html(doc.html, base_url=url))
 
+    image = entry.image or doc.image or ""
+    if image:
+        doc = replace(doc, html=lead_image_drop(doc.html, image, base_url=url))
+
     canonical = url
     if doc.canonical_url and _same_site(doc.canonical_url, url):
         canonical = canonicalize_url(doc.canonical_url, base=url)
@@ -138,7 +143,7 @@ def article_build(
         summary=summary_html,
         content_html=doc.html,
         content_text=text,
-        image_url=(entry.image or doc.image or "")[:2000],
+        image_url=image[:2000],
         language=(doc.language or "")[:16],
         published_at=entry.published or doc.published or entry.updated or now,
         updated_at=entry.updated or doc.updated,

@@ -1,0 +1,62 @@
+"""The pipeline's pure part: entry + page → draft, in the fixed order."""
+
+from __future__ import annotations
+
+from gazette.ingest.feeds import FeedEntry
+from gazette.ingest.pipeline import article_build, content_hash
+
+PARAS = "".join(
+    f"<p>Paragraph {i} of the report says the harbour authority will open the terminal in spring, "
+    f"after engineers found the piles had settled unevenly during the winter storms.</p>"
+    for i in range(8)
+)
+
+
+def entry(**kw) -> FeedEntry:
+    values = dict(
+        id="g1",
+        url="https://news.example.com/a?utm_source=rss",
+        title="Terminal delayed",
+        published=None,
+        updated=None,
+        author=None,
+        summary="<p>teaser</p>",
+        content=None,
+        image=None,
+        categories=[],
+    )
+    values.update(kw)
+    return FeedEntry(**values)
+
+
+def test_full_content_entry_drops_the_body_copy_of_the_lead_image():
+    image = "https://cdn.example.com/lead.jpg"
+    content = f'<figure><img src="{image}?w=800" alt="x"><figcaption>Pier</figcaption></figure>{PARAS}'
+    draft = article_build(entry(content=content, image=image), feed_url="https://news.example.com/feed")
+    assert draft.image_url == image
+    assert "lead.jpg" not in draft.content_html and "Paragraph 7" in draft.content_html
+    assert draft.extractor == "feed"
+    assert draft.canonical_url == "https://news.example.com/a"
+
+
+def test_page_canonical_is_honoured_only_on_the_same_site():
+    page = (
+        f'<html><head><link rel="canonical" href="{{}}"></head><body><article>{PARAS}</article></body></html>'
+    )
+    own = article_build(
+        entry(),
+        feed_url="https://news.example.com/feed",
+        page_html=page.format("https://www.news.example.com/a-story").encode(),
+    )
+    assert own.canonical_url == "https://www.news.example.com/a-story"
+    other = article_build(
+        entry(),
+        feed_url="https://news.example.com/feed",
+        page_html=page.format("https://other.example.org/claimed").encode(),
+    )
+    assert other.canonical_url == "https://news.example.com/a"
+
+
+def test_content_hash_ignores_case_punctuation_and_spacing():
+    assert content_hash("The pier, rebuilt!") == content_hash("the  pier rebuilt")
+    assert content_hash("") == ""
