@@ -38,7 +38,7 @@ def setup() -> None:
         return
     sh(BIN / "python", "-m", "pip", "install", "--quiet", "--upgrade", "pip")
     sh(BIN / "python", "-m", "pip", "install", "--quiet", "--require-hashes", "-r", LOCK)
-    sh(BIN / "python", "-m", "pip", "install", "--quiet", "--no-deps", "--no-build-isolation", "-e", ROOT)
+    sh(BIN / "python", "-m", "pip", "install", "--quiet", "--no-deps", "-e", ROOT)
     STAMP.write_text(digest)
 
 
