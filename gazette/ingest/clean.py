@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from urllib.parse import urljoin
 from dataclasses import dataclass, replace
+from urllib.parse import urljoin
 
 from lxml import etree
 
