@@ -1,0 +1,169 @@
+"""Incremental story clustering on small hand-written articles."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from gazette.stories.clustering import ClusterDoc, ClusterOptions, StoryClusterer, cluster, features_build
+
+T0 = datetime(2025, 3, 3, 8, 0, tzinfo=UTC)
+
+CHILE_1 = ClusterDoc(
+    id="chile-1",
+    title="Magnitude 7.1 earthquake strikes near Valparaiso, Chile",
+    text=(
+        "A magnitude 7.1 earthquake struck off the coast of Valparaiso in central Chile on Monday, "
+        "the Chilean National Emergency Office said. Buildings shook in Santiago and Vina del Mar. "
+        "President Gabriel Boric said three people were injured in Valparaiso and power was cut to "
+        "40,000 homes. The Pacific Tsunami Warning Center issued no tsunami warning."
+    ),
+    published=T0,
+    source="wire-a",
+)
+CHILE_2 = ClusterDoc(
+    id="chile-2",
+    title="Chile quake: Valparaiso counts damage after 7.1 tremor",
+    text=(
+        "Residents of Valparaiso cleared rubble on Monday after the magnitude 7.1 earthquake. "
+        "Gabriel Boric visited Vina del Mar and promised help from the National Emergency Office. "
+        "Three people were injured and 40,000 homes lost power, officials in Chile said. "
+        "The earthquake was felt as far as Santiago."
+    ),
+    published=T0 + timedelta(hours=5),
+    source="paper-b",
+)
+CHILE_3 = ClusterDoc(
+    id="chile-3",
+    title="Aftershocks rattle Valparaiso a day after Chile earthquake",
+    text=(
+        "Aftershocks shook Valparaiso on Tuesday, a day after the magnitude 7.1 earthquake in Chile. "
+        "The National Emergency Office said power had been restored to most of the 40,000 homes. "
+        "Gabriel Boric said schools in Vina del Mar would reopen on Wednesday."
+    ),
+    published=T0 + timedelta(hours=26),
+    source="paper-c",
+)
+TURKEY_1 = ClusterDoc(
+    id="turkey-1",
+    title="Magnitude 5.8 earthquake hits Malatya in eastern Turkey",
+    text=(
+        "A magnitude 5.8 earthquake struck Malatya province in eastern Turkey on Wednesday, the "
+        "disaster agency AFAD said. Buildings shook in Elazig and Adiyaman. Interior Minister Ali "
+        "Yerlikaya said 12 people were injured in Malatya. The earthquake was felt in Diyarbakir."
+    ),
+    published=T0 + timedelta(days=2),
+    source="wire-a",
+)
+TURKEY_2 = ClusterDoc(
+    id="turkey-2",
+    title="Turkey quake injures 12 in Malatya",
+    text=(
+        "Twelve people were injured when a magnitude 5.8 earthquake hit Malatya in eastern Turkey, "
+        "AFAD said on Wednesday. Ali Yerlikaya said teams were checking buildings in Elazig and "
+        "Adiyaman after the earthquake."
+    ),
+    published=T0 + timedelta(days=2, hours=3),
+    source="paper-b",
+)
+BUDGET_1 = ClusterDoc(
+    id="budget-1",
+    title="Finance minister Ruth Halvorsen unveils Norway budget",
+    text=(
+        "Norway's finance minister Ruth Halvorsen presented the 2026 budget to the Storting in Oslo, "
+        "raising spending on defence and cutting the electricity levy. The opposition Progress Party "
+        "said the budget did too little for families."
+    ),
+    published=T0 + timedelta(days=1),
+    source="paper-c",
+)
+
+
+def test_two_earthquakes_in_one_week_stay_apart():
+    clusterer = StoryClusterer()
+    stories = {doc.id: clusterer.add(doc) for doc in (CHILE_1, CHILE_2, TURKEY_1, TURKEY_2)}
+    assert stories["chile-1"] == stories["chile-2"]
+    assert stories["turkey-1"] == stories["turkey-2"]
+    assert stories["chile-1"] != stories["turkey-1"]
+
+
+def test_follow_ups_join_their_event():
+    result = cluster([CHILE_1, BUDGET_1, CHILE_2, CHILE_3])
+    assert result["chile-1"] == result["chile-2"] == result["chile-3"]
+    assert result["budget-1"] != result["chile-1"]
+
+
+def test_cluster_orders_by_published_when_present():
+    shuffled = [CHILE_3, TURKEY_2, CHILE_1, TURKEY_1, CHILE_2]
+    result = cluster(shuffled)
+    assert len({result["chile-1"], result["chile-2"], result["chile-3"]}) == 1
+    assert result["turkey-1"] == result["turkey-2"] != result["chile-1"]
+
+
+def test_story_ids_are_stable_strings_and_stories_lists_members():
+    clusterer = StoryClusterer()
+    first = clusterer.add(CHILE_1)
+    assert isinstance(first, str)
+    assert clusterer.add(CHILE_1) == first  # adding the same article again changes nothing
+    clusterer.add(CHILE_2)
+    assert clusterer.stories()[first] == ["chile-1", "chile-2"]
+
+
+def test_a_story_closes_after_a_quiet_period():
+    options = ClusterOptions(close_after_hours=48)
+    clusterer = StoryClusterer(options)
+    old = clusterer.add(CHILE_1)
+    late = ClusterDoc(
+        id="chile-late",
+        title=CHILE_2.title,
+        text=CHILE_2.text,
+        published=CHILE_1.published + timedelta(days=10),
+    )
+    assert clusterer.add(late) != old
+    assert not clusterer.story(old).open
+    assert clusterer.stories()[old] == ["chile-1"]
+
+
+def test_without_dates_the_oldest_stories_close_beyond_max_open():
+    clusterer = StoryClusterer(ClusterOptions(max_open=1))
+    undated = [ClusterDoc(id=d.id, title=d.title, text=d.text) for d in (CHILE_1, BUDGET_1, CHILE_2)]
+    ids = [clusterer.add(doc) for doc in undated]
+    assert ids[2] != ids[0]  # the Chile story was closed when the budget story opened
+    assert len(clusterer.open) == 1
+
+
+def test_stories_that_grow_together_are_merged_and_reported():
+    # A strict join threshold makes each article open its own story; the merge check then finds the
+    # new story and its runner-up alike, and logs (absorbed, into) so a live store can follow.
+    options = ClusterOptions(threshold=0.95, merge_threshold=0.2)
+    clusterer = StoryClusterer(options)
+    first = clusterer.add(CHILE_1)
+    second = clusterer.add(CHILE_3)
+    assert second == first  # the older id survives the merge
+    assert clusterer.merges() == [("s2", "s1")]
+    assert "s2" not in clusterer.stories()
+    assert clusterer.stories()[first] == ["chile-1", "chile-3"]
+
+
+def test_no_merge_below_the_merge_threshold():
+    clusterer = StoryClusterer(ClusterOptions(threshold=0.95, merge_threshold=0.99))
+    assert clusterer.add(CHILE_1) != clusterer.add(CHILE_3)
+    assert clusterer.merges() == []
+
+
+def test_an_optional_vector_is_one_more_signal():
+    import numpy as np
+
+    vec = np.ones(4, dtype=np.float32) / 2.0
+    with_vectors = [
+        ClusterDoc(id=d.id, title=d.title, text=d.text, published=d.published, vector=vec)
+        for d in (CHILE_1, CHILE_2)
+    ]
+    result = cluster([*with_vectors, TURKEY_1])
+    assert result["chile-1"] == result["chile-2"] != result["turkey-1"]
+
+
+def test_features_carry_names_and_numbers():
+    feats = features_build(CHILE_1, ClusterOptions())
+    assert "valparaiso" in feats["entity"]
+    assert "7.1" in feats["quantity"]
+    assert "earthquake" in feats["text"]
