@@ -1,0 +1,291 @@
+"""Grounded answers to a reader's question about one article: every answer cites the article's sentences.
+
+Two methods, tried in this order:
+  1. LLM (when a client is given): the best-matching sentences are numbered and the model must answer
+     from them alone, citing numbers; citations are mapped back to the article's sentences and checked.
+     A reply that cites nothing valid is not shown (it cannot be checked) and step 2 answers instead.
+  2. Built-in ("extractive"): BM25 over the article's sentences with light stemming and synonym folding,
+     boosted when a sentence holds what the question asks for (names for "who", dates for "when",
+     numbers for "how many"); the answer is the supporting sentences themselves. When too little of the
+     question is found in any sentence, it declines rather than quote something unrelated.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from gazette.ai.llm import LLMClient, LLMError
+from gazette.ai.sentences import sentences_split, stem, terms
+
+log = logging.getLogger(__name__)
+
+DECLINED = "The article does not say."
+EXTRACTIVE_METHOD = "extractive"
+
+# Share of the question's weight (IDF-weighted terms) the best sentence must contain to be an answer.
+SUPPORT_MIN = 0.45
+# A second sentence is cited too when it scores at least this share of the best and adds question terms.
+SECOND_MIN_RATIO = 0.75
+# Score multiplier for a sentence holding the kind of thing the question asks for.
+CUE_BOOST = 0.5
+# News states its main facts first, so among near-equal matches an earlier sentence is preferred.
+LEAD_BOOST = 0.2
+BM25_K1 = 1.2
+BM25_B = 0.5
+# Sentences shown to the LLM, and its reply budget.
+LLM_PASSAGES = 5
+LLM_MAX_TOKENS = 160
+_NOT_ANSWERED = "NOT IN ARTICLE"
+
+
+@dataclass
+class Answer:
+    answer: str
+    citations: list[str] = field(default_factory=list)
+    answered: bool = True
+    method: str = EXTRACTIVE_METHOD
+
+
+# Words that differ in form but not in what a reader asks about. Each group folds to its first word.
+SYNONYMS: tuple[tuple[str, ...], ...] = (
+    ("death", "dead", "die", "died", "dies", "kill", "killed", "killing", "fatality", "fatalities", "toll"),
+    ("injure", "injured", "injuries", "injury", "hurt", "wounded", "wound"),
+    ("buy", "bought", "purchase", "acquire", "acquired", "acquisition"),
+    ("sell", "sold", "sale"),
+    ("cost", "price", "priced", "worth", "value", "valued", "valuing", "fee", "pay", "paid"),
+    ("begin", "began", "start", "started", "launch", "launched", "open", "opened"),
+    ("end", "ended", "finish", "finished", "close", "closed", "conclude", "concluded"),
+    ("win", "won", "victory", "beat", "defeat", "defeated"),
+    ("lose", "lost", "loss"),
+    ("say", "said", "says", "state", "stated", "announce", "announced", "tell", "told"),
+    ("arrest", "arrested", "detain", "detained", "custody"),
+    ("steal", "stole", "stolen", "theft", "heist", "robbery", "rob", "robbed"),
+    ("quake", "earthquake", "tremor", "seismic"),
+    ("fire", "wildfire", "blaze", "flames"),
+    ("car", "vehicle", "automobile"),
+    ("firm", "company", "business", "corporation"),
+    ("vote", "votes", "ballot", "election", "poll"),
+    ("law", "bill", "legislation", "act"),
+    ("rise", "rose", "increase", "increased", "grow", "grew", "jump", "jumped", "climb", "climbed"),
+    ("fall", "fell", "drop", "dropped", "decline", "declined", "decrease", "decreased", "cut"),
+    ("recall", "recalled", "recalling", "recalls"),
+    ("resign", "resigned", "quit"),
+    ("people", "person", "residents", "persons"),
+    ("plane", "aircraft", "airliner", "jet", "flight", "turboprop", "airplane"),
+    ("strong", "strongest", "big", "biggest", "large", "largest", "powerful"),
+    ("investigate", "investigating", "investigation", "investigator", "investigators", "inquiry", "probe"),
+    ("lead", "led", "leads", "leading", "head", "headed", "heads", "run", "ran", "runs"),
+    ("fail", "failed", "failure", "failing", "fault", "malfunction"),
+    ("save", "saving", "savings"),
+    ("merger", "merge", "deal", "takeover", "tie-up"),
+    ("score", "scored", "goal", "goals"),
+    ("award", "prize", "honour", "honor"),
+    ("injection", "inject", "injected", "dose"),
+    ("leader", "chief", "president", "director", "chair", "chairman"),
+    ("evacuate", "evacuated", "evacuation", "flee", "fled", "leave"),
+    ("drug", "medicine", "medication", "treatment"),
+)
+_CANONICAL: dict[str, str] = {stem(w): stem(group[0]) for group in SYNONYMS for w in group}
+# Question words that name the question, not its subject.
+_QUESTION_NOISE = frozenset(
+    stem(w)
+    for w in [
+        "article",
+        "story",
+        "report",
+        "according",
+        "happen",
+        "happened",
+        "mention",
+        "mentioned",
+        "tell",
+        "describe",
+        "kind",
+        "type",
+        "name",
+        "exactly",
+        "many",
+        "much",
+        "long",
+        "far",
+        "old",
+        "number",
+        "percentage",
+    ]
+)
+
+_NUMBER = re.compile(
+    r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty"
+    r"|hundred|thousand|million|billion|dozens?|half|quarter)\b",
+    re.IGNORECASE,
+)
+_DATE = re.compile(
+    r"\b(?:19|20)\d\d\b|\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february"
+    r"|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug"
+    r"|sept?|oct|nov|dec|yesterday|today|tonight|tomorrow|morning|afternoon|evening|night|dawn|midnight"
+    r"|noon|week|month|year|weekend|a\.m|p\.m)\b|\d{1,2}:\d\d",
+    re.IGNORECASE,
+)
+# A capitalised word that is not the first word of the sentence: a name, a place, an organisation.
+_PROPER = re.compile(r"(?<=[\s(\"“‘])[A-Z][a-zà-ÿ]+")
+# Capitalised words after the first word of a question.
+_QUESTION_NAME = re.compile(r"(?<=\s)[A-Z][\w'’-]*[a-z][\w'’-]*")
+_PLACE = re.compile(r"\b(?:in|at|near|from|outside|across)\s+(?:the\s+)?[A-Z]")
+
+
+def question_kind(question: str) -> str | None:
+    """What the question asks for: 'person', 'time', 'number', 'place', or None."""
+    q = question.lower().strip()
+    if re.match(r"(?:how (?:many|much|far|long|old|big|large|deep|high|fast)|what (?:percentage|number|amount"
+                r"|share|proportion)|what (?:was|is|were) the (?:magnitude|death toll|toll|size|cost|price))", q):  # fmt: skip
+        return "number"
+    if re.match(r"(?:when|what (?:time|day|date|year|month)|(?:on|in) what (?:day|date|year))", q):
+        return "time"
+    if re.match(r"(?:who|whom|whose|which (?:person|official|minister|company|team|player))", q):
+        return "person"
+    if re.match(r"(?:where|in which (?:city|country|town|region)|what (?:city|country|town|region))", q):
+        return "place"
+    return None
+
+
+def _has_cue(sentence: str, kind: str | None) -> bool:
+    if kind == "number":
+        return bool(_NUMBER.search(sentence))
+    if kind == "time":
+        return bool(_DATE.search(sentence))
+    if kind == "person":
+        return bool(_PROPER.search(sentence))
+    if kind == "place":
+        return bool(_PLACE.search(sentence))
+    return False
+
+
+def _fold(words: list[str]) -> list[str]:
+    return [_CANONICAL.get(w, w) for w in words]
+
+
+@dataclass
+class Ranked:
+    index: int
+    score: float
+    support: float
+    matched: frozenset[str]
+
+
+def sentences_rank(*, sentences: list[str], question: str) -> list[Ranked]:
+    """Sentences by how well they answer the question, best first (only those sharing a question term)."""
+    docs = [_fold(terms(s)) for s in sentences]
+    query = [t for t in dict.fromkeys(_fold(terms(question))) if t not in _QUESTION_NOISE]
+    if not docs or not query:
+        return []
+    n = len(docs)
+    df: Counter[str] = Counter()
+    for doc in docs:
+        df.update(set(doc))
+    idf = {t: math.log(1 + (n - df[t] + 0.5) / (df[t] + 0.5)) for t in query}
+    total_weight = sum(idf.values())
+    avg_len = sum(len(d) for d in docs) / n or 1.0
+    kind = question_kind(question)
+    ranked = []
+    for i, doc in enumerate(docs):
+        counts = Counter(doc)
+        matched = frozenset(t for t in query if counts[t])
+        if not matched:
+            continue
+        score = 0.0
+        for t in matched:
+            tf = counts[t]
+            score += idf[t] * tf * (BM25_K1 + 1) / (tf + BM25_K1 * (1 - BM25_B + BM25_B * len(doc) / avg_len))
+        if _has_cue(sentences[i], kind):
+            score *= 1 + CUE_BOOST
+        score *= 1 + LEAD_BOOST / (1 + i)
+        support = sum(idf[t] for t in matched) / total_weight
+        ranked.append(Ranked(index=i, score=score, support=support, matched=matched))
+    ranked.sort(key=lambda r: (-r.score, r.index))
+    return ranked
+
+
+def answer_question(
+    *, text: str, question: str, title: str | None = None, llm: LLMClient | None = None
+) -> Answer:
+    """An answer grounded in the article's sentences, or a plain statement that the article does not say."""
+    sentences = sentences_split(text)
+    ranked = sentences_rank(sentences=sentences, question=question)
+    if llm is not None and sentences and question.strip():
+        try:
+            answer = _llm_answer(sentences=sentences, ranked=ranked, question=question, title=title, llm=llm)
+        except LLMError as exc:
+            log.warning("ask: LLM failed (%s); using the built-in method", exc)
+        else:
+            if answer is not None:
+                return answer
+            log.info("ask: the LLM reply cited no valid sentence; using the built-in method")
+    return _extractive_answer(sentences, ranked, question)
+
+
+def names_missing(*, question: str, sentences: list[str]) -> list[str]:
+    """Capitalised words of the question (names, places, bodies) that the article never mentions."""
+    present = {t for s in sentences for t in _fold(terms(s))}
+    missing = []
+    for word in _QUESTION_NAME.findall(question):
+        folded = _fold(terms(word))
+        if folded and not any(t in present for t in folded):
+            missing.append(word)
+    return missing
+
+
+def _extractive_answer(sentences: list[str], ranked: list[Ranked], question: str) -> Answer:
+    if not ranked or ranked[0].support < SUPPORT_MIN or names_missing(question=question, sentences=sentences):
+        return Answer(answer=DECLINED, citations=[], answered=False, method=EXTRACTIVE_METHOD)
+    best = ranked[0]
+    cited = [best.index]
+    for other in ranked[1:3]:
+        if other.score >= SECOND_MIN_RATIO * best.score and not other.matched <= best.matched:
+            cited.append(other.index)
+            break
+    citations = [sentences[i] for i in cited]
+    return Answer(answer=" ".join(citations), citations=citations, answered=True, method=EXTRACTIVE_METHOD)
+
+
+_SYSTEM = (
+    "You answer questions about a news article using ONLY the numbered sentences given. "
+    "Cite the sentence numbers you used in square brackets, like [2]. "
+    f"If the sentences do not answer the question, reply exactly: {_NOT_ANSWERED}"
+)
+_CITE = re.compile(r"\[(\d+(?:\s*,\s*\d+)*)\]")
+
+
+def _llm_answer(
+    *, sentences: list[str], ranked: list[Ranked], question: str, title: str | None, llm: LLMClient
+) -> Answer | None:
+    """The model's answer with checked citations; None when it cites nothing that exists."""
+    picked = sorted(r.index for r in ranked[:LLM_PASSAGES]) or list(range(min(LLM_PASSAGES, len(sentences))))
+    numbered = "\n".join(f"[{n}] {sentences[i]}" for n, i in enumerate(picked, start=1))
+    user = (f"Title: {title}\n" if title else "") + f"Sentences:\n{numbered}\n\nQuestion: {question.strip()}"
+    reply = llm.chat(
+        [{"role": "system", "content": _SYSTEM}, {"role": "user", "content": user}], max_tokens=LLM_MAX_TOKENS
+    )
+    method = f"llm:{llm.model}"
+    if _NOT_ANSWERED.lower() in reply.lower():
+        return Answer(answer=DECLINED, citations=[], answered=False, method=method)
+    order: list[int] = []  # article sentence indexes, in the order the reply first cites them
+
+    def renumber(match: re.Match[str]) -> str:
+        kept = []
+        for raw in match.group(1).split(","):
+            n = int(raw)
+            if 1 <= n <= len(picked):
+                index = picked[n - 1]
+                if index not in order:
+                    order.append(index)
+                kept.append(str(order.index(index) + 1))
+        return f"[{', '.join(kept)}]" if kept else ""
+
+    answer = _CITE.sub(renumber, reply).strip()
+    if not order or not answer:
+        return None
+    return Answer(answer=answer, citations=[sentences[i] for i in order], answered=True, method=method)

@@ -1,0 +1,94 @@
+"""Background AI work: summaries and key points per article, digests per story."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import asdict
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from gazette.ai.digest import DigestArticle, digest_build
+from gazette.ai.headline import headline_check
+from gazette.ai.keypoints import keypoints_build
+from gazette.ai.llm import LLMClient, LLMError, llm_from_env
+from gazette.ai.models import ArticleSummary, StoryDigest, UsageDay
+from gazette.ai.summarize import summary_build
+from gazette.articles.models import Article
+from gazette.conf import env_int
+from gazette.jobs.queue import job_handler
+from gazette.stories.models import Story
+
+log = logging.getLogger(__name__)
+
+
+def llm_within_budget() -> LLMClient | None:
+    """The configured LLM while today's calls are under GAZETTE_LLM_DAILY_LIMIT, else None (built-in)."""
+    client = llm_from_env()
+    if client is None:
+        return None
+    limit = env_int("GAZETTE_LLM_DAILY_LIMIT", 500, minimum=0)
+    with transaction.atomic():
+        day, _ = UsageDay.objects.get_or_create(day=timezone.localdate())
+        if day.llm_calls >= limit:
+            return None
+        UsageDay.objects.filter(pk=day.pk).update(llm_calls=F("llm_calls") + 1)
+    return client
+
+
+@job_handler("summary")
+def summary_job(key: str) -> None:
+    """Summary, key points and headline check of one article, cached with method and model."""
+    article = Article.objects.filter(pk=int(key)).only("title", "content_text", "summary").first()
+    if article is None or not article.content_text.strip():
+        return
+    llm = llm_within_budget()
+    try:
+        summary = summary_build(title=article.title, text=article.content_text, llm=llm)
+        keypoints = keypoints_build(title=article.title, text=article.content_text, llm=llm)
+    except LLMError as exc:
+        log.warning("ai: LLM failed for article %s, using the built-in method: %s", key, exc)
+        summary = summary_build(title=article.title, text=article.content_text)
+        keypoints = keypoints_build(title=article.title, text=article.content_text)
+    ArticleSummary.objects.update_or_create(
+        article_id=article.pk,
+        defaults={
+            "sentences": summary.sentences,
+            "keypoints": keypoints,
+            "headline_flags": headline_check(article.title),
+            "method": summary.method,
+            "model": summary.model or "",
+            "created_at": timezone.now(),
+        },
+    )
+
+
+@job_handler("digest")
+def digest_job(key: str) -> None:
+    """The story digest from its original articles (copies would only repeat their original)."""
+    story = Story.objects.filter(pk=int(key)).first()
+    if story is None:
+        return
+    members = (
+        Article.objects.filter(membership__story=story, duplicate_of__isnull=True)
+        .select_related("source")
+        .only("title", "content_text", "published_at", "source__name")
+    )
+    articles = [
+        DigestArticle(a.pk, a.source.name or a.source.feed_url, a.title, a.content_text, a.published_at)
+        for a in members
+    ]
+    if len({a.source for a in articles}) < 2:
+        StoryDigest.objects.filter(story=story).delete()
+        return
+    digest = digest_build(articles)
+    StoryDigest.objects.update_or_create(
+        story=story,
+        defaults={
+            "data": asdict(digest),
+            "article_count": story.article_count,
+            "method": "extractive-overlap",
+            "created_at": timezone.now(),
+        },
+    )

@@ -1,0 +1,460 @@
+"""Sentences and the terms in them: the units every AI feature ranks, cites and quotes.
+
+Splitting is a careful regex rather than pysbd: on the CNN/DailyMail dev set (bench/summaries.py) Lead-3
+scores ROUGE-1 41.5 with it against 41.3 with pysbd, it runs over 50 times faster (under 1 ms against
+~80 ms an article), and it keeps sentences verbatim, which citations need (they must be exact
+substrings of the article).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+# Abbreviations after which a full stop does not end a sentence (compared lower-case, without the dot).
+ABBREVIATIONS = frozenset(
+    [
+        "mr",
+        "mrs",
+        "ms",
+        "mx",
+        "dr",
+        "prof",
+        "sen",
+        "rep",
+        "gov",
+        "gen",
+        "col",
+        "lt",
+        "sgt",
+        "capt",
+        "cmdr",
+        "adm",
+        "maj",
+        "cpl",
+        "pvt",
+        "rev",
+        "hon",
+        "pres",
+        "supt",
+        "insp",
+        "det",
+        "st",
+        "ste",
+        "mt",
+        "ft",
+        "jr",
+        "sr",
+        "inc",
+        "corp",
+        "ltd",
+        "co",
+        "bros",
+        "plc",
+        "llc",
+        "vs",
+        "etc",
+        "al",
+        "approx",
+        "est",
+        "dept",
+        "univ",
+        "assn",
+        "ave",
+        "blvd",
+        "rd",
+        "jan",
+        "feb",
+        "mar",
+        "apr",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "sept",
+        "oct",
+        "nov",
+        "dec",
+        "fig",
+        "vol",
+        "op",
+        "cf",
+        "no",
+        "nos",
+    ]
+)
+# "No. 1" is an abbreviation only before a number; "said no. The" ends a sentence.
+_NUMBER_ABBREVIATIONS = frozenset({"no", "nos", "fig", "vol", "op"})
+
+_CLOSERS = "\"'”’»)]"
+_OPENERS = "\"'“‘«(["
+# A candidate end: terminal punctuation, closing quotes/brackets, space, then what may start a sentence.
+_BOUNDARY = re.compile(
+    rf"(?P<end>[.!?…]+[{re.escape(_CLOSERS)}]*)(?P<space>\s+)(?=[{re.escape(_OPENERS)}]*[A-Z0-9À-ÖØ-Þ])",
+)
+_WORD_BEFORE = re.compile(r"([\w.]+)$")
+_INITIALS = re.compile(r"^(?:[A-Za-z]\.)*[A-Za-z]$")
+_LINE_END = re.compile(rf"[.!?…:;][{re.escape(_CLOSERS)}]*$")
+_BULLET = re.compile(r"^\s*(?:[-*•–]|\d+[.)])\s+")
+# A line shorter than this that ends without punctuation is taken as a heading, not a wrapped line.
+HEADING_MAX_CHARS = 60
+
+
+def sentences_split(text: str) -> list[str]:
+    """The text's sentences, verbatim (each one is a substring of the text), in order."""
+    sentences: list[str] = []
+    for paragraph in paragraphs_split(text):
+        sentences.extend(_split_paragraph(paragraph))
+    return sentences
+
+
+def paragraphs_split(text: str) -> list[str]:
+    """Paragraphs: blank lines always separate; a single newline does unless the line looks hard-wrapped."""
+    paragraphs: list[str] = []
+    for block in re.split(r"\n\s*\n", text.replace("\r\n", "\n").replace("\r", "\n")):
+        lines = [line.strip() for line in block.split("\n") if line.strip()]
+        current: list[str] = []
+        for line in lines:
+            if current and _line_ends_paragraph(current[-1], line):
+                paragraphs.append(" ".join(current))
+                current = []
+            current.append(line)
+        if current:
+            paragraphs.append(" ".join(current))
+    return paragraphs
+
+
+def _line_ends_paragraph(previous: str, line: str) -> bool:
+    if _BULLET.match(line):
+        return True
+    if line[:1].islower():
+        return False
+    return bool(_LINE_END.search(previous)) or len(previous) < HEADING_MAX_CHARS
+
+
+def _split_paragraph(paragraph: str) -> list[str]:
+    pieces: list[str] = []
+    start = 0
+    for match in _BOUNDARY.finditer(paragraph):
+        if not _is_boundary(paragraph, match):
+            continue
+        piece = paragraph[start : match.end("end")].strip()
+        if piece:
+            pieces.append(piece)
+        start = match.end("space")
+    rest = paragraph[start:].strip()
+    if rest:
+        pieces.append(rest)
+    return pieces
+
+
+def _is_boundary(paragraph: str, match: re.Match[str]) -> bool:
+    end = match.group("end")
+    if not end.startswith(".") or len(end.rstrip(_CLOSERS)) > 1:
+        return True  # "!", "?", "..." and closing quotes after the stop end sentences
+    if end != ".":
+        return True  # 'he said."' — the quote closes after the stop
+    stop = match.start("end")
+    before = _WORD_BEFORE.search(paragraph, max(0, stop - 40), stop)
+    if not before:
+        return True
+    word = before.group(1)
+    bare = word.rstrip(".").lower()
+    if bare in _NUMBER_ABBREVIATIONS:
+        return not paragraph[match.end("space") :][:1].isdigit()
+    if bare in ABBREVIATIONS:
+        return False
+    # Initials ("J. K. Rowling", "U.S. officials"); a lone capital letter is an initial, not a sentence.
+    return not (_INITIALS.match(word) and any(c.isupper() for c in word) and len(bare) <= 4)
+
+
+# ---- terms: the words that carry meaning, folded so that "killed", "kills" and "killing" match ----------
+
+STOPWORDS = frozenset(
+    [
+        "a",
+        "about",
+        "above",
+        "after",
+        "again",
+        "against",
+        "all",
+        "also",
+        "am",
+        "an",
+        "and",
+        "any",
+        "anyone",
+        "anything",
+        "are",
+        "aren't",
+        "as",
+        "at",
+        "be",
+        "because",
+        "been",
+        "before",
+        "being",
+        "below",
+        "between",
+        "both",
+        "but",
+        "by",
+        "can",
+        "can't",
+        "could",
+        "couldn't",
+        "did",
+        "didn't",
+        "do",
+        "does",
+        "doesn't",
+        "doing",
+        "don't",
+        "down",
+        "during",
+        "each",
+        "even",
+        "ever",
+        "few",
+        "for",
+        "from",
+        "further",
+        "get",
+        "gets",
+        "got",
+        "had",
+        "hadn't",
+        "has",
+        "hasn't",
+        "have",
+        "haven't",
+        "having",
+        "he",
+        "he'd",
+        "he'll",
+        "he's",
+        "her",
+        "here",
+        "here's",
+        "hers",
+        "herself",
+        "him",
+        "himself",
+        "his",
+        "how",
+        "how's",
+        "however",
+        "i",
+        "i'd",
+        "i'll",
+        "i'm",
+        "i've",
+        "if",
+        "in",
+        "into",
+        "is",
+        "isn't",
+        "it",
+        "it's",
+        "its",
+        "itself",
+        "just",
+        "let's",
+        "like",
+        "made",
+        "make",
+        "many",
+        "may",
+        "me",
+        "might",
+        "more",
+        "most",
+        "much",
+        "must",
+        "mustn't",
+        "my",
+        "myself",
+        "new",
+        "no",
+        "nor",
+        "not",
+        "now",
+        "of",
+        "off",
+        "on",
+        "once",
+        "one",
+        "only",
+        "or",
+        "other",
+        "ought",
+        "our",
+        "ours",
+        "ourselves",
+        "out",
+        "over",
+        "own",
+        "per",
+        "said",
+        "same",
+        "say",
+        "says",
+        "shan't",
+        "she",
+        "she'd",
+        "she'll",
+        "she's",
+        "should",
+        "shouldn't",
+        "since",
+        "so",
+        "some",
+        "someone",
+        "something",
+        "still",
+        "such",
+        "than",
+        "that",
+        "that's",
+        "the",
+        "their",
+        "theirs",
+        "them",
+        "themselves",
+        "then",
+        "there",
+        "there's",
+        "these",
+        "they",
+        "they'd",
+        "they'll",
+        "they're",
+        "they've",
+        "this",
+        "those",
+        "though",
+        "through",
+        "to",
+        "too",
+        "two",
+        "under",
+        "until",
+        "up",
+        "upon",
+        "us",
+        "very",
+        "via",
+        "was",
+        "wasn't",
+        "we",
+        "we'd",
+        "we'll",
+        "we're",
+        "we've",
+        "were",
+        "weren't",
+        "what",
+        "what's",
+        "when",
+        "when's",
+        "where",
+        "where's",
+        "whether",
+        "which",
+        "while",
+        "who",
+        "who's",
+        "whom",
+        "whose",
+        "why",
+        "why's",
+        "will",
+        "with",
+        "within",
+        "without",
+        "won't",
+        "would",
+        "wouldn't",
+        "year",
+        "years",
+        "yet",
+        "you",
+        "you'd",
+        "you'll",
+        "you're",
+        "you've",
+        "your",
+        "yours",
+        "yourself",
+        "yourselves",
+    ]
+)
+_WORD = re.compile(r"[\w][\w'’\-]*")
+
+
+def words(text: str) -> list[str]:
+    """Lower-case word tokens, possessives dropped, accents folded."""
+    folded = unicodedata.normalize("NFKD", text.lower())
+    folded = "".join(c for c in folded if not unicodedata.combining(c))
+    out = []
+    for token in _WORD.findall(folded):
+        token = token.replace("’", "'").strip("'-")
+        if token.endswith("'s"):
+            token = token[:-2]
+        if token:
+            out.append(token)
+    return out
+
+
+def terms(text: str) -> list[str]:
+    """Stemmed content words of the text, in order (stopwords dropped)."""
+    return [stem(w) for w in words(text) if w not in STOPWORDS and not (len(w) == 1 and w.isalpha())]
+
+
+@lru_cache(maxsize=65536)
+def stem(word: str) -> str:
+    """A light English suffix stripper: enough to match inflections, not a full Porter stemmer."""
+    if len(word) <= 3 or not word.isalpha():
+        return word
+    stripped = False
+    for suffix, replacement, min_len in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= min_len:
+            stripped = suffix != replacement
+            word = word[: -len(suffix)] + replacement
+            break
+    if stripped and len(word) > 3 and word[-1] == word[-2] and word[-1] not in "lsz":
+        word = word[:-1]  # "running" -> "runn" -> "run"
+    if word.endswith("e") and len(word) > 3:
+        word = word[:-1]  # "rescue"/"rescued" and "charge"/"charged" meet at "rescu"/"charg"
+    return word
+
+
+_SUFFIXES: tuple[tuple[str, str, int], ...] = (
+    ("ational", "ate", 3),
+    ("ization", "ize", 3),
+    ("fulness", "ful", 3),
+    ("iveness", "ive", 3),
+    ("nesses", "", 3),
+    ("ments", "", 4),
+    ("ment", "", 4),
+    ("ness", "", 3),
+    ("ities", "ity", 3),
+    ("ings", "", 3),
+    ("ing", "", 3),
+    ("iest", "y", 3),
+    ("est", "", 4),
+    ("ied", "y", 2),
+    ("ies", "y", 2),
+    ("ers", "er", 3),
+    ("edly", "", 3),
+    ("ed", "", 3),
+    ("ly", "", 4),
+    ("sses", "ss", 2),
+    ("es", "e", 3),
+    ("ss", "ss", 2),
+    ("us", "us", 2),
+    ("is", "is", 2),
+    ("s", "", 3),
+)

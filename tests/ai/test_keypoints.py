@@ -1,0 +1,34 @@
+from pathlib import Path
+
+from gazette.ai.keypoints import keypoints_build, point_trim
+
+QUAKE = (Path(__file__).parent / "testdata" / "quake.txt").read_text(encoding="utf-8")
+
+
+def test_between_three_and_five_points():
+    assert len(keypoints_build(title=None, text=QUAKE)) == 4
+    assert len(keypoints_build(title=None, text=QUAKE, n=1)) == 3
+    assert len(keypoints_build(title=None, text=QUAKE, n=9)) == 5
+
+
+def test_points_are_distinct_and_come_from_the_article():
+    points = keypoints_build(title="Earthquake kills three", text=QUAKE)
+    assert len(set(points)) == len(points)
+    flat = " ".join(QUAKE.split())
+    for point in points:
+        assert point.rstrip(".")[:40] in flat
+
+
+def test_trim_dateline_and_attribution():
+    assert point_trim("PORT ALDEN, Norland (Coastline Wire) - A quake struck on Monday, officials said.") == (
+        "A quake struck on Monday."
+    )
+    assert point_trim("LONDON — Prices rose, according to the statistics office.") == "Prices rose."
+    assert point_trim('"We are safe," she said.') == '"We are safe," she said.'
+
+
+def test_short_text_gives_what_it_has():
+    assert keypoints_build(title=None, text="One fact. Another fact here.") == [
+        "One fact.",
+        "Another fact here.",
+    ]

@@ -1,0 +1,80 @@
+from pathlib import Path
+
+from gazette.ai.sentences import paragraphs_split, sentences_split, stem, terms
+
+QUAKE = (Path(__file__).parent / "testdata" / "quake.txt").read_text(encoding="utf-8")
+
+
+def test_splits_on_terminal_punctuation():
+    assert sentences_split("It rained. Then it stopped! Did it? Yes.") == [
+        "It rained.",
+        "Then it stopped!",
+        "Did it?",
+        "Yes.",
+    ]
+
+
+def test_abbreviations_and_initials_do_not_end_sentences():
+    text = "Mr. Smith met Dr. Jones in the U.S. Army base. J. K. Holt spoke at No. 10 Downing St. on Monday. Done."
+    assert sentences_split(text) == [
+        "Mr. Smith met Dr. Jones in the U.S. Army base.",
+        "J. K. Holt spoke at No. 10 Downing St. on Monday.",
+        "Done.",
+    ]
+
+
+def test_decimals_times_and_lowercase_continuations():
+    text = "It measured 6.1 at 4:05 a.m. local time. Prices rose 2.5 percent."
+    assert sentences_split(text) == ["It measured 6.1 at 4:05 a.m. local time.", "Prices rose 2.5 percent."]
+
+
+def test_quotes_close_sentences():
+    text = '"We heard a roar," said Mrs. Varn. "The shelves came down." Police arrived. ‘It’s over.’ Then silence.'
+    assert sentences_split(text) == [
+        '"We heard a roar," said Mrs. Varn.',
+        '"The shelves came down."',
+        "Police arrived.",
+        "‘It’s over.’",
+        "Then silence.",
+    ]
+
+
+def test_sentences_are_verbatim_substrings():
+    flat = " ".join(QUAKE.split())
+    for sentence in sentences_split(QUAKE):
+        assert sentence in flat
+
+
+def test_paragraphs_blank_lines_headings_and_wrapped_lines():
+    text = "Rescue efforts\nTeams worked through the night to reach people trapped in\nthe rubble of the market.\n\nMore later."
+    assert paragraphs_split(text) == [
+        "Rescue efforts",
+        "Teams worked through the night to reach people trapped in the rubble of the market.",
+        "More later.",
+    ]
+
+
+def test_fixture_article_split():
+    sentences = sentences_split(QUAKE)
+    assert sentences[0].startswith("PORT ALDEN, Norland")
+    assert (
+        "Interior minister J. K. Holt said three deaths had been confirmed, all in the collapse of the old fish market."
+        in sentences
+    )
+    assert (
+        "At least 45 people were treated for injuries at St. Brenna's Hospital, which switched to generator power."
+        in sentences
+    )
+    assert len(sentences) == 11
+
+
+def test_stem_folds_inflections():
+    assert stem("killed") == stem("kills") == stem("killing") == stem("kill")
+    assert stem("rescued") == stem("rescue")
+    assert stem("running") == stem("run")
+    assert stem("strongest") == stem("strong")
+    assert stem("savings") == stem("save")
+
+
+def test_terms_drop_stopwords_and_possessives():
+    assert terms("The mayor's office said it would reopen") == [stem("mayor"), stem("office"), stem("reopen")]
