@@ -19,6 +19,7 @@ ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 LOCK = ROOT / "requirements.lock"
+MODELS = ROOT / "requirements-models.txt"
 STAMP = VENV / ".gazette-installed"
 
 
@@ -33,11 +34,15 @@ def setup() -> None:
         sys.exit(f"Gazette needs Python 3.11 or newer; this is {sys.version.split()[0]}")
     if not (BIN / "python").exists():
         sh(sys.executable, "-m", "venv", VENV)
-    digest = hashlib.sha256(LOCK.read_bytes() + (ROOT / "pyproject.toml").read_bytes()).hexdigest()
+    digest = hashlib.sha256(
+        LOCK.read_bytes() + MODELS.read_bytes() + (ROOT / "pyproject.toml").read_bytes()
+    ).hexdigest()
     if STAMP.exists() and STAMP.read_text() == digest and (BIN / "gazette").exists():
         return
     sh(BIN / "python", "-m", "pip", "install", "--quiet", "--upgrade", "pip")
     sh(BIN / "python", "-m", "pip", "install", "--quiet", "--require-hashes", "-r", LOCK)
+    # The model stack (torch's CPU build comes from a wheel file on the machine): see its header.
+    sh(BIN / "python", "-m", "pip", "install", "--quiet", "--no-deps", "-r", MODELS)
     sh(BIN / "python", "-m", "pip", "install", "--quiet", "--no-deps", "-e", ROOT)
     STAMP.write_text(digest)
 

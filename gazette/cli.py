@@ -15,7 +15,11 @@ from typing import Any
 
 Handler = Callable[[argparse.Namespace], int]
 # Modules that add their own subcommands: each has register(add) where add(name, handler, help) -> parser.
-COMMAND_MODULES: tuple[str, ...] = ()
+COMMAND_MODULES: tuple[str, ...] = (
+    "gazette.stories.cli_dedupe",
+    "gazette.stories.cli_cluster",
+    "gazette.ai.cli",
+)
 
 
 def _django(*, migrate: bool = True) -> None:

@@ -46,6 +46,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "gazette.sources",
     "gazette.articles",
+    "gazette.stories",
+    "gazette.jobs",
+    "gazette.ai",
     "gazette.web",
 ]
 
@@ -121,7 +124,12 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
-    "loggers": {"trafilatura": {"level": "ERROR"}, "htmldate": {"level": "ERROR"}},
+    "loggers": {
+        "trafilatura": {"level": "ERROR"},
+        "htmldate": {"level": "ERROR"},
+        "faiss": {"level": "WARNING"},
+        "sentence_transformers": {"level": "WARNING"},
+    },
 }
 
 # Ingestion: the table and its validation live in gazette/ingest/config.py.
@@ -132,3 +140,9 @@ GAZETTE_INGEST = ingest_config_from_env()
 GAZETTE_SITE_NAME = env_str("GAZETTE_SITE_NAME", "Gazette")
 GAZETTE_MEDIA_PROXY = env_bool("GAZETTE_MEDIA_PROXY", False)
 GAZETTE_MEDIA_PROXY_MAX_BYTES = env_int("GAZETTE_MEDIA_PROXY_MAX_BYTES", 5 * 1024 * 1024, minimum=1024)
+# "Ask about this article": questions each reader (session, else IP address) may ask.
+GAZETTE_ASK_RATE_PER_MINUTE = env_int("GAZETTE_ASK_RATE_PER_MINUTE", 10, minimum=1)
+GAZETTE_ASK_RATE_PER_DAY = env_int("GAZETTE_ASK_RATE_PER_DAY", 100, minimum=1)
+
+# Stories and AI
+GAZETTE_EMBEDDINGS = env_bool("GAZETTE_EMBEDDINGS", True)  # off: no sentence embeddings even if installed

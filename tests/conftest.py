@@ -9,6 +9,16 @@ import pytest
 from tests.httpserver import http_server  # noqa: F401 — a fixture for every test module
 
 
+@pytest.fixture(autouse=True)
+def _fresh_story_engine():
+    """The story engine keeps in-memory state per process; each test starts from its own database."""
+    from gazette.stories.engine import engine_reset
+
+    engine_reset()
+    yield
+    engine_reset()
+
+
 @pytest.fixture
 def ingest_settings(settings):
     """Ingestion settings for tests: the local server is reachable, no politeness delay."""

@@ -63,7 +63,7 @@ def demo(tmp_path_factory):
     )
     base = f"http://127.0.0.1:{port}"
     db = data / "gazette.sqlite3"
-    deadline, count, last_change, previous = time.monotonic() + 120, 0, time.monotonic(), -1
+    deadline, count, last_change, previous = time.monotonic() + 240, 0, time.monotonic(), -1
     try:
         while time.monotonic() < deadline:
             time.sleep(0.5)
@@ -75,7 +75,7 @@ def demo(tmp_path_factory):
                 continue
             if count != previous:
                 previous, last_change = count, time.monotonic()
-            elif count and time.monotonic() - last_change > 3:
+            elif count >= 100 and time.monotonic() - last_change > 3:
                 break
         yield base, db, count
     finally:

@@ -33,8 +33,10 @@ from gazette.ingest.fetcher import Fetcher, FetchOptions, FetchResult
 from gazette.ingest.filters import EntryRule, entries_filter
 from gazette.ingest.pipeline import ArticleDraft, PipelineOptions, article_build, entry_is_teaser
 from gazette.ingest.robots import RobotsCache
+from gazette.jobs.queue import job_enqueue
 from gazette.sources.models import FilterRule, PollEvent, Source
 from gazette.sources.websub import websub_needs_subscribe, websub_subscribe
+from gazette.stories.engine import engine_get
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -198,11 +200,13 @@ class _Poller:
         backlog = len(fresh) > MAX_NEW_ENTRIES_PER_POLL
         options = pipeline_options(source)
         drafts, page_errors = await self._drafts(fresh[:MAX_NEW_ENTRIES_PER_POLL], base, options)
-        new = await self.workers.db(self._commit, source, result, feed, drafts, page_errors, now, backlog)
+        created = await self.workers.db(self._commit, source, result, feed, drafts, page_errors, now, backlog)
+        if created:
+            await self.workers.db(articles_enrich, created)
         if websub_needs_subscribe(source, now):
             websub_error = await websub_subscribe(source, self.fetcher)
             await self.workers.db(_websub_record, source, websub_error, now)
-        return _Outcome(source, result, new_articles=new)
+        return _Outcome(source, result, new_articles=len(created))
 
     def _fresh(self, source: Source, feed: ParsedFeed, base: str) -> list[FeedEntry]:
         entries = entries_filter(feed.entries, source_rules(source, self.global_rules))
@@ -248,7 +252,7 @@ class _Poller:
         page_errors: list[str],
         now: datetime,
         backlog: bool = False,
-    ) -> int:
+    ) -> list[int]:
         notes = [f"feed parsed despite: {feed.bozo}"] if feed.bozo else []
         if page_errors:
             notes.append(
@@ -265,12 +269,29 @@ class _Poller:
             source.save()
         if created:
             log.info("poll: %s: %d new article(s)", source.feed_url, len(created))
-        return len(created)
+        return [a.pk for a in created]
 
     def take_not_modified(self) -> list[Source]:
         """Hand the batch over (on the loop thread) so later 304s start a new one."""
         batch, self.not_modified = self.not_modified, []
         return batch
+
+
+def articles_enrich(article_ids: list[int]) -> None:
+    """Stories, copies, topics, entities, related articles; then queue the AI summaries.
+
+    Runs after the articles are committed: a failure here is logged and never loses an article
+    (the engine's start-up replay enriches whatever was missed).
+    """
+    stories: list[int] = []
+    try:
+        stories = engine_get().articles_enrich(article_ids)
+    except Exception:
+        log.exception("stories: enrichment of %d article(s) failed", len(article_ids))
+    for article_id in article_ids:
+        job_enqueue("summary", str(article_id))
+    for story_id in stories:
+        job_enqueue("digest", str(story_id), delay=timedelta(seconds=30))
 
 
 def _websub_record(source: Source, error: str | None, now: datetime) -> None:

@@ -1,0 +1,126 @@
+"""Stories (one event, every outlet), topics, entities, embeddings and related articles."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils import timezone
+
+from gazette.articles.models import Article
+
+
+class Topic(models.Model):
+    """One heading of the fixed taxonomy (World, Politics, Business, …)."""
+
+    slug = models.SlugField(max_length=40, unique=True)
+    name = models.CharField(max_length=60)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ArticleTopic(models.Model):
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="topic_links")
+    topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="article_links")
+    score = models.FloatField(default=0.0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["article", "topic"], name="article_topic_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.article_id} in {self.topic_id}"
+
+
+class Entity(models.Model):
+    """A person, organisation or place named in articles."""
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True)
+    kind = models.CharField(max_length=16, blank=True, default="")
+
+    class Meta:
+        verbose_name_plural = "entities"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ArticleEntity(models.Model):
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="entity_links")
+    entity = models.ForeignKey(Entity, on_delete=models.CASCADE, related_name="article_links")
+    mentions = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["article", "entity"], name="article_entity_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.entity_id} in {self.article_id}"
+
+
+class StoryQuerySet(models.QuerySet["Story"]):
+    def listed(self) -> StoryQuerySet:
+        return self.filter(article_count__gt=0).order_by("-last_article_at")
+
+
+class Story(models.Model):
+    """One event as the live clusterer sees it; `key` is the clusterer's id for it."""
+
+    key = models.CharField(max_length=64, unique=True)
+    title = models.TextField(blank=True, default="")
+    first_reported_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    last_article_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    article_count = models.PositiveIntegerField(default=0)
+    source_count = models.PositiveIntegerField(default=0)
+    first_article = models.ForeignKey(
+        Article, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    objects = StoryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name_plural = "stories"
+
+    def __str__(self) -> str:
+        return self.title or self.key
+
+
+class StoryMember(models.Model):
+    article = models.OneToOneField(
+        Article, on_delete=models.CASCADE, primary_key=True, related_name="membership"
+    )
+    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="members")
+
+    def __str__(self) -> str:
+        return f"{self.article_id} in {self.story_id}"
+
+
+class Embedding(models.Model):
+    """An article's sentence embedding (float32, L2-normalised) and the model that made it."""
+
+    article = models.OneToOneField(
+        Article, on_delete=models.CASCADE, primary_key=True, related_name="embedding"
+    )
+    model = models.CharField(max_length=200)
+    vector = models.BinaryField()
+
+    def __str__(self) -> str:
+        return f"{self.article_id} by {self.model}"
+
+
+class Related(models.Model):
+    """Nearest articles from other publishers (copies excluded), best first."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="related_links")
+    other = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+")
+    score = models.FloatField()
+
+    class Meta:
+        ordering = ["-score"]
+        constraints = [models.UniqueConstraint(fields=["article", "other"], name="related_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.article_id} ~ {self.other_id}"

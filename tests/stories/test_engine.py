@@ -1,0 +1,144 @@
+"""The live enrichment stage over real stored articles: stories, copies, topics, entities, jobs."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from gazette.ai.jobs import digest_job, summary_job
+from gazette.ai.models import ArticleSummary, StoryDigest
+from gazette.jobs.models import Job
+from gazette.jobs.queue import job_enqueue, jobs_run
+from gazette.sources.polling import articles_enrich
+from gazette.stories.engine import central_title, engine_get, engine_reset
+from gazette.stories.models import ArticleEntity, ArticleTopic, StoryMember
+from tests.web.factories import make_article, make_source
+
+pytestmark = pytest.mark.django_db
+
+QUAKE_A = (
+    "A magnitude 6.4 earthquake struck near the Chilean port city of Puerto Salinas before dawn on Monday, "
+    "killing at least four people and cutting power to 40,000 homes, Chile's emergency office said. "
+    "Rescuers searched collapsed buildings in the old harbour district of Puerto Salinas. "
+    "Mayor Ines Carvajal said schools in Puerto Salinas would stay closed while engineers inspect them. "
+    "The quake was centred 30 kilometres offshore at a depth of 20 kilometres, the seismological service said."
+)
+QUAKE_A2 = (
+    "Rescue teams in Puerto Salinas pulled two survivors from a collapsed hotel on Monday as the death toll "
+    "from the magnitude 6.4 earthquake rose to seven, Chile's emergency office said. Mayor Ines Carvajal "
+    "asked residents of Puerto Salinas to stay away from the harbour district, where aftershocks shook "
+    "damaged buildings. Power was restored to most of the 38,000 homes that lost it, the utility said."
+)
+QUAKE_B = (
+    "A magnitude 5.9 earthquake hit the mountain town of Karadere in eastern Turkey on Wednesday, "
+    "destroying dozens of mud-brick houses and killing two villagers, Turkey's disaster agency said. "
+    "Governor Selim Aksoy said tents had been sent to Karadere for 3,000 people who spent the night outdoors. "
+    "The quake struck at a shallow depth of eight kilometres near the Karadere valley."
+)
+MERGER = (
+    "Fairfield Markets and Corbel Foods agreed to a $14.2 billion merger on Tuesday, creating the country's "
+    "second-largest grocery chain, the companies said in a joint statement. Fairfield shareholders will own "
+    "58 percent of the combined company, to be led by Fairfield chief executive Dana Whitlock. "
+    "The deal is expected to close next year after review by competition regulators, who have blocked two "
+    "grocery mergers since 2019. Corbel shares rose 18 percent in early trading while Fairfield gained 4 percent. "
+    "Analysts at Kestrel Research said the combined chain would save about $600 million a year. "
+    "Unions representing 90,000 workers at both chains said they would seek guarantees on jobs and stores."
+)
+
+
+@pytest.fixture
+def engine_settings(settings):
+    settings.GAZETTE_EMBEDDINGS = False
+    engine_reset()
+    engine_get()  # a running poller: warmed on an empty database, then articles arrive
+    return settings
+
+
+def test_same_event_joins_a_story_and_a_same_kind_event_stays_apart(engine_settings):
+    ledger, wire, courier = make_source("Ledger"), make_source("Wire"), make_source("Courier")
+    a1 = make_article(
+        wire, title="Magnitude 6.4 quake strikes near Puerto Salinas", body=QUAKE_A, ago=timedelta(hours=5)
+    )
+    a2 = make_article(
+        ledger, title="Puerto Salinas death toll rises to seven", body=QUAKE_A2, ago=timedelta(hours=3)
+    )
+    b1 = make_article(
+        courier, title="Quake flattens houses in Karadere", body=QUAKE_B, ago=timedelta(hours=2)
+    )
+    touched = engine_get().articles_enrich([a1.pk, a2.pk, b1.pk])
+    assert touched
+    assert StoryMember.objects.get(article=a1).story == StoryMember.objects.get(article=a2).story
+    assert StoryMember.objects.get(article=b1).story != StoryMember.objects.get(article=a1).story
+    story = StoryMember.objects.get(article=a1).story
+    assert story.article_count == 2 and story.source_count == 2
+    assert story.first_article == a1 and story.first_reported_at == a1.published_at
+    assert ArticleTopic.objects.filter(article=a1, topic__slug="world").exists()
+    assert ArticleEntity.objects.filter(article=a1, entity__name__icontains="Puerto Salinas").exists()
+
+
+def test_syndicated_copy_is_marked_and_replay_after_restart_keeps_stories(engine_settings):
+    wire, ledger = make_source("Wire"), make_source("Ledger")
+    original = make_article(
+        wire, title="Fairfield and Corbel agree $14.2bn merger", body=MERGER, ago=timedelta(hours=4)
+    )
+    trimmed = MERGER.rsplit(" Unions", 1)[0] + " Sign up for our business newsletter."
+    copy = make_article(
+        ledger, title="Grocery giants to combine in $14bn deal", body=trimmed, ago=timedelta(hours=2)
+    )
+    engine_get().articles_enrich([original.pk, copy.pk])
+    copy.refresh_from_db()
+    assert copy.duplicate_of == original
+    stories_before = dict(StoryMember.objects.values_list("article_id", "story__key"))
+
+    engine_reset()  # a restarted poller replays the window and reaches the same stories
+    engine_get()
+    assert dict(StoryMember.objects.values_list("article_id", "story__key")) == stories_before
+
+
+def test_enrichment_queues_summary_and_digest_jobs_that_fill_the_ai_tables(engine_settings):
+    wire, ledger = make_source("Wire"), make_source("Ledger")
+    a1 = make_article(
+        wire, title="Magnitude 6.4 quake strikes near Puerto Salinas", body=QUAKE_A, ago=timedelta(hours=5)
+    )
+    a2 = make_article(
+        ledger, title="Puerto Salinas death toll rises to seven", body=QUAKE_A2, ago=timedelta(hours=3)
+    )
+    articles_enrich([a1.pk, a2.pk])
+    assert set(Job.objects.filter(kind="summary").values_list("key", flat=True)) == {str(a1.pk), str(a2.pk)}
+    Job.objects.update(run_after=Job.objects.first().created_at)
+    assert jobs_run(limit=10) >= 3
+    summary = ArticleSummary.objects.get(article=a1)
+    assert summary.sentences and summary.method.startswith("extractive")
+    digest = StoryDigest.objects.get(story=StoryMember.objects.get(article=a1).story)
+    assert digest.data["outlets"] == 2 and digest.data["first"]["article_id"] == a1.pk
+    homes = next(d for d in digest.data["differences"] if d["about"] == "homes")
+    assert {f["value"] for f in homes["figures"]} == {"40,000", "38,000"}
+
+
+def test_jobs_are_claimed_once_and_failures_are_kept(engine_settings):
+    job_enqueue("summary", "999999")  # an article that does not exist: nothing to do, not an error
+    job_enqueue("summary", "999999")  # the same pending job is not queued twice
+    assert Job.objects.filter(kind="summary").count() == 1
+    assert jobs_run(limit=5) == 1
+    assert Job.objects.get(kind="summary").state == "done"
+    job_enqueue("digest", "not-a-number")
+    jobs_run(limit=5)
+    failed = Job.objects.get(kind="digest")
+    assert failed.state == "pending" and "ValueError" in failed.error and failed.attempts == 1
+
+
+def test_summary_and_digest_jobs_tolerate_missing_rows(engine_settings):
+    summary_job("123456")
+    digest_job("123456")
+    assert not ArticleSummary.objects.exists() and not StoryDigest.objects.exists()
+
+
+def test_central_title_prefers_the_headline_sharing_most_words():
+    titles = [
+        "Quake kills four in Puerto Salinas",
+        "Puerto Salinas quake toll rises",
+        "Opinion: build better",
+    ]
+    assert central_title(titles) in titles[:2]
+    assert central_title([]) == "" and central_title(["Only"]) == "Only"
