@@ -1,5 +1,7 @@
 """Top stories for the front page: fresher and more widely covered ranks higher.
 
+Once the story engine has grouped articles, stories_rank orders stories by outlets and freshness.
+
 Until stories (clusters of articles about one event) exist, "coverage" is estimated from headlines: an
 article is covered by every other source that published a headline sharing enough significant words.
 """
@@ -74,3 +76,30 @@ def top_stories_rank(candidates: list[Candidate], *, now: datetime, limit: int =
         if len(picked) >= limit:
             break
     return picked
+
+
+@dataclass(frozen=True)
+class StoryCandidate:
+    """The few fields of a story the front page ranking needs."""
+
+    story_id: int
+    outlets: int
+    last_article_at: datetime
+
+
+def stories_rank(candidates: list[StoryCandidate], *, now: datetime, limit: int = 6) -> list[int]:
+    """Story ids, best first: the same gravity as top_stories_score, coverage being the other outlets.
+
+    Age counts from the story's latest article, so a developing story stays up while outlets keep
+    reporting it; a story every outlet covered yesterday sinks below one three outlets covered an hour ago.
+    """
+    scored = sorted(
+        candidates,
+        key=lambda c: (
+            -top_stories_score(
+                age_hours=(now - c.last_article_at).total_seconds() / 3600, coverage=max(c.outlets - 1, 0)
+            ),
+            -c.story_id,
+        ),
+    )
+    return [c.story_id for c in scored[:limit]]

@@ -1,8 +1,11 @@
-"""Related articles: recent articles from other sources whose headlines share the topic's words.
+"""Related coverage for the article page, from the best evidence available:
 
-Until stories (issue 4) group articles by event, this asks the search index for articles from other sources,
-published within a few days, matching any of the headline's significant words, and keeps those sharing at
-least two of them. One article per source, so the list shows breadth of coverage.
+  1. Related rows: nearest articles from other publishers by embedding, written when an article is stored.
+  2. Other articles of the same story from other publishers (the clusterer's grouping).
+  3. Keywords: recent articles from other sources whose headlines share the topic's words, found with the
+     search index (all that exists before the story engine has seen an article).
+
+One article per source throughout, so the list shows breadth of coverage; copies never appear.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from datetime import timedelta
 from django.utils.html import strip_tags
 
 from gazette.articles.models import Article
+from gazette.stories.models import Related, StoryMember
 from gazette.web.keywords import headline_keywords, shared_keywords
 from gazette.web.lists import card_queryset
 from gazette.web.search import SearchFilters, search_articles
@@ -49,3 +53,39 @@ def related_articles(article: Article, *, limit: int = 5, exclude_ids: tuple[int
         if len(related) >= limit:
             break
     return related
+
+
+def related_coverage(article: Article, *, limit: int = 5, exclude_ids: tuple[int, ...] = ()) -> list[int]:
+    """Ids of up to `limit` articles from other sources: Related rows, then the story, then keywords."""
+    picked: list[int] = []
+    sources = {article.source_id}
+    skip = {article.pk, *exclude_ids}
+
+    def take(rows) -> None:
+        for pk, source_id, duplicate_of in rows:
+            if len(picked) >= limit:
+                return
+            if pk in skip or source_id in sources or duplicate_of is not None:
+                continue
+            picked.append(pk)
+            sources.add(source_id)
+            skip.add(pk)
+
+    take(
+        Related.objects.filter(article=article)
+        .order_by("-score")
+        .values_list("other_id", "other__source_id", "other__duplicate_of_id")[: limit * 4]
+    )
+    if len(picked) < limit:
+        story_id = StoryMember.objects.filter(article=article).values_list("story_id", flat=True).first()
+        if story_id is not None:
+            take(
+                Article.objects.filter(membership__story_id=story_id)
+                .order_by("published_at")
+                .values_list("id", "source_id", "duplicate_of_id")[:200]
+            )
+    if len(picked) < limit:
+        take(
+            (a.pk, a.source_id, None) for a in related_articles(article, limit=limit, exclude_ids=tuple(skip))
+        )
+    return picked

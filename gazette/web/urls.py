@@ -1,16 +1,24 @@
 from django.urls import path
 
-from gazette.web.views import articles, front, search, site, sources
+from gazette.web.views import articles, front, search, site, sources, stories, topics
 
 app_name = "web"
 
 urlpatterns = [
     path("", front.front, name="front"),
     path("article/<int:pk>/", articles.article, name="article"),
+    path("article/<int:pk>/ai/", articles.article_ai, name="article_ai"),
+    path("article/<int:pk>/ask/", articles.article_ask, name="article_ask"),
     path("article/<int:pk>/<slug:slug>/", articles.article, name="article_slug"),
+    path("stories/", stories.story_list, name="stories"),
+    path("story/<int:pk>/", stories.story_detail, name="story"),
+    path("story/<int:pk>/digest/", stories.story_digest, name="story_digest"),
+    path("blindspots/", stories.blindspots, name="blindspots"),
     path("sources/", sources.source_list, name="sources"),
     path("source/<int:pk>/", sources.source_detail, name="source"),
-    path("topic/<slug:slug>/", front.topic, name="topic"),
+    path("topic/<slug:slug>/", topics.topic, name="topic"),
+    path("category/<slug:slug>/", topics.category, name="category"),
+    path("entity/<slug:slug>/", topics.entity, name="entity"),
     path("search", search.search, name="search"),
     path("theme/", site.theme, name="theme"),
     path("manifest.webmanifest", site.manifest, name="manifest"),

@@ -6,9 +6,12 @@ import itertools
 from datetime import datetime, timedelta
 
 from django.utils import timezone
+from django.utils.text import slugify
 
+from gazette.ai.models import ArticleSummary
 from gazette.articles.models import Article
 from gazette.sources.models import Category, Source
+from gazette.stories.models import Entity, Story, StoryMember, Topic
 
 _seq = itertools.count(1)
 
@@ -52,3 +55,33 @@ def make_article(
         published_at=published_at or timezone.now() - ago,
         **fields,
     )
+
+
+def make_story(articles: list[Article], *, title: str = "", **fields) -> Story:
+    """A story holding `articles` (copies included), with figures as the story engine would set them."""
+    n = next(_seq)
+    originals = [a for a in articles if a.duplicate_of_id is None] or articles
+    first = min(originals, key=lambda a: a.published_at)
+    fields.setdefault("first_reported_at", first.published_at)
+    fields.setdefault("last_article_at", max(a.published_at for a in articles))
+    fields.setdefault("article_count", len(articles))
+    fields.setdefault("source_count", len({a.source_id for a in articles}))
+    story = Story.objects.create(key=f"story-{n}", title=title or first.title, first_article=first, **fields)
+    for article in articles:
+        StoryMember.objects.create(article=article, story=story)
+    return story
+
+
+def make_summary(article: Article, **fields) -> ArticleSummary:
+    fields.setdefault("sentences", ["The council approved the bridge.", "Work starts in spring."])
+    fields.setdefault("keypoints", ["Bridge approved", "Work starts in spring"])
+    fields.setdefault("method", "extractive")
+    return ArticleSummary.objects.create(article=article, **fields)
+
+
+def make_topic(slug: str = "science", name: str = "") -> Topic:
+    return Topic.objects.get_or_create(slug=slug, defaults={"name": name or slug.title()})[0]
+
+
+def make_entity(name: str = "Puerto Salinas", *, kind: str = "place") -> Entity:
+    return Entity.objects.get_or_create(slug=slugify(name), defaults={"name": name, "kind": kind})[0]

@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from gazette.ai.models import StoryDigest
 from gazette.sources.models import Source
-from tests.web.factories import make_article, make_category, make_source
+from tests.web.factories import make_article, make_category, make_source, make_story, make_summary
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -118,6 +119,95 @@ def test_front_page_article_and_accessibility(page, live_server, newsroom):
     assert page.get_by_role("heading", name="Related coverage").is_visible()
     assert "rescuers dig through rubble" in page.locator(".related").inner_text()
     assert page.get_by_text("No comments yet").is_visible()
+    assert run_axe(page) == []
+    assert page.console_errors == []
+
+
+def test_ask_highlights_the_cited_sentence(page, live_server, newsroom):
+    make_summary(
+        newsroom,
+        sentences=["A magnitude 6.4 earthquake killed at least four people in Puerto Salinas."],
+        keypoints=["At least four dead", "Tsunami precaution lifted"],
+    )
+    page.goto(live_server.url + f"/article/{newsroom.pk}/")
+    assert page.get_by_role("heading", name="Key points").is_visible()
+    # Listen is offered when the browser can speak; the control is always in the page.
+    assert page.locator("[data-listen-toggle]").count() == 1
+    if page.evaluate("'speechSynthesis' in window"):
+        assert page.locator("[data-listen-toggle]").is_visible()
+    page.locator("#ask-question").fill("How many people were killed?")
+    page.get_by_role("button", name="Ask").click()
+    page.locator(".ask-answer .citations a").first.wait_for()
+    assert "Best matching sentences from the article" in page.locator("#ask-result").inner_text()
+    mark = page.locator(".story-body mark#cite-1")
+    assert mark.is_visible() and "killing at least four people" in mark.inner_text()
+    page.locator(".ask-answer .citations a").first.click()
+    page.wait_for_function("location.hash === '#cite-1'")
+    # Still one page: htmx swapped the answer in.
+    assert page.locator("h1").count() == 1
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.evaluate("window.scrollTo(0, 0)")
+    page.screenshot(path=str(SCREENSHOTS / "article-answer-desktop-light.png"))
+    assert run_axe(page) == []
+    assert page.console_errors == []
+
+
+def test_ask_without_javascript(browser, live_server, newsroom):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(live_server.url + f"/article/{newsroom.pk}/")
+    assert not page.locator("[data-listen]").is_visible()
+    page.locator("#ask-question").fill("Who said they were going street by street?")
+    page.get_by_role("button", name="Ask").click()
+    page.wait_for_url("**/ask/#ask")
+    assert page.locator(".story-body mark.cite").count() >= 1
+    assert "the mayor said" in page.locator(".story-body mark#cite-1").inner_text()
+    context.close()
+
+
+def test_story_page_in_the_browser(page, live_server, newsroom):
+    from gazette.articles.models import Article
+
+    others = list(Article.objects.exclude(pk=newsroom.pk).filter(title__contains="Puerto Salinas"))
+    story = make_story([newsroom, *others])
+    StoryDigest.objects.create(
+        story=story,
+        article_count=story.article_count,
+        method="extractive-overlap",
+        data={
+            "first": {"article_id": newsroom.pk, "source": "Meridian Wire", "sentence": PARAGRAPHS[0]},
+            "agreed": [
+                {
+                    "text": PARAGRAPHS[0],
+                    "citations": [
+                        {"article_id": newsroom.pk, "source": "Meridian Wire", "sentence": PARAGRAPHS[0]},
+                        {
+                            "article_id": others[0].pk,
+                            "source": "The Harbor Ledger",
+                            "sentence": "Rescuers dug.",
+                        },
+                    ],
+                }
+            ],
+            "differences": [
+                {
+                    "about": "dead",
+                    "figures": [
+                        {"value": "4", "sources": ["Meridian Wire"], "article_ids": [newsroom.pk]},
+                        {"value": "7", "sources": ["The Harbor Ledger"], "article_ids": [others[0].pk]},
+                    ],
+                }
+            ],
+            "outlets": 2,
+        },
+    )
+    page.goto(live_server.url + "/")
+    page.get_by_role("link", name="Full coverage").first.click()
+    page.wait_for_url(f"**/story/{story.pk}/")
+    assert page.locator("h1").inner_text() == story.title
+    assert "4 (Meridian Wire) · 7 (The Harbor Ledger)" in page.locator(".digest").inner_text()
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "story-desktop-light.png"), full_page=True)
     assert run_axe(page) == []
     assert page.console_errors == []
 

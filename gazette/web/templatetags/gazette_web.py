@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import html
 import re
 import zlib
@@ -17,6 +18,7 @@ from django.utils.safestring import SafeString
 from django.utils.text import Truncator, slugify
 
 from gazette.sources.models import Category, Source
+from gazette.stories.models import Topic
 from gazette.web.media import media_url
 
 register = template.Library()
@@ -25,6 +27,7 @@ THEMES = ("light", "dark")
 _TAGS = re.compile(r"<[^>]*>")
 THEME_COOKIE = "theme"
 BADGE_COLOURS = 8
+NAV_TOPICS = 12
 
 
 @register.filter
@@ -132,11 +135,18 @@ def site_name() -> str:
 
 
 @register.simple_tag
-def nav_topics() -> list[Category]:
-    """Categories that have sources, for the navigation bar; cached briefly since every page shows it."""
+def nav_topics() -> list[tuple[str, Topic | Category]]:
+    """(url name, topic) for the navigation bar: topics that have articles, else categories with sources.
+
+    Cached briefly since every page shows it.
+    """
     topics = cache.get("web:nav-topics")
     if topics is None:
-        topics = list(Category.objects.filter(sources__isnull=False).distinct()[:12])
+        found = Topic.objects.filter(article_links__isnull=False).distinct()[:NAV_TOPICS]
+        topics = [("web:topic", t) for t in found]
+        if not topics:
+            categories = Category.objects.filter(sources__isnull=False).distinct()[:NAV_TOPICS]
+            topics = [("web:category", c) for c in categories]
         cache.set("web:nav-topics", topics, 300)
     return topics
 
@@ -147,3 +157,16 @@ def page_url(context, number: int) -> str:
     query = context["request"].GET.copy()
     query["page"] = number
     return "?" + query.urlencode()
+
+
+# Cached pages are shared between readers, so a form on them cannot carry one reader's CSRF token. The
+# template writes this slot instead and each response gets the reader's own token on the way out
+# (views.caching.csrf_fill). The slot is keyed on SECRET_KEY so an article's text can never contain it.
+def csrf_slot() -> str:
+    """The stand-in for the CSRF token that csrf_fill replaces."""
+    return "csrf-slot-" + hashlib.blake2b(settings.SECRET_KEY.encode(), digest_size=8).hexdigest()
+
+
+@register.simple_tag
+def csrf_slot_input() -> SafeString:
+    return format_html('<input type="hidden" name="csrfmiddlewaretoken" value="{}">', csrf_slot())

@@ -1,36 +1,67 @@
-"""The article page."""
+"""The article page, its AI panel fragment and "Ask about this article"."""
 
 from __future__ import annotations
 
+import logging
+import re
+from dataclasses import dataclass
 from datetime import datetime
 
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import condition
+from django.utils.html import escape, format_html
+from django.utils.safestring import SafeString, mark_safe
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import condition, require_GET, require_POST
 
+from gazette.ai.ask import EXTRACTIVE_METHOD, Answer, answer_question
+from gazette.ai.jobs import llm_within_budget
+from gazette.ai.llm import LLMError
+from gazette.ai.models import ArticleSummary
 from gazette.articles.models import Article
 from gazette.sources.models import Source
+from gazette.stories.models import ArticleEntity, StoryMember
+from gazette.web.highlight import citations_highlight
 from gazette.web.lists import card_queryset, latest_article_id
-from gazette.web.related import related_articles
+from gazette.web.ratelimit import ask_rate_take
+from gazette.web.related import related_coverage
 from gazette.web.templatetags.gazette_web import ago
-from gazette.web.views.caching import etag_of, once_per_request, page_cache, public_page
+from gazette.web.views.caching import (
+    csrf_fill,
+    etag_of,
+    once_per_request,
+    page_cache,
+    public_page,
+    with_csrf,
+)
+
+log = logging.getLogger(__name__)
 
 RELATED_CACHE_SECONDS = 300
 # How long a re-extracted article may keep its old ETag.
 TIMES_SECONDS = 2
+ENTITY_CHIPS = 5
+QUESTION_MAX_CHARS = 300
+# The summary placeholder asks again every 3 seconds; after this many tries it stops and says so.
+SUMMARY_POLL_TRIES = 40
+SHORT_SUMMARY_CHARS = 220
 
 
-def _times(pk: int) -> tuple[datetime, datetime] | None:
-    """(last changed, published) for an article, or None when it doesn't exist; remembered briefly."""
+def _times(pk: int) -> tuple[datetime, datetime, datetime | None] | None:
+    """(last changed, published, summary made) for an article, or None when it doesn't exist; remembered briefly."""
     key = f"web:article-times:{pk}"
     times = cache.get(key)
     if times is None:
-        row = Article.objects.filter(pk=pk).values_list("fetched_at", "updated_at", "published_at").first()
+        row = (
+            Article.objects.filter(pk=pk)
+            .values_list("fetched_at", "updated_at", "published_at", "ai_summary__created_at")
+            .first()
+        )
         if row is None:
             return None
-        fetched, updated, published = row
-        times = (max(fetched, updated or fetched), published)
+        fetched, updated, published, summarised = row
+        times = (max(fetched, updated or fetched), published, summarised)
         cache.set(key, times, TIMES_SECONDS)
     return times
 
@@ -40,10 +71,17 @@ def _etag(request: HttpRequest, pk: int, slug: str = "") -> str | None:
     times = _times(pk)
     if times is None:
         return None
-    changed, published = times
+    changed, published, summarised = times
     # New articles may change the related list and "also published by", hence the newest id; the page
-    # shows "29 minutes ago", hence that text.
-    return etag_of(request, pk, changed.isoformat(), latest_article_id(), ago(published))
+    # shows "29 minutes ago", hence that text; the AI panel shows the summary once it exists.
+    return etag_of(request, pk, changed.isoformat(), latest_article_id(), ago(published), summarised)
+
+
+@once_per_request
+def _conditional_etag(request: HttpRequest, pk: int, slug: str = "") -> str | None:
+    # The reader's copy holds a token for their CSRF cookie: a new cookie must fetch a new copy.
+    tag = _etag(request, pk, slug)
+    return tag and etag_of(request, tag, request.COOKIES.get("csrftoken", ""))
 
 
 @once_per_request
@@ -52,21 +90,34 @@ def _last_modified(request: HttpRequest, pk: int, slug: str = "") -> datetime | 
     return times[0] if times else None
 
 
+def _short_summary(article: Article) -> str:
+    summary = getattr(article, "ai_summary", None)
+    text = " ".join(summary.sentences) if summary is not None else ""
+    return text[:SHORT_SUMMARY_CHARS].rsplit(" ", 1)[0] + "…" if len(text) > SHORT_SUMMARY_CHARS else text
+
+
 def _related(article: Article, exclude_ids: tuple[int, ...]) -> list[Article]:
     key = f"web:related:{article.pk}:{latest_article_id()}"
     ids = cache.get(key)
     if ids is None:
-        ids = [a.pk for a in related_articles(article, exclude_ids=exclude_ids)]
+        ids = related_coverage(article, exclude_ids=exclude_ids)
         cache.set(key, ids, RELATED_CACHE_SECONDS)
-    found = card_queryset().in_bulk(ids)
-    return [found[i] for i in ids if i in found]
+    found = card_queryset().select_related("ai_summary").in_bulk(ids)
+    related = [found[i] for i in ids if i in found]
+    for other in related:
+        other.short = _short_summary(other)  # type: ignore[attr-defined]  # shown on its card
+    return related
 
 
-@public_page(max_age=60)
-@condition(etag_func=_etag, last_modified_func=_last_modified)
-@page_cache(_etag, 300)
-def article(request: HttpRequest, pk: int, slug: str = "") -> HttpResponse:
-    item = get_object_or_404(Article.objects.select_related("source", "duplicate_of__source"), pk=pk)
+def _summary(article: Article) -> ArticleSummary | None:
+    try:
+        return article.ai_summary
+    except ArticleSummary.DoesNotExist:
+        return None
+
+
+def article_context(item: Article) -> dict:
+    """Everything the article page shows except an answer to a question."""
     also = list(
         Article.objects.filter(duplicate_of=item)
         .select_related("source")
@@ -76,11 +127,144 @@ def article(request: HttpRequest, pk: int, slug: str = "") -> HttpResponse:
     if item.duplicate_of is not None:
         also.insert(0, item.duplicate_of)
     excerpt = item.source.display == Source.Display.EXCERPT or not item.content_html.strip()
-    context = {
+    membership = StoryMember.objects.filter(article=item).select_related("story").first()
+    entities = [
+        link.entity
+        for link in ArticleEntity.objects.filter(article=item)
+        .select_related("entity")
+        .order_by("-mentions", "entity__name")[:ENTITY_CHIPS]
+    ]
+    return {
         "article": item,
         "source": item.source,
         "excerpt": excerpt,
+        "body_html": item.summary if excerpt else item.content_html,
         "also": also,
         "related": _related(item, tuple(a.pk for a in also)),
+        "story": membership.story if membership else None,
+        "entities": entities,
+        "summary": _summary(item),
+        "summary_pending": bool(item.content_text.strip()),
+        "next_try": 1,
     }
-    return render(request, "web/article.html", context)
+
+
+def _article(pk: int) -> Article:
+    return get_object_or_404(
+        Article.objects.select_related("source", "duplicate_of__source", "ai_summary"), pk=pk
+    )
+
+
+@with_csrf
+@public_page(max_age=60)
+@condition(etag_func=_conditional_etag, last_modified_func=_last_modified)
+@page_cache(_etag, 300)
+def article(request: HttpRequest, pk: int, slug: str = "") -> HttpResponse:
+    return render(request, "web/article.html", article_context(_article(pk)))
+
+
+@require_GET
+@never_cache
+def article_ai(request: HttpRequest, pk: int) -> HttpResponse:
+    """The summary part of the AI panel: a placeholder that asks again until the summary exists."""
+    item = get_object_or_404(Article.objects.only("id", "content_text"), pk=pk)
+    try:
+        tries = max(0, int(request.GET.get("try", "0")))
+    except ValueError:
+        tries = 0
+    context = {
+        "article": item,
+        "summary": ArticleSummary.objects.filter(article_id=item.pk).first(),
+        "summary_pending": bool(item.content_text.strip()) and tries < SUMMARY_POLL_TRIES,
+        "summary_gave_up": tries >= SUMMARY_POLL_TRIES,
+        "next_try": tries + 1,
+    }
+    return render(request, "web/_ai_summary.html", context)
+
+
+@dataclass
+class Cited:
+    number: int
+    text: str
+    found: bool
+
+
+_CITE_MARK = re.compile(r"\[(\d+(?:\s*,\s*\d+)*)\]")
+
+
+def answer_html(text: str, found: list[bool]) -> SafeString:
+    """The answer escaped, its [1]-style citation marks turned into links to the highlighted sentences."""
+    parts: list[str] = []
+    last = 0
+    for match in _CITE_MARK.finditer(text):
+        parts.append(escape(text[last : match.start()]))
+        links = []
+        for raw in match.group(1).split(","):
+            n = int(raw)
+            if 1 <= n <= len(found) and found[n - 1]:
+                links.append(format_html('<a href="#cite-{}">{}</a>', n, n))
+            else:
+                links.append(escape(str(n)))
+        parts.append(format_html("<sup>[{}]</sup>", mark_safe(", ".join(links))))  # noqa: S308 - parts escaped
+        last = match.end()
+    parts.append(escape(text[last:]))
+    return mark_safe("".join(parts))  # noqa: S308 - every part is escaped above
+
+
+def answer_ask(item: Article, question: str) -> Answer:
+    """The grounded answer from the text the reader can see; the built-in method if the LLM fails."""
+    # An excerpt-only source's full text is not shown, so answers quote only what is.
+    excerpt = item.source.display == Source.Display.EXCERPT or not item.content_html.strip()
+    text = item.content_text
+    if excerpt:
+        text = " ".join(re.sub(r"<[^>]*>", " ", item.summary).split())
+    try:
+        return answer_question(text=text, question=question, title=item.title, llm=llm_within_budget())
+    except LLMError as exc:
+        log.warning("ask: LLM failed for article %s (%s); built-in answer", item.pk, exc)
+        return answer_question(text=text, question=question, title=item.title, llm=None)
+
+
+@require_POST
+def article_ask(request: HttpRequest, pk: int) -> HttpResponse:
+    """Answer a reader's question about the article; with htmx only the answer and the text are swapped."""
+    item = _article(pk)
+    question = " ".join(request.POST.get("question", "").split())[:QUESTION_MAX_CHARS]
+    ask: dict = {"question": question}
+    status = 200
+    body_html = None
+    if not question:
+        ask["error"] = "Type a question about the article first."
+        status = 400
+    elif not ask_rate_take(request):
+        ask["error"] = (
+            "You have asked a lot of questions in a short time. Please wait a minute and try again."
+        )
+        status = 429
+    else:
+        answer = answer_ask(item, question)
+        excerpt = item.source.display == Source.Display.EXCERPT or not item.content_html.strip()
+        body_html, found = citations_highlight(
+            item.summary if excerpt else item.content_html, answer.citations
+        )
+        ask.update(
+            answer=answer,
+            answer_html=answer_html(answer.answer, found),
+            extractive=answer.method == EXTRACTIVE_METHOD,
+            model=answer.method.removeprefix("llm:"),
+            citations=[
+                Cited(n, t, f) for n, (t, f) in enumerate(zip(answer.citations, found, strict=True), 1)
+            ],
+        )
+    if request.headers.get("HX-Request"):
+        excerpt = item.source.display == Source.Display.EXCERPT or not item.content_html.strip()
+        context = {"ask": ask, "article": item, "body_html": body_html, "excerpt": excerpt}
+        response = render(request, "web/_ask_result.html", context, status=status)
+    else:
+        context = article_context(item)
+        context["ask"] = ask
+        if body_html is not None:
+            context["body_html"] = body_html
+        response = render(request, "web/article.html", context, status=status)
+    response["Cache-Control"] = "private, no-store"
+    return csrf_fill(request, response)

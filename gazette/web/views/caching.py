@@ -1,4 +1,4 @@
-"""HTTP caching shared by the pages: short public caching that varies with the theme cookie."""
+"""HTTP caching shared by the pages: short public caching that varies with the theme cookie; CSRF slots."""
 
 from __future__ import annotations
 
@@ -7,11 +7,15 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
+from django.utils import timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers
 
-from gazette.web.templatetags.gazette_web import THEME_COOKIE
+from gazette.web.lists import latest_article_id
+from gazette.web.templatetags.gazette_web import THEME_COOKIE, csrf_slot
 
 
 def public_page(max_age: int) -> Callable:
@@ -50,6 +54,13 @@ def once_per_request(func: Callable[..., Any]) -> Callable[..., Any]:
     return wrapped
 
 
+@once_per_request
+def list_etag(request: HttpRequest, **kwargs) -> str:
+    """ETag of a list page: its URL, the newest article, and the minute (relative times age)."""
+    minute = int(timezone.now().timestamp() // 60)
+    return etag_of(request, request.path, request.GET.urlencode(), latest_article_id(), minute, kwargs)
+
+
 def page_cache(etag_func: Callable[..., str | None], seconds: int) -> Callable:
     """Keep the rendered page under its ETag: whatever would change the page changes the ETag."""
 
@@ -71,3 +82,26 @@ def page_cache(etag_func: Callable[..., str | None], seconds: int) -> Callable:
         return wrapped
 
     return decorator
+
+
+def csrf_fill(request: HttpRequest, response: HttpResponse) -> HttpResponse:
+    """Put the reader's CSRF token into the slot; a response that hands out a new token is not shared."""
+    if response.streaming or response.status_code == 304:
+        return response
+    slot = csrf_slot().encode()
+    if slot in response.content:
+        had_cookie = settings.CSRF_COOKIE_NAME in request.COOKIES
+        response.content = response.content.replace(slot, get_token(request).encode())
+        if not had_cookie:
+            patch_cache_control(response, private=True)
+    return response
+
+
+def with_csrf(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Decorator form of csrf_fill; goes outside page_cache so cached bodies keep the slot."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        return csrf_fill(request, view(request, *args, **kwargs))
+
+    return wrapped

@@ -82,7 +82,75 @@
     } else if (event.key === "?") { openHelp(); event.preventDefault(); }
   });
 
+  /* Listen: the browser reads the article aloud (speechSynthesis), paragraph by paragraph so long
+     articles are not cut off, and a speed change restarts the current paragraph at the new rate. */
+  function setupListen() {
+    var box = document.querySelector("[data-listen]");
+    var body = document.getElementById("story-body");
+    if (!box || !body || !("speechSynthesis" in window) || typeof SpeechSynthesisUtterance === "undefined") return;
+    var synth = window.speechSynthesis;
+    var button = box.querySelector("[data-listen-toggle]");
+    var label = box.querySelector("[data-listen-label]");
+    var icon = box.querySelector("[data-listen-icon]");
+    var rate = box.querySelector("[data-listen-rate]");
+    var chunks = [];
+    var index = 0;
+    var state = "idle"; /* idle, playing, paused */
+    var generation = 0; /* cancel() ends the current utterance later: stale "end" events are ignored */
+    function show(next) {
+      state = next;
+      button.setAttribute("aria-pressed", state === "playing" ? "true" : "false");
+      label.textContent = state === "playing" ? "Pause" : state === "paused" ? "Resume" : "Listen";
+      icon.textContent = state === "playing" ? "❚❚" : "▶";
+    }
+    function collect() {
+      var headline = document.getElementById("headline");
+      var parts = [headline ? headline.textContent : ""];
+      body.querySelectorAll("p, h2, h3, h4, li, blockquote").forEach(function (el) { parts.push(el.textContent); });
+      if (parts.length === 1) parts.push(body.textContent);
+      return parts.map(function (t) { return t.replace(/\s+/g, " ").trim(); }).filter(Boolean);
+    }
+    function speak() {
+      if (index >= chunks.length) { show("idle"); index = 0; return; }
+      var utterance = new SpeechSynthesisUtterance(chunks[index]);
+      utterance.lang = document.documentElement.lang || "en";
+      utterance.rate = parseFloat(rate.value) || 1;
+      var mine = generation;
+      utterance.onend = function () { if (mine === generation && state === "playing") { index += 1; speak(); } };
+      synth.speak(utterance);
+    }
+    button.addEventListener("click", function () {
+      if (state === "playing") { synth.pause(); show("paused"); return; }
+      if (state === "paused") { synth.resume(); show("playing"); return; }
+      chunks = collect();
+      index = 0;
+      generation += 1;
+      synth.cancel();
+      show("playing");
+      speak();
+    });
+    rate.addEventListener("change", function () {
+      if (state !== "playing") return;
+      generation += 1;
+      synth.cancel();
+      speak();
+    });
+    window.addEventListener("pagehide", function () { synth.cancel(); });
+    box.hidden = false;
+  }
+
+  /* htmx leaves 4xx responses unswapped; the ask box's "too many questions" (429) and "type a
+     question" (400) answers are meant for the reader. */
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var status = event.detail.xhr && event.detail.xhr.status;
+    if (status === 429 || status === 400) {
+      event.detail.shouldSwap = true;
+      event.detail.isError = false;
+    }
+  });
+
   document.addEventListener("DOMContentLoaded", function () {
+    setupListen();
     var form = document.querySelector(".theme-form");
     if (form) {
       form.addEventListener("submit", function (event) {
