@@ -20,6 +20,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from gazette.articles.models import Article
 from gazette.sources.models import Source
+from gazette.stories.models import ArticleTopic
 from gazette.web.search_index import pg_vector_sql
 
 log = logging.getLogger(__name__)
@@ -43,7 +44,8 @@ class SearchFilters:
     """Restrictions on a search; all optional."""
 
     source_id: int | None = None
-    category_id: int | None = None
+    category_id: int | None = None  # a source category (Source.categories)
+    topic_id: int | None = None  # an article topic (stories.ArticleTopic)
     published_from: datetime | None = None
     published_before: datetime | None = None
     exclude_source_id: int | None = None
@@ -151,6 +153,10 @@ def _filter_sql(filters: SearchFilters) -> tuple[list[str], list[Any]]:
         subquery = f"SELECT source_id FROM {through} WHERE category_id = %s"  # noqa: S608 - a model's table name
         clauses.append(f"a.source_id IN ({subquery})")
         params.append(filters.category_id)
+    if filters.topic_id is not None:
+        links = ArticleTopic._meta.db_table
+        clauses.append(f"a.id IN (SELECT article_id FROM {links} WHERE topic_id = %s)")  # noqa: S608 - a table name
+        params.append(filters.topic_id)
     if filters.published_from is not None:
         clauses.append("a.published_at >= %s")
         params.append(ops.adapt_datetimefield_value(filters.published_from))

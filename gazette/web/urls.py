@@ -1,6 +1,6 @@
 from django.urls import path
 
-from gazette.web.views import articles, front, search, site, sources, stories, topics
+from gazette.web.views import articles, front, search, site, sources, stories, topics, translate
 
 app_name = "web"
 
@@ -9,10 +9,12 @@ urlpatterns = [
     path("article/<int:pk>/", articles.article, name="article"),
     path("article/<int:pk>/ai/", articles.article_ai, name="article_ai"),
     path("article/<int:pk>/ask/", articles.article_ask, name="article_ask"),
+    path("article/<int:pk>/translate/", translate.article_translate, name="article_translate"),
     path("article/<int:pk>/<slug:slug>/", articles.article, name="article_slug"),
     path("stories/", stories.story_list, name="stories"),
     path("story/<int:pk>/", stories.story_detail, name="story"),
     path("story/<int:pk>/digest/", stories.story_digest, name="story_digest"),
+    path("story/<int:pk>/ask/", stories.story_ask, name="story_ask"),
     path("blindspots/", stories.blindspots, name="blindspots"),
     path("sources/", sources.source_list, name="sources"),
     path("source/<int:pk>/", sources.source_detail, name="source"),

@@ -8,6 +8,7 @@ import pytest
 from django.utils import timezone
 
 from gazette.articles.models import Article
+from gazette.stories.models import ArticleTopic
 from gazette.web.search import (
     MARK_END,
     MARK_START,
@@ -19,7 +20,7 @@ from gazette.web.search import (
     search_articles,
     tsquery_text,
 )
-from tests.web.factories import make_article, make_category, make_source
+from tests.web.factories import make_article, make_category, make_source, make_topic
 
 
 def test_query_terms_words_phrases_prefix():
@@ -108,6 +109,18 @@ def test_filters_source_topic_and_dates():
     assert total == 1 and hits[0].article_id == old.pk
 
 
+def test_topic_filter_uses_article_topics():
+    science = make_topic("science")
+    make_topic("sport")
+    source = make_source("Both")
+    lab = make_article(source, title="Regatta boats tested in the wind tunnel")
+    race = make_article(source, title="Regatta won by the home crew")
+    ArticleTopic.objects.create(article=lab, topic=science, score=0.9)
+    hits, total = search_articles(q="regatta", filters=SearchFilters(topic_id=science.pk))
+    assert total == 1 and hits[0].article_id == lab.pk
+    assert {h.article_id for h in search_articles(q="regatta")[0]} == {lab.pk, race.pk}
+
+
 def test_duplicates_are_not_results():
     original = make_article(title="Regatta results")
     make_article(make_source("Copy"), title="Regatta results", duplicate_of=original)
@@ -159,6 +172,34 @@ def test_search_page_filters_and_bad_filters(client):
     assert "This filter was ignored" in bad.content.decode()
     dated = client.get("/search", {"q": "regatta", "from": "2000-01-01", "to": "2000-01-02"})
     assert "0 results for" in dated.content.decode()
+
+
+def test_search_page_topic_and_category_filters(client):
+    science = make_topic("science", "Science")
+    regional = make_category("Regional")
+    lab = make_article(make_source("Lab News"), title="Regatta boats tested")
+    ArticleTopic.objects.create(article=lab, topic=science)
+    make_article(make_source("Sport Desk", categories=[regional]), title="Regatta won")
+    page = client.get("/search", {"q": "regatta"}).content.decode()
+    assert '<option value="science">Science</option>' in page
+    assert (
+        '<select id="search-category" name="category">' in page
+        and '<option value="regional">Regional</option>' in page
+    )
+    by_topic = client.get("/search", {"q": "regatta", "topic": "science"}).content.decode()
+    assert "1 result for" in by_topic and "Regatta won" not in by_topic
+    assert '<option value="science" selected>Science</option>' in by_topic
+    by_category = client.get("/search", {"q": "regatta", "category": "regional"}).content.decode()
+    assert "1 result for" in by_category and "Regatta boats" not in by_category
+    assert '<option value="regional" selected>Regional</option>' in by_category
+    # A source category's slug is not a topic (topics are the fixed taxonomy): the filter is ignored and said so.
+    wrong = client.get("/search", {"q": "regatta", "topic": "regional"}).content.decode()
+    assert "2 results for" in wrong and "Topic: " in wrong and "This filter was ignored" in wrong
+
+
+def test_search_page_without_categories_has_no_category_select(client):
+    make_article(title="Regatta results")
+    assert 'name="category"' not in client.get("/search", {"q": "regatta"}).content.decode()
 
 
 def test_search_page_pagination(client):

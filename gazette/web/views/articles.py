@@ -27,6 +27,7 @@ from gazette.web.lists import card_queryset, latest_article_id
 from gazette.web.ratelimit import ask_rate_take
 from gazette.web.related import related_coverage
 from gazette.web.templatetags.gazette_web import ago
+from gazette.web.translation import translate_etag_part, translate_offer, vary_on_reader_language
 from gazette.web.views.caching import (
     csrf_fill,
     etag_of,
@@ -74,7 +75,15 @@ def _etag(request: HttpRequest, pk: int, slug: str = "") -> str | None:
     changed, published, summarised = times
     # New articles may change the related list and "also published by", hence the newest id; the page
     # shows "29 minutes ago", hence that text; the AI panel shows the summary once it exists.
-    return etag_of(request, pk, changed.isoformat(), latest_article_id(), ago(published), summarised)
+    return etag_of(
+        request,
+        pk,
+        changed.isoformat(),
+        latest_article_id(),
+        ago(published),
+        summarised,
+        translate_etag_part(request),
+    )
 
 
 @once_per_request
@@ -155,12 +164,13 @@ def _article(pk: int) -> Article:
     )
 
 
+@vary_on_reader_language
 @with_csrf
 @public_page(max_age=60)
 @condition(etag_func=_conditional_etag, last_modified_func=_last_modified)
 @page_cache(_etag, 300)
 def article(request: HttpRequest, pk: int, slug: str = "") -> HttpResponse:
-    return render(request, "web/article.html", article_context(_article(pk)))
+    return render(request, "web/article.html", {**article_context(_article(pk)), **translate_offer(request)})
 
 
 @require_GET
@@ -211,13 +221,16 @@ def answer_html(text: str, found: list[bool]) -> SafeString:
     return mark_safe("".join(parts))  # noqa: S308 - every part is escaped above
 
 
+def article_visible_text(item: Article) -> str:
+    """The text the reader can see: an excerpt-only source's full text is not shown, so it is not used."""
+    if item.source.display == Source.Display.EXCERPT or not item.content_html.strip():
+        return " ".join(re.sub(r"<[^>]*>", " ", item.summary).split())
+    return item.content_text
+
+
 def answer_ask(item: Article, question: str) -> Answer:
     """The grounded answer from the text the reader can see; the built-in method if the LLM fails."""
-    # An excerpt-only source's full text is not shown, so answers quote only what is.
-    excerpt = item.source.display == Source.Display.EXCERPT or not item.content_html.strip()
-    text = item.content_text
-    if excerpt:
-        text = " ".join(re.sub(r"<[^>]*>", " ", item.summary).split())
+    text = article_visible_text(item)
     try:
         return answer_question(text=text, question=question, title=item.title, llm=llm_within_budget())
     except LLMError as exc:
@@ -261,7 +274,7 @@ def article_ask(request: HttpRequest, pk: int) -> HttpResponse:
         context = {"ask": ask, "article": item, "body_html": body_html, "excerpt": excerpt}
         response = render(request, "web/_ask_result.html", context, status=status)
     else:
-        context = article_context(item)
+        context = {**article_context(item), **translate_offer(request)}
         context["ask"] = ask
         if body_html is not None:
             context["body_html"] = body_html

@@ -1,4 +1,4 @@
-"""The search page: /search?q=…&source=…&topic=…&from=…&to=…"""
+"""The search page: /search?q=…&source=…&topic=…&category=…&from=…&to=…"""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from gazette.sources.models import Category, Source
+from gazette.stories.models import Topic
 from gazette.web.lists import PAGE_SIZE, card_queryset
 from gazette.web.search import SearchFilters, search_articles
 from gazette.web.views.caching import public_page
@@ -19,8 +20,12 @@ from gazette.web.views.caching import public_page
 class SearchForm(forms.Form):
     q = forms.CharField(required=False, strip=True)
     source = forms.ModelChoiceField(Source.objects.all(), required=False, empty_label="All sources")
+    # Topics are given to each article; categories are the operator's labels for whole sources.
     topic = forms.ModelChoiceField(
-        Category.objects.all(), required=False, to_field_name="slug", empty_label="All topics"
+        Topic.objects.all(), required=False, to_field_name="slug", empty_label="All topics"
+    )
+    category = forms.ModelChoiceField(
+        Category.objects.all(), required=False, to_field_name="slug", empty_label="All categories"
     )
     date_from = forms.DateField(required=False, label="From")
     date_to = forms.DateField(required=False, label="To")
@@ -37,7 +42,8 @@ class SearchForm(forms.Form):
         data = {name: self.cleaned_data.get(name) for name in self.fields if name not in self.errors}
         return SearchFilters(
             source_id=getattr(data.get("source"), "pk", None),
-            category_id=getattr(data.get("topic"), "pk", None),
+            category_id=getattr(data.get("category"), "pk", None),
+            topic_id=getattr(data.get("topic"), "pk", None),
             published_from=_day_start(data["date_from"]) if data.get("date_from") else None,
             published_before=_day_start(data["date_to"]) + timedelta(days=1) if data.get("date_to") else None,
         )

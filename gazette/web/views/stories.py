@@ -1,21 +1,42 @@
-"""Stories: full coverage of one event, its digest fragment, the list of stories and the blindspots."""
+"""Stories: full coverage of one event, its digest fragment, "Ask about this story", the list, blindspots."""
 
 from __future__ import annotations
+
+import logging
 
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import condition, require_GET
+from django.views.decorators.http import condition, require_GET, require_POST
 
+from gazette.ai.ask import EXTRACTIVE_METHOD
+from gazette.ai.ask_story import StoryAnswer, StoryArticle, answer_story_question
+from gazette.ai.jobs import llm_within_budget
+from gazette.ai.llm import LLMError
 from gazette.ai.models import StoryDigest
+from gazette.articles.models import Article
 from gazette.stories.models import Story
 from gazette.web.coverage import blindspots_find, label_breakdown, lean_values, story_articles, story_timeline
 from gazette.web.lists import PAGE_SIZE
-from gazette.web.views.caching import list_etag, page_cache, public_page
+from gazette.web.ratelimit import ask_rate_take
+from gazette.web.views.articles import QUESTION_MAX_CHARS, answer_html, article_visible_text
+from gazette.web.views.caching import (
+    csrf_fill,
+    etag_of,
+    list_etag,
+    once_per_request,
+    page_cache,
+    public_page,
+    with_csrf,
+)
+
+log = logging.getLogger(__name__)
 
 # The digest placeholder asks again every 3 seconds; after this many tries it stops and says so.
 DIGEST_POLL_TRIES = 40
+# Articles a story question is answered from: the earliest originals (a story rarely has more).
+ASK_ARTICLES_MAX = 40
 
 
 def _digest_context(story: Story, *, tries: int = 0) -> dict:
@@ -30,22 +51,89 @@ def _digest_context(story: Story, *, tries: int = 0) -> dict:
     }
 
 
-@public_page(max_age=30)
-@condition(etag_func=list_etag)
-@page_cache(list_etag, 60)
-def story_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    story = get_object_or_404(Story.objects.select_related("first_article__source"), pk=pk)
+@once_per_request
+def _story_etag(request: HttpRequest, pk: int) -> str:
+    # The page holds a token for the reader's CSRF cookie (the ask form): a new cookie needs a new copy.
+    return etag_of(request, list_etag(request, pk=pk), request.COOKIES.get("csrftoken", ""))
+
+
+def story_context(story: Story) -> dict:
+    """Everything the story page shows except an answer to a question."""
     articles = story_articles(story)
     sources = list({a.source_id: a.source for a in articles}.values())
     first = story.first_article or next((a for a in articles if a.duplicate_of_id is None), None)
-    context = {
+    return {
         "timeline": story_timeline(articles),
         "first": first,
         "outlets": len(sources),
         "breakdown": label_breakdown(sources) if sources else [],
         **_digest_context(story),
     }
-    return render(request, "web/story.html", context)
+
+
+def _story(pk: int) -> Story:
+    return get_object_or_404(Story.objects.select_related("first_article__source"), pk=pk)
+
+
+@with_csrf
+@public_page(max_age=30)
+@condition(etag_func=_story_etag)
+@page_cache(list_etag, 60)
+def story_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return render(request, "web/story.html", story_context(_story(pk)))
+
+
+def answer_story_ask(story: Story, question: str) -> StoryAnswer:
+    """The grounded answer from the story's original articles (copies only repeat them)."""
+    originals = (
+        Article.objects.filter(membership__story=story, duplicate_of__isnull=True)
+        .select_related("source")
+        .only("title", "content_text", "content_html", "summary", "source__name", "source__display")
+        .order_by("published_at", "id")[:ASK_ARTICLES_MAX]
+    )
+    articles = [
+        StoryArticle(a.pk, a.source.name or "Unnamed source", a.title, article_visible_text(a))
+        for a in originals
+    ]
+    try:
+        return answer_story_question(articles=articles, question=question, llm=llm_within_budget())
+    except LLMError as exc:
+        log.warning("ask-story: LLM failed for story %s (%s); built-in answer", story.pk, exc)
+        return answer_story_question(articles=articles, question=question, llm=None)
+
+
+@require_POST
+def story_ask(request: HttpRequest, pk: int) -> HttpResponse:
+    """Answer a reader's question about the story; with htmx only the answer is swapped."""
+    story = _story(pk)
+    question = " ".join(request.POST.get("question", "").split())[:QUESTION_MAX_CHARS]
+    ask: dict = {"question": question}
+    status = 200
+    if not question:
+        ask["error"] = "Type a question about the story first."
+        status = 400
+    elif not ask_rate_take(request):
+        ask["error"] = (
+            "You have asked a lot of questions in a short time. Please wait a minute and try again."
+        )
+        status = 429
+    else:
+        answer = answer_story_ask(story, question)
+        ask.update(
+            answer=answer,
+            answer_html=answer_html(answer.answer, [True] * len(answer.citations)),
+            extractive=answer.method == EXTRACTIVE_METHOD,
+            model=answer.method.removeprefix("llm:"),
+            outlets=len({c.source_name for c in answer.citations}),
+        )
+    if request.headers.get("HX-Request"):
+        response = render(request, "web/_story_ask_answer.html", {"ask": ask, "story": story}, status=status)
+    else:
+        context = story_context(story)
+        context["ask"] = ask
+        response = render(request, "web/story.html", context, status=status)
+    response["Cache-Control"] = "private, no-store"
+    return csrf_fill(request, response)
 
 
 @require_GET

@@ -1,0 +1,182 @@
+"""Grounded answers to a reader's question about a story, from the articles of the outlets covering it.
+
+The same two methods as gazette.ai.ask, over the sentences of every original article of the story:
+  1. LLM (when a client is given): the best sentences, taken from as many outlets as possible, are numbered
+     with their outlet and the model must answer from them alone, citing numbers; citations are mapped back
+     to (article, outlet, sentence) and checked. A reply that cites nothing valid is not shown and step 2
+     answers instead.
+  2. Built-in ("extractive"): gazette.ai.ask's ranking over the pooled sentences; the answer is the best
+     supporting sentence plus near-equal ones from other outlets (corroboration), each naming its outlet.
+     When too little of the question is found in any sentence, it declines.
+
+Sentences are pooled round-robin (every outlet's first sentence, then every second one, …) so that the
+ranking's preference for early sentences favours each article's lead, not the first outlet's whole text.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass, field
+from itertools import zip_longest
+from typing import NamedTuple
+
+from gazette.ai.ask import (
+    EXTRACTIVE_METHOD,
+    LLM_MAX_TOKENS,
+    SECOND_MIN_RATIO,
+    SUPPORT_MIN,
+    Ranked,
+    names_missing,
+    sentences_rank,
+)
+from gazette.ai.llm import LLMClient, LLMError
+from gazette.ai.sentences import sentences_split
+
+log = logging.getLogger(__name__)
+
+DECLINED = "The coverage does not say."
+# Sentences cited by the built-in method: the best one and corroboration from other outlets.
+CITATIONS_MAX = 3
+# Sentences shown to the LLM; at most this many from one outlet while others still have candidates.
+LLM_PASSAGES = 6
+LLM_PER_OUTLET = 2
+_NOT_ANSWERED = "NOT IN SOURCES"
+
+
+class StoryArticle(NamedTuple):
+    article_id: int
+    source_name: str
+    title: str
+    text: str
+
+
+class StoryCitation(NamedTuple):
+    article_id: int
+    source_name: str
+    sentence: str
+
+
+@dataclass
+class StoryAnswer:
+    answer: str
+    citations: list[StoryCitation] = field(default_factory=list)
+    answered: bool = True
+    method: str = EXTRACTIVE_METHOD
+
+
+def _pool(articles: list[StoryArticle]) -> list[StoryCitation]:
+    """Every sentence of every article, interleaved by position in its article."""
+    per_article = [
+        [StoryCitation(a.article_id, a.source_name, s) for s in sentences_split(a.text)] for a in articles
+    ]
+    return [s for row in zip_longest(*per_article) for s in row if s is not None]
+
+
+def answer_story_question(
+    *,
+    articles: list[StoryArticle] | list[tuple[int, str, str, str]],
+    question: str,
+    llm: LLMClient | None = None,
+) -> StoryAnswer:
+    """An answer grounded in the story's articles, citing outlet and sentence, or a plain decline."""
+    story = [StoryArticle(*a) for a in articles]
+    pool = _pool(story)
+    ranked = sentences_rank(sentences=[p.sentence for p in pool], question=question)
+    if llm is not None and pool and question.strip():
+        try:
+            answer = _llm_answer(pool=pool, ranked=ranked, question=question, llm=llm)
+        except LLMError as exc:
+            log.warning("ask-story: LLM failed (%s); using the built-in method", exc)
+        else:
+            if answer is not None:
+                return answer
+            log.info("ask-story: the LLM reply cited no valid sentence; using the built-in method")
+    return _extractive_answer(pool, ranked, question)
+
+
+def _extractive_answer(pool: list[StoryCitation], ranked: list[Ranked], question: str) -> StoryAnswer:
+    sentences = [p.sentence for p in pool]
+    if not ranked or ranked[0].support < SUPPORT_MIN or names_missing(question=question, sentences=sentences):
+        return StoryAnswer(answer=DECLINED, citations=[], answered=False)
+    best = ranked[0]
+    cited = [pool[best.index]]
+    for other in ranked[1:]:
+        if len(cited) >= CITATIONS_MAX or other.score < SECOND_MIN_RATIO * best.score:
+            break
+        candidate = pool[other.index]
+        # One sentence an outlet, and a copy of a wire sentence already cited adds nothing.
+        if other.support < SUPPORT_MIN or any(
+            c.source_name == candidate.source_name or _same(c.sentence, candidate.sentence) for c in cited
+        ):
+            continue
+        cited.append(candidate)
+    return StoryAnswer(answer=" ".join(c.sentence for c in cited), citations=cited, answered=True)
+
+
+def _same(a: str, b: str) -> bool:
+    return re.sub(r"\W+", "", a.lower()) == re.sub(r"\W+", "", b.lower())
+
+
+def _passages(pool: list[StoryCitation], ranked: list[Ranked]) -> list[int]:
+    """Pool indexes for the LLM: best first, no more than LLM_PER_OUTLET from one outlet, in pool order."""
+    candidates = [r.index for r in ranked] or list(range(min(LLM_PASSAGES, len(pool))))
+    picked: list[int] = []
+    per_outlet: dict[str, int] = {}
+    for index in candidates:
+        outlet = pool[index].source_name
+        if per_outlet.get(outlet, 0) < LLM_PER_OUTLET:
+            picked.append(index)
+            per_outlet[outlet] = per_outlet.get(outlet, 0) + 1
+        if len(picked) == LLM_PASSAGES:
+            break
+    # Only one or two outlets matched: fill up with their next-best sentences.
+    for index in candidates:
+        if len(picked) == LLM_PASSAGES:
+            break
+        if index not in picked:
+            picked.append(index)
+    return sorted(picked)
+
+
+_SYSTEM = (
+    "You answer questions about a news story using ONLY the numbered sentences given; each names the "
+    "outlet that published it. Cite the sentence numbers you used in square brackets, like [2]. "
+    "When outlets disagree, say so. "
+    f"If the sentences do not answer the question, reply exactly: {_NOT_ANSWERED}"
+)
+_CITE = re.compile(r"\[(\d+(?:\s*,\s*\d+)*)\]")
+
+
+def _llm_answer(
+    *, pool: list[StoryCitation], ranked: list[Ranked], question: str, llm: LLMClient
+) -> StoryAnswer | None:
+    """The model's answer with checked citations; None when it cites nothing that exists."""
+    picked = _passages(pool, ranked)
+    numbered = "\n".join(
+        f"[{n}] ({pool[i].source_name}) {pool[i].sentence}" for n, i in enumerate(picked, start=1)
+    )
+    user = f"Sentences:\n{numbered}\n\nQuestion: {question.strip()}"
+    reply = llm.chat(
+        [{"role": "system", "content": _SYSTEM}, {"role": "user", "content": user}], max_tokens=LLM_MAX_TOKENS
+    )
+    method = f"llm:{llm.model}"
+    if _NOT_ANSWERED.lower() in reply.lower():
+        return StoryAnswer(answer=DECLINED, citations=[], answered=False, method=method)
+    order: list[int] = []  # pool indexes, in the order the reply first cites them
+
+    def renumber(match: re.Match[str]) -> str:
+        kept = []
+        for raw in match.group(1).split(","):
+            n = int(raw)
+            if 1 <= n <= len(picked):
+                index = picked[n - 1]
+                if index not in order:
+                    order.append(index)
+                kept.append(str(order.index(index) + 1))
+        return f"[{', '.join(kept)}]" if kept else ""
+
+    answer = _CITE.sub(renumber, reply).strip()
+    if not order or not answer:
+        return None
+    return StoryAnswer(answer=answer, citations=[pool[i] for i in order], answered=True, method=method)

@@ -1,0 +1,112 @@
+"""Answers about a story: the right outlet is cited, unsupported questions are declined, LLM citations check."""
+
+import pytest
+
+from gazette.ai.ask_story import DECLINED, StoryArticle, StoryCitation, answer_story_question
+from gazette.ai.llm import LLMError
+
+from .test_ask import ScriptedLLM
+
+ARTICLES = [
+    StoryArticle(
+        11,
+        "Meridian Wire",
+        "Earthquake strikes Port Alden",
+        "A magnitude 6.1 earthquake struck Port Alden on Monday morning. "
+        "Officials said the quake hit at 4:05 a.m. local time. "
+        "Rescue teams searched collapsed buildings in the old town.",
+    ),
+    StoryArticle(
+        12,
+        "Harbor Ledger",
+        "Quake kills three in Port Alden",
+        "Three people were killed when the market hall collapsed, the fire service said. "
+        "About 40,000 homes lost power across the region. "
+        "The harbour reopened in the afternoon.",
+    ),
+    StoryArticle(
+        13,
+        "Coastal Times",
+        "Port Alden counts the cost",
+        "Mayor Ines Varga said repairs would cost at least 20 million euros. "
+        "Schools will stay closed until Thursday. "
+        "Three people were killed in the collapse of the market hall.",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("question", "outlet", "expected"),
+    [
+        ("How many homes lost power?", "Harbor Ledger", "40,000 homes"),
+        ("When did the quake hit?", "Meridian Wire", "4:05 a.m."),
+        ("How much will the repairs cost?", "Coastal Times", "20 million euros"),
+        ("Who is the mayor?", "Coastal Times", "Mayor Ines Varga"),
+    ],
+)
+def test_built_in_answer_cites_the_outlet_that_reported_it(question, outlet, expected):
+    answer = answer_story_question(articles=ARTICLES, question=question)
+    assert answer.answered and answer.method == "extractive"
+    first = answer.citations[0]
+    assert (first.source_name, expected in first.sentence) == (outlet, True)
+    by_id = {a.article_id: a for a in ARTICLES}
+    for c in answer.citations:
+        assert c.sentence in by_id[c.article_id].text and c.source_name == by_id[c.article_id].source_name
+
+
+def test_corroboration_from_another_outlet_is_cited_once_per_outlet():
+    answer = answer_story_question(articles=ARTICLES, question="How many people were killed?")
+    assert answer.answered
+    outlets = [c.source_name for c in answer.citations]
+    assert set(outlets) == {"Harbor Ledger", "Coastal Times"} and len(outlets) == 2
+
+
+def test_plain_tuples_are_accepted():
+    answer = answer_story_question(
+        articles=[tuple(a) for a in ARTICLES], question="How many homes lost power?"
+    )
+    assert answer.citations[0] == StoryCitation(12, "Harbor Ledger", ARTICLES[1].text.split(". ")[1] + ".")
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["What did the European Union say?", "Who won the football match?", "How much does bitcoin cost?", ""],
+)
+def test_unsupported_questions_are_declined(question):
+    answer = answer_story_question(articles=ARTICLES, question=question)
+    assert not answer.answered and answer.answer == DECLINED and answer.citations == []
+
+
+def test_story_without_articles_is_declined():
+    assert not answer_story_question(articles=[], question="How many died?").answered
+
+
+def _numbered(llm: ScriptedLLM) -> dict[int, str]:
+    lines = llm.prompts[0][1]["content"].split("Sentences:\n", 1)[1].split("\n\nQuestion:")[0].splitlines()
+    return {int(line[1 : line.index("]")]): line[line.index("]") + 2 :] for line in lines}
+
+
+def test_llm_passages_come_from_several_outlets_and_citations_map_back():
+    llm = ScriptedLLM("Three died [3] and 40,000 homes lost power [1, 42].")
+    answer = answer_story_question(
+        articles=ARTICLES, question="How many people died and lost power?", llm=llm
+    )
+    numbered = _numbered(llm)
+    outlets = {line.split(")", 1)[0].lstrip("(") for line in numbered.values()}
+    assert len(outlets) >= 2
+    assert answer.method == "llm:scripted" and answer.answered
+    assert answer.answer == "Three died [1] and 40,000 homes lost power [2]."  # [42] was never offered
+    assert [f"({c.source_name}) {c.sentence}" for c in answer.citations] == [numbered[3], numbered[1]]
+
+
+def test_llm_refusal_is_a_plain_decline():
+    answer = answer_story_question(articles=ARTICLES, question="Who won?", llm=ScriptedLLM("NOT IN SOURCES"))
+    assert (answer.answered, answer.answer, answer.citations) == (False, DECLINED, [])
+
+
+def test_llm_reply_without_valid_citations_or_failing_falls_back_to_built_in():
+    for reply in ("Lots of homes.", LLMError("down")):
+        answer = answer_story_question(
+            articles=ARTICLES, question="How many homes lost power?", llm=ScriptedLLM(reply)
+        )
+        assert answer.method == "extractive" and "40,000 homes" in answer.citations[0].sentence
