@@ -39,11 +39,11 @@ def setup() -> None:
     ).hexdigest()
     if STAMP.exists() and STAMP.read_text() == digest and (BIN / "gazette").exists():
         return
-    sh(BIN / "python", "-m", "pip", "install", "--quiet", "--upgrade", "pip")
-    sh(BIN / "python", "-m", "pip", "install", "--quiet", "--require-hashes", "-r", LOCK)
+    sh(BIN / "python", "-m", "pip", "install", "-qq", "--upgrade", "pip")
+    sh(BIN / "python", "-m", "pip", "install", "-qq", "--require-hashes", "-r", LOCK)
     # The model stack (torch's CPU build comes from a wheel file on the machine): see its header.
-    sh(BIN / "python", "-m", "pip", "install", "--quiet", "--no-deps", "-r", MODELS)
-    sh(BIN / "python", "-m", "pip", "install", "--quiet", "--no-deps", "-e", ROOT)
+    sh(BIN / "python", "-m", "pip", "install", "-qq", "--no-deps", "-r", MODELS)
+    sh(BIN / "python", "-m", "pip", "install", "-qq", "--no-deps", "-e", ROOT)
     STAMP.write_text(digest)
 
 

@@ -93,11 +93,18 @@ def source_add(
                 source.kind = feed.kind if feed.kind in Source.Kind.values else ""
                 source.site_url = (feed.link or "")[:2000]
                 source.language = (feed.language or "")[:16]
-                source.icon_url = (feed.icon or icon or "")[:2000]
+                source.icon_url = (feed.icon or icon or _favicon_guess(source.site_url))[:2000]
             source.save()
         category_assign(source, categories)
     log.info("source: added %s", source.feed_url)
     return source
+
+
+def _favicon_guess(site_url: str) -> str:
+    """/favicon.ico of the site: where browsers look when a page names no icon."""
+    if not site_url.startswith(("http://", "https://")):
+        return ""
+    return canonicalize_url("/favicon.ico", base=site_url)
 
 
 def category_assign(source: Source, names: Iterable[str]) -> None:
