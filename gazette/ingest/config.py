@@ -32,6 +32,7 @@ class IngestConfig:
     max_backoff: int = 24 * 3600
     respect_robots: bool = True
     fetch_article_pages: bool = True
+    extract_processes: int = 0  # 0: one per core
 
 
 def ingest_config_from_env() -> IngestConfig:
@@ -52,6 +53,7 @@ def ingest_config_from_env() -> IngestConfig:
         max_backoff=env_int("GAZETTE_MAX_BACKOFF", d.max_backoff, minimum=60),
         respect_robots=env_bool("GAZETTE_RESPECT_ROBOTS", d.respect_robots),
         fetch_article_pages=env_bool("GAZETTE_FETCH_ARTICLE_PAGES", d.fetch_article_pages),
+        extract_processes=env_int("GAZETTE_EXTRACT_PROCESSES", d.extract_processes, minimum=0),
     )
 
 

@@ -12,11 +12,14 @@ from __future__ import annotations
 import asyncio
 import logging
 import math
+import multiprocessing
+import os
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any, TypeVar
 
 from django.conf import settings
@@ -82,22 +85,49 @@ class _Outcome:
 
 
 class _Workers:
-    """One thread for the database, one for CPU-bound parsing and extraction."""
+    """One thread for the database; parsing and extraction on a pool of processes (all cores).
+
+    Extraction is pure Python under the GIL, so threads would share one core; the stages it runs
+    are pure functions over plain data, which is what lets them cross a process boundary.
+    """
 
     def __init__(self) -> None:
         self.db_pool = ThreadPoolExecutor(1, thread_name_prefix="gazette-db")
-        self.cpu_pool = ThreadPoolExecutor(1, thread_name_prefix="gazette-cpu")
+        self.cpu_pool = _cpu_pool()
 
     async def db(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         return await asyncio.get_running_loop().run_in_executor(self.db_pool, lambda: fn(*args, **kwargs))
 
     async def cpu(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-        return await asyncio.get_running_loop().run_in_executor(self.cpu_pool, lambda: fn(*args, **kwargs))
+        return await asyncio.get_running_loop().run_in_executor(self.cpu_pool, partial(fn, *args, **kwargs))
 
     def close(self) -> None:
-        self.cpu_pool.shutdown()
         self.db_pool.submit(connections.close_all).result()
         self.db_pool.shutdown()
+
+
+_CPU_POOL: Executor | None = None
+
+
+def _cpu_pool() -> Executor:
+    """The process's extraction pool, started once and kept across poll cycles."""
+    global _CPU_POOL
+    if _CPU_POOL is None:
+        workers = settings.GAZETTE_INGEST.extract_processes or os.cpu_count() or 1
+        if workers <= 1:
+            _CPU_POOL = ThreadPoolExecutor(1, thread_name_prefix="gazette-cpu")
+        else:
+            # spawn, not fork: this process already runs threads (event loop, database).
+            _CPU_POOL = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
+    return _CPU_POOL
+
+
+def extraction_pool_shutdown() -> None:
+    """Stop the extraction processes (a multiprocessing child must, before it exits)."""
+    global _CPU_POOL
+    if _CPU_POOL is not None:
+        _CPU_POOL.shutdown(cancel_futures=True)
+        _CPU_POOL = None
 
 
 def interval_next(source: Source, *, articles_per_day: float) -> int:
