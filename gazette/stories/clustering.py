@@ -2,9 +2,11 @@
 
 An article is compared with open stories on four kinds of evidence, each a TF-IDF cosine against the
 story's running profile: its words (title words count double), the proper names it mentions, the
-numbers and dates it mentions, and optionally a sentence-embedding vector. Words say what *kind* of
-event it is; names, places, numbers and dates say *which* event, so two earthquakes in one week stay
-apart when their places and magnitudes differ. Document frequencies are learnt as articles arrive.
+numbers and dates it mentions, and optionally a sentence-embedding vector, rescaled so that the high
+cosine any two news texts share counts as nothing (embeddings say what kind of event, rarely which one;
+counted raw they made ECB+ worse). Words say what *kind* of event it is; names, places, numbers and
+dates say *which* event, so two earthquakes in one week stay apart when their places and magnitudes
+differ. Document frequencies are learnt as articles arrive.
 
 Candidate stories come from an inverted index over the rarer features of OPEN stories only, so the
 cost of one assignment depends on how many stories share its rare words, not on the archive size.
@@ -39,6 +41,8 @@ class ClusterOptions:
     entity_weight: float = 1.0  # people, organisations, places: the "which event" evidence
     quantity_weight: float = 1.0  # numbers, years and dates
     vector_weight: float = 0.5  # sentence embedding, used only when article and story both have one
+    vector_floor: float = 0.5  # embedding cosine at or below this counts as no evidence (0 after rescaling)
+    when_conflict: float = 1.0  # factor on the similarity when both name years or dates and none agree (off)
     title_weight: float = 2.0  # a title word counts as this many body occurrences
     time_scale_hours: float = 48.0  # similarity halves for every this-many hours outside the story's span
     close_after_hours: float = 72.0  # a story with no article for this long closes
@@ -460,7 +464,8 @@ class StoryClusterer:
         num = sum(weights[s] * c for s, c in cosines.items())
         den = sum(weights[s] for s in cosines)
         if vector_cos is not None:
-            num += opts.vector_weight * vector_cos
+            # Any two news texts embed at a cosine of 0.3-0.6; only what lies above the floor is evidence.
+            num += opts.vector_weight * max(0.0, (vector_cos - opts.vector_floor) / (1.0 - opts.vector_floor))
             den += opts.vector_weight
         return num / den if den else 0.0
 
@@ -491,7 +496,22 @@ class StoryClusterer:
         vector_cos = None
         if vector is not None and story.vector is not None:
             vector_cos = float(vector @ story.vector) / max(float((story.vector @ story.vector) ** 0.5), 1e-9)
-        return self._combine(cosines, vector_cos) * self._time_factor(published, story)
+        factor = self._time_factor(published, story) * self._when_factor(
+            feats["quantity"], story.profiles["quantity"]
+        )
+        return self._combine(cosines, vector_cos) * factor
+
+    def _when_factor(self, a: dict[str, float], b: dict[str, float]) -> float:
+        """Two texts that both name years or dates, none in common, are likely about different events."""
+        if self.options.when_conflict >= 1.0:
+            return 1.0
+        a_when = [t for t in a if _is_when(t)]
+        if not a_when:
+            return 1.0
+        b_when = [t for t in b if _is_when(t)]
+        if not b_when or any(t in b for t in a_when):
+            return 1.0
+        return self.options.when_conflict
 
     def _story_story_similarity(self, a: Story, b: Story) -> float:
         a_norms, b_norms = self._story_norms(a), self._story_norms(b)
@@ -509,7 +529,8 @@ class StoryClusterer:
         time_factor = 1.0
         if a.last is not None and b.first is not None and b.last is not None:
             time_factor = min(self._time_factor(a.first, b), self._time_factor(a.last, b))
-        return self._combine(cosines, vector_cos) * time_factor
+        when_factor = self._when_factor(a.profiles["quantity"], b.profiles["quantity"])
+        return self._combine(cosines, vector_cos) * time_factor * when_factor
 
     # -- candidates and the index -----------------------------------------------------------------------
 
@@ -694,6 +715,14 @@ class StoryClusterer:
         for doc_id in story.members:
             self.doc_features.pop(doc_id, None)
             self.doc_vectors.pop(doc_id, None)
+
+
+_WHEN = re.compile(r"(?:1[89]|20)\d\d|[a-z]{3} \d{1,2}")
+
+
+def _is_when(term: str) -> bool:
+    """Years ("2008") and day-month dates ("dec 11") among the quantity features."""
+    return _WHEN.fullmatch(term) is not None
 
 
 def _id_order(story_id: str) -> tuple[int, str]:

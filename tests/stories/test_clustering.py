@@ -167,3 +167,46 @@ def test_features_carry_names_and_numbers():
     assert "valparaiso" in feats["entity"]
     assert "7.1" in feats["quantity"]
     assert "earthquake" in feats["text"]
+
+
+def test_one_event_is_not_split():
+    clusterer = StoryClusterer(ClusterOptions(split_min_part=2))
+    for doc in (CHILE_1, CHILE_2, CHILE_3):
+        clusterer.add(doc)
+    clusterer.add(
+        ClusterDoc(id="chile-4", title=CHILE_1.title, text=CHILE_2.text, published=CHILE_3.published)
+    )
+    assert clusterer.splits() == []
+    assert len(clusterer.stories()) == 1
+
+
+def _same_story_in(year_a: str, year_b: str, options: ClusterOptions) -> bool:
+    text = (
+        "Floods swept through Corvale after days of rain, the regional council said. Mayor Ines "
+        "Marlow said 14 homes were lost. The river peaked at 6.2 metres in {year}."
+    )
+    a = ClusterDoc(id="a", title="Floods hit Corvale", text=text.format(year=year_a))
+    b = ClusterDoc(id="b", title="Corvale floods", text=text.format(year=year_b))
+    clusterer = StoryClusterer(options)
+    return clusterer.add(a) == clusterer.add(b)
+
+
+def test_when_conflict_keeps_apart_texts_naming_different_years():
+    strict = ClusterOptions(threshold=0.5, when_conflict=0.5)
+    assert _same_story_in("2011", "2011", strict)
+    assert not _same_story_in("2008", "2011", strict)
+    assert _same_story_in("2008", "2011", ClusterOptions(threshold=0.5))  # off by default
+
+
+def test_embedding_cosines_below_the_floor_are_no_evidence():
+    clusterer = StoryClusterer(ClusterOptions(vector_floor=0.5, vector_weight=1.0))
+    assert clusterer._combine({"text": 0.4}, 0.3) == 0.2  # (0.4 + 0) / 2
+    assert clusterer._combine({"text": 0.4}, 1.0) == 0.7  # (0.4 + 1) / 2
+    assert clusterer._combine({"text": 0.4}, None) == 0.4
+
+
+def test_years_and_dates_are_recognised_among_quantities():
+    from gazette.stories.clustering import _is_when
+
+    assert _is_when("2008") and _is_when("dec 11")
+    assert not _is_when("7.1") and not _is_when("40000") and not _is_when("12")
