@@ -80,8 +80,8 @@ def run_pipeline(base: str, db_dir: str, mode: str, out) -> None:
     from django.core.management import call_command
 
     from gazette.articles.models import Article
-    from gazette.sources.models import Source
     from gazette.sources import polling
+    from gazette.sources.models import Source
     from gazette.sources.polling import poll_due
 
     if mode == "ingest":
