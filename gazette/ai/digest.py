@@ -138,15 +138,17 @@ def _differences(articles: list[DigestArticle], options: DigestOptions) -> list[
     """Quantities named by the same word ("dead", "hectares") that outlets report differently."""
     reported: dict[str, dict[str, tuple[list[str], list[int]]]] = defaultdict(dict)
     for article in articles:
-        seen: set[tuple[str, str]] = set()
+        seen: set[str] = set()
         for value, unit, noun in _NUMBER.findall(article.text):
             noun = noun.lower()
             if noun in _NOT_QUANTITIES or (len(value) == 4 and value.startswith(("19", "20")) and not unit):
                 continue
             shown = value + ("%" if unit else "")
-            if (noun, shown) in seen:
+            # An outlet's first figure for a thing is its claim; later ones are other contexts
+            # ("12,000 people fled … 9,400 people in shelters") and are not a disagreement.
+            if noun in seen:
                 continue
-            seen.add((noun, shown))
+            seen.add(noun)
             sources, ids = reported[noun].setdefault(shown, ([], []))
             if article.source not in sources:
                 sources.append(article.source)

@@ -45,3 +45,10 @@ def test_one_outlet_has_nothing_to_agree_with():
     digest = digest_build([art(1, "Wire", "A long enough sentence about the harbour bridge vote today.", 0)])
     assert digest.agreed == [] and digest.differences == []
     assert digest_build([]).first is None
+
+
+def test_an_outlets_later_figures_are_not_disagreements():
+    wire = "About 12,000 people fled the fire. By evening 9,400 people were in shelters across the province."
+    ledger = "Some 12,000 people left their homes as the fire spread toward the town centre overnight."
+    digest = digest_build([art(1, "Wire", wire, 0), art(2, "Ledger", ledger, 30)])
+    assert all(d.about != "people" for d in digest.differences)
