@@ -159,9 +159,14 @@ class StoryEngine:
                 source=str(article.source_id),
             )
         )
-        if original and int(original) != article.pk and article.duplicate_of_id is None:
-            Article.objects.filter(pk=article.pk).update(duplicate_of_id=int(original))
-            article.duplicate_of_id = int(original)
+        del original  # the group says more: an earlier-published late arrival becomes the original
+        group = [int(i) for i in self.copies.group_of(str(article.pk))]
+        if len(group) < 2:
+            return
+        root, copies = group[0], group[1:]
+        Article.objects.filter(pk__in=copies).exclude(duplicate_of_id=root).update(duplicate_of_id=root)
+        Article.objects.filter(pk=root, duplicate_of__isnull=False).update(duplicate_of=None)
+        article.duplicate_of_id = None if article.pk == root else root
 
     def _labels(self, article: Article) -> None:
         """Topics and entities, computed once per article."""

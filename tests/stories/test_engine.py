@@ -142,3 +142,17 @@ def test_central_title_prefers_the_headline_sharing_most_words():
     ]
     assert central_title(titles) in titles[:2]
     assert central_title([]) == "" and central_title(["Only"]) == "Only"
+
+
+def test_an_original_arriving_after_its_copy_takes_its_place(engine_settings):
+    wire, ledger = make_source("Wire"), make_source("Ledger")
+    trimmed = MERGER.rsplit(" Unions", 1)[0] + " Read more: what the deal means for shoppers."
+    copy = make_article(ledger, title="Grocery giants to combine", body=trimmed, ago=timedelta(hours=2))
+    engine_get().articles_enrich([copy.pk])
+    original = make_article(
+        wire, title="Fairfield and Corbel agree merger", body=MERGER, ago=timedelta(hours=4)
+    )
+    engine_get().articles_enrich([original.pk])
+    copy.refresh_from_db()
+    original.refresh_from_db()
+    assert copy.duplicate_of == original and original.duplicate_of is None
