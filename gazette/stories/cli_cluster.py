@@ -56,12 +56,37 @@ def cmd_cluster(args: argparse.Namespace) -> int:
         print(f"error: {args.file}: {exc}", file=sys.stderr)
         return 1
     options = ClusterOptions() if args.threshold is None else ClusterOptions(threshold=args.threshold)
+    if args.embeddings:
+        error = _vectors_attach(docs)
+        if error:
+            print(f"error: {error}", file=sys.stderr)
+            return 1
     stories = cluster(docs, options)
     out = sys.stdout
     for doc in docs:
         out.write(json.dumps({"id": doc.id, "story": stories[doc.id]}, ensure_ascii=False) + "\n")
     out.flush()
     return 0
+
+
+def _vectors_attach(docs: list[ClusterDoc]) -> str | None:
+    """Embed every document as the live engine does (title + lead); an error line if the model is missing."""
+    from gazette.stories.embeddings import (
+        EMBED_WORDS,
+        Embedder,
+        EmbeddingModelError,
+        article_text_for_embedding,
+    )
+
+    try:
+        vectors = Embedder().embed(
+            [article_text_for_embedding(d.title, d.text, max_words=EMBED_WORDS) for d in docs]
+        )
+    except EmbeddingModelError as exc:
+        return str(exc)
+    for doc, vector in zip(docs, vectors, strict=True):
+        doc.vector = vector
+    return None
 
 
 def register(add: Callable[..., argparse.ArgumentParser]) -> None:
@@ -76,4 +101,9 @@ def register(add: Callable[..., argparse.ArgumentParser]) -> None:
     )
     p.add_argument(
         "--threshold", type=float, help="similarity an article needs to join a story (default tuned)"
+    )
+    p.add_argument(
+        "--embeddings",
+        action="store_true",
+        help="also use sentence embeddings, as the live engine does (needs the model stack installed)",
     )

@@ -25,6 +25,7 @@ from gazette.articles.models import Article
 from gazette.stories.ann import VectorIndex
 from gazette.stories.clustering import ClusterDoc, StoryClusterer
 from gazette.stories.copies import CopyIndex, Doc
+from gazette.stories.embeddings import EMBED_WORDS
 from gazette.stories.entities import entities_extract
 from gazette.stories.models import (
     ArticleEntity,
@@ -49,9 +50,7 @@ class EngineOptions:
     topics_per_article: int = 2
     topic_min_score: float = 0.15
     entities_per_article: int = 12
-    # Words of title + lead that are embedded: the lead carries the event, and the cost grows with length
-    # (about 50 articles/s at 100 words, 25/s at 200 on 2 cores).
-    embed_words: int = 120
+    embed_words: int = EMBED_WORDS
 
 
 _WORD = re.compile(r"\w+")
@@ -166,6 +165,8 @@ class StoryEngine:
         root, copies = group[0], group[1:]
         Article.objects.filter(pk__in=copies).exclude(duplicate_of_id=root).update(duplicate_of_id=root)
         Article.objects.filter(pk=root, duplicate_of__isnull=False).update(duplicate_of=None)
+        # Copies are never each other's related coverage.
+        Related.objects.filter(article_id__in=group, other_id__in=group).delete()
         article.duplicate_of_id = None if article.pk == root else root
 
     def _labels(self, article: Article) -> None:

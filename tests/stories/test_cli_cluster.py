@@ -6,6 +6,8 @@ import json
 import subprocess
 import sys
 
+import pytest
+
 from tests.stories.test_clustering import BUDGET_1, CHILE_1, CHILE_2, TURKEY_1, TURKEY_2
 
 
@@ -51,3 +53,16 @@ def test_help():
     proc = run("--help")
     assert proc.returncode == 0
     assert b"story" in proc.stdout
+
+
+def test_embeddings_flag_uses_the_live_signal(tmp_path):
+    pytest.importorskip(
+        "sentence_transformers", reason="the model stack (requirements-models.txt) is not installed"
+    )
+    docs = [CHILE_1, TURKEY_1, CHILE_2, TURKEY_2]
+    path = tmp_path / "in.jsonl"
+    path.write_text("".join(json.dumps(row(d)) + "\n" for d in docs))
+    proc = run(str(path), "--embeddings")
+    assert proc.returncode == 0, proc.stderr
+    story = {o["id"]: o["story"] for o in map(json.loads, proc.stdout.decode().splitlines())}
+    assert story["chile-1"] == story["chile-2"] != story["turkey-1"] == story["turkey-2"]
