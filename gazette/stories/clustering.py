@@ -12,8 +12,10 @@ Candidate stories come from an inverted index over the rarer features of OPEN st
 cost of one assignment depends on how many stories share its rare words, not on the archive size.
 Stories close after a quiet period (or, without dates, when too many are open) and leave the index.
 After each assignment the story is compared with its nearest rivals and merged when they have grown
-into one; a story that has grown two clearly separate halves is split. Merges and splits are logged
-so a live store can follow them.
+into one; a story that has grown two clearly separate halves is split. An optional split test
+(`split_names`) looks at the name and number evidence alone, which tells two same-kind events apart far
+better than words do: it bisects the story spectrally and splits when the halves share little and nearly
+every member sits closer to its own half. Merges and splits are logged so a live store can follow them.
 """
 
 from __future__ import annotations
@@ -52,6 +54,14 @@ class ClusterOptions:
     split_ratio: float = 0.45  # a story splits in two when their cross similarity is below this x within
     split_min_part: int = 3  # the smaller half of a split needs at least this many articles
     split_max_size: int = 32  # larger stories are not re-examined for splits
+    split_every: int = 0  # re-examine a story for a split every this many arrivals (0: at sizes 4, 8, 16...)
+    # The split test on name and number evidence only (off unless split_names): bisect the members
+    # spectrally, then split when the halves' cross similarity is below split_name_ratio x within and at
+    # least split_agreement of the members sit closer (by split_margin) to the rest of their own half.
+    split_names: bool = False
+    split_name_ratio: float = 0.4
+    split_agreement: float = 0.9
+    split_margin: float = 0.0
     candidates: int = 16  # stories scored exactly per article
     lookup_terms: int = 48  # the article's rarest features used to find candidate stories
     max_posting: int = 200  # features shared by more open stories than this are not used for lookup
@@ -386,7 +396,7 @@ class StoryClusterer:
         story = self.all_stories[self.story_id(doc.id)]
         while len(self.open) > self.options.max_open:
             self._close(next(iter(self.open.values())))
-        if story.open and len(story.members) <= self.options.split_max_size and _power_of_two(story.members):
+        if story.open and len(story.members) <= self.options.split_max_size and self._split_due(story):
             self._split_check(story)
         return self.story_id(doc.id)
 
@@ -659,16 +669,48 @@ class StoryClusterer:
         self._norms.pop(small.id, None)
         self.merge_log.append((small.id, big.id))
 
+    def _split_due(self, story: Story) -> bool:
+        every = self.options.split_every
+        if every <= 0:
+            return _power_of_two(story.members)
+        n = len(story.members)
+        return n >= 2 * self.options.split_min_part and n % every == 0
+
     def _split_check(self, story: Story) -> None:
         """Average-link the members into two groups; split when the groups are far apart."""
+        opts = self.options
         members = [m for m in story.members if m in self.doc_features]
-        if len(members) < 2 * self.options.split_min_part:
+        if len(members) < 2 * opts.split_min_part:
             return
         norms = {m: self._doc_norms(self.doc_features[m]) for m in members}
-        left, right, within, cross = _two_groups(members, lambda a, b: self._doc_doc_similarity(a, b, norms))
-        small = min(left, right, key=len)
-        if len(small) < self.options.split_min_part or cross >= self.options.split_ratio * within:
-            return
+        if opts.split_names:
+            # Names and numbers say which event; words only say what kind, so they are left out here.
+            pairs: dict[tuple[str, str], float] = {}
+
+            def similarity(a: str, b: str) -> float:
+                value = self._doc_doc_similarity(a, b, norms, spaces=("entity", "quantity"))
+                pairs[a, b] = pairs[b, a] = value
+                return value
+
+            left, right = _bisect(members, similarity)
+            small = min(left, right, key=len)
+            if len(small) < opts.split_min_part:
+                return
+            inside = [
+                pairs[a, b] for group in (left, right) for i, a in enumerate(group) for b in group[i + 1 :]
+            ]
+            cross = sum(pairs[a, b] for a in left for b in right) / (len(left) * len(right))
+            if cross >= opts.split_name_ratio * sum(inside) / len(inside):
+                return
+            if _loo_agreement(left, right, pairs, opts.split_margin) < opts.split_agreement:
+                return
+        else:
+            left, right, within, cross = _two_groups(
+                members, lambda a, b: self._doc_doc_similarity(a, b, norms)
+            )
+            small = min(left, right, key=len)
+            if len(small) < opts.split_min_part or cross >= opts.split_ratio * within:
+                return
         new = self._story_new()
         moved = set(small)
         story.members = [m for m in story.members if m not in moved]
@@ -687,15 +729,19 @@ class StoryClusterer:
         new.first, new.last = story.first, story.last
         self.split_log.append((story.id, new.id))
 
-    def _doc_doc_similarity(self, a: str, b: str, norms: dict[str, dict[str, float]]) -> float:
+    def _doc_doc_similarity(
+        self, a: str, b: str, norms: dict[str, dict[str, float]], spaces: tuple[str, ...] = SPACES
+    ) -> float:
         fa, fb = self.doc_features[a], self.doc_features[b]
         na, nb = norms[a], norms[b]
         cosines = {}
-        for space in SPACES:
+        for space in spaces:
             if na[space] and nb[space]:
                 cosines[space] = self._cosine(space, fa[space], na[space], fb[space], nb[space])
         va, vb = self.doc_vectors.get(a), self.doc_vectors.get(b)
-        vector_cos = float(va @ vb) if va is not None and vb is not None else None
+        vector_cos = None
+        if va is not None and vb is not None and spaces == SPACES:
+            vector_cos = float(va @ vb)
         return self._combine(cosines, vector_cos)
 
     def _close_quiet(self, now: datetime | None) -> None:
@@ -761,6 +807,56 @@ def _two_groups(items: list[str], similarity: Any) -> tuple[list[str], list[str]
     cross = next(iter(sim.values()))
     mean_within = sum(within) / len(within) if within else 1.0
     return [items[i] for i in left], [items[j] for j in right], mean_within, cross
+
+
+def _bisect(items: list[str], similarity: Any, rounds: int = 10) -> tuple[list[str], list[str]]:
+    """Two groups by spectral bisection (the sign of the normalised graph's Fiedler vector), refined by
+    moving each item to the group whose other members it is closer to on average. Unlike average link,
+    which tends to cut off one outlier, this looks for the two halves that share the most inside."""
+    import numpy as np
+
+    n = len(items)
+    w = np.zeros((n, n))
+    for i in range(n):
+        for j in range(i + 1, n):
+            w[i, j] = w[j, i] = max(similarity(items[i], items[j]), 0.0)
+    graph = w + 1e-3  # keeps items with no evidence connected
+    np.fill_diagonal(graph, 0.0)
+    inv_sqrt = 1.0 / np.sqrt(graph.sum(axis=1))
+    laplacian = np.eye(n) - inv_sqrt[:, None] * graph * inv_sqrt[None, :]
+    _, vectors = np.linalg.eigh(laplacian)
+    side = vectors[:, 1] * inv_sqrt >= 0
+    for _ in range(rounds):
+        if side.all() or not side.any():
+            break
+        in_true, in_false = side.sum(), n - side.sum()
+        to_true = w[:, side].sum(axis=1)
+        to_false = w[:, ~side].sum(axis=1)
+        # Mean similarity to the rest of each group (an item does not count towards its own group).
+        mean_true = to_true / np.maximum(in_true - side, 1)
+        mean_false = to_false / np.maximum(in_false - ~side, 1)
+        new_side = mean_true > mean_false
+        if (new_side == side).all():
+            break
+        side = new_side
+    return [items[i] for i in range(n) if side[i]], [items[i] for i in range(n) if not side[i]]
+
+
+def _loo_agreement(
+    left: list[str], right: list[str], pairs: dict[tuple[str, str], float], margin: float
+) -> float:
+    """Share of the items whose mean similarity to the rest of their own group beats, by more than
+    `margin`, their mean similarity to the other group: a test that does not depend on the group sizes."""
+    agree = 0
+    for own, other in ((left, right), (right, left)):
+        for item in own:
+            rest = [pairs[item, x] for x in own if x != item]
+            if not rest:
+                continue
+            inside = sum(rest) / len(rest)
+            outside = sum(pairs[item, x] for x in other) / len(other)
+            agree += inside - outside > margin
+    return agree / (len(left) + len(right))
 
 
 def _as_vector(vector: Any) -> Any:

@@ -2,9 +2,20 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
-from gazette.stories.clustering import ClusterDoc, ClusterOptions, StoryClusterer, cluster, features_build
+from gazette.stories.clustering import (
+    ClusterDoc,
+    ClusterOptions,
+    Story,
+    StoryClusterer,
+    _bisect,
+    _loo_agreement,
+    _two_groups,
+    cluster,
+    features_build,
+)
 
 T0 = datetime(2025, 3, 3, 8, 0, tzinfo=UTC)
 
@@ -116,7 +127,7 @@ def test_a_story_closes_after_a_quiet_period():
         id="chile-late",
         title=CHILE_2.title,
         text=CHILE_2.text,
-        published=CHILE_1.published + timedelta(days=10),
+        published=T0 + timedelta(days=10),  # CHILE_1.published
     )
     assert clusterer.add(late) != old
     assert not clusterer.story(old).open
@@ -210,3 +221,73 @@ def test_years_and_dates_are_recognised_among_quantities():
 
     assert _is_when("2008") and _is_when("dec 11")
     assert not _is_when("7.1") and not _is_when("40000") and not _is_when("12")
+
+
+def test_bisect_finds_two_halves_where_average_link_cuts_off_an_outlier():
+    blocks = {"a1": 0, "a2": 0, "a3": 0, "a4": 0, "b1": 1, "b2": 1, "b3": 1, "b4": 1, "odd": 2}
+
+    def similarity(x: str, y: str) -> float:
+        if "odd" in (x, y):
+            return 0.01
+        return 0.5 if blocks[x] == blocks[y] else 0.1
+
+    left, right = _bisect(list(blocks), similarity)
+    groups = sorted([sorted(left), sorted(right)])
+    assert ["a1", "a2", "a3", "a4"] in [sorted(set(g) - {"odd"}) for g in groups]
+    assert ["b1", "b2", "b3", "b4"] in [sorted(set(g) - {"odd"}) for g in groups]
+    average_link = _two_groups(list(blocks), similarity)
+    assert ["odd"] in (average_link[0], average_link[1])
+
+
+def test_leave_one_out_agreement_counts_members_closer_to_their_own_half():
+    left, right = ["a1", "a2", "a3"], ["b1", "b2", "b3"]
+    pairs = {}
+    for x in left + right:
+        for y in left + right:
+            pairs[x, y] = 0.5 if x[0] == y[0] else 0.1
+    assert _loo_agreement(left, right, pairs, 0.0) == 1.0
+    assert _loo_agreement(left, right, pairs, 0.5) == 0.0
+    # "b1" placed on the wrong side sits closer to the other half, and so does everyone it lowers.
+    assert _loo_agreement(["a1", "a2", "a3", "b1"], ["b2", "b3"], pairs, 0.0) < 1.0
+
+
+def test_name_split_separates_two_same_kind_events_forced_into_one_story():
+    turkey_3 = ClusterDoc(
+        id="turkey-3",
+        title="Malatya clears rubble after 5.8 quake in Turkey",
+        text=(
+            "Rescue teams in Malatya searched damaged buildings on Thursday after the magnitude 5.8 "
+            "earthquake. AFAD said the 12 injured were recovering; Ali Yerlikaya visited Elazig."
+        ),
+        published=TURKEY_2.published,
+        source="paper-c",
+    )
+    docs = (CHILE_1, CHILE_2, TURKEY_1, CHILE_3, TURKEY_2, turkey_3)
+    # The all-evidence split test is switched off (ratio 0) so only the name test can split.
+    base = ClusterOptions(
+        threshold=0.0, merge_threshold=2.0, split_ratio=0.0, split_min_part=3, split_every=1
+    )
+    mixed = StoryClusterer(base)
+    for doc in docs:
+        mixed.add(doc)
+    assert len(mixed.stories()) == 1
+    split = StoryClusterer(replace(base, split_names=True))
+    for doc in docs:
+        split.add(doc)
+    assert split.splits()
+    assert sorted(sorted(m) for m in split.stories().values()) == [
+        ["chile-1", "chile-2", "chile-3"],
+        ["turkey-1", "turkey-2", "turkey-3"],
+    ]
+
+
+def test_split_schedule():
+    story = Story(id="s1", members=[str(i) for i in range(6)])
+    every_two = StoryClusterer(ClusterOptions(split_every=2, split_min_part=3))
+    assert every_two._split_due(story)
+    story.members.append("6")
+    assert not every_two._split_due(story)
+    powers = StoryClusterer(ClusterOptions(split_min_part=3))
+    story.members.append("7")
+    assert powers._split_due(story)  # 8 members
+    assert not powers._split_due(Story(id="s2", members=["0", "1", "2", "3", "4", "5"]))
