@@ -14,8 +14,8 @@ from gazette.stories.clustering import (
     _loo_agreement,
     _two_groups,
     cluster,
-    features_build,
 )
+from gazette.stories.features import features_build
 
 T0 = datetime(2025, 3, 3, 8, 0, tzinfo=UTC)
 
