@@ -272,7 +272,19 @@ def _llm_answer(
     method = f"llm:{llm.model}"
     if _NOT_ANSWERED.lower() in reply.lower():
         return Answer(answer=DECLINED, citations=[], answered=False, method=method)
-    order: list[int] = []  # article sentence indexes, in the order the reply first cites them
+    answer, order = citations_renumber(reply, picked)
+    if not order or not answer:
+        return None
+    return Answer(answer=answer, citations=[sentences[i] for i in order], answered=True, method=method)
+
+
+def citations_renumber(reply: str, picked: list[int]) -> tuple[str, list[int]]:
+    """Map the model's [n] marks (n-th passage shown) to passage indexes, renumbered 1.. by first citation.
+
+    Marks that point at no passage are dropped. Returns the reply with the new marks and the cited
+    indexes in citation order.
+    """
+    order: list[int] = []
 
     def renumber(match: re.Match[str]) -> str:
         kept = []
@@ -285,7 +297,4 @@ def _llm_answer(
                 kept.append(str(order.index(index) + 1))
         return f"[{', '.join(kept)}]" if kept else ""
 
-    answer = _CITE.sub(renumber, reply).strip()
-    if not order or not answer:
-        return None
-    return Answer(answer=answer, citations=[sentences[i] for i in order], answered=True, method=method)
+    return _CITE.sub(renumber, reply).strip(), order

@@ -27,6 +27,7 @@ from gazette.ai.ask import (
     SECOND_MIN_RATIO,
     SUPPORT_MIN,
     Ranked,
+    citations_renumber,
     names_missing,
     sentences_rank,
 )
@@ -145,7 +146,6 @@ _SYSTEM = (
     "When outlets disagree, say so. "
     f"If the sentences do not answer the question, reply exactly: {_NOT_ANSWERED}"
 )
-_CITE = re.compile(r"\[(\d+(?:\s*,\s*\d+)*)\]")
 
 
 def _llm_answer(
@@ -163,20 +163,7 @@ def _llm_answer(
     method = f"llm:{llm.model}"
     if _NOT_ANSWERED.lower() in reply.lower():
         return StoryAnswer(answer=DECLINED, citations=[], answered=False, method=method)
-    order: list[int] = []  # pool indexes, in the order the reply first cites them
-
-    def renumber(match: re.Match[str]) -> str:
-        kept = []
-        for raw in match.group(1).split(","):
-            n = int(raw)
-            if 1 <= n <= len(picked):
-                index = picked[n - 1]
-                if index not in order:
-                    order.append(index)
-                kept.append(str(order.index(index) + 1))
-        return f"[{', '.join(kept)}]" if kept else ""
-
-    answer = _CITE.sub(renumber, reply).strip()
+    answer, order = citations_renumber(reply, picked)
     if not order or not answer:
         return None
     return StoryAnswer(answer=answer, citations=[pool[i] for i in order], answered=True, method=method)
