@@ -88,12 +88,10 @@ def source_add(
     with transaction.atomic():
         source, created = Source.objects.get_or_create(feed_url=feed_url[:2000])
         if created:
-            source.name = (name or (feed.title if feed else "") or "")[:200]
+            source.name = name[:200]
             if feed:
-                source.kind = feed.kind if feed.kind in Source.Kind.values else ""
-                source.site_url = (feed.link or "")[:2000]
-                source.language = (feed.language or "")[:16]
-                source.icon_url = (feed.icon or icon or _favicon_guess(source.site_url))[:2000]
+                source.fill_from_feed(feed, icon=icon or "")
+                source.icon_url = source.icon_url or _favicon_guess(source.site_url)[:2000]
             source.save()
         category_assign(source, categories)
     log.info("source: added %s", source.feed_url)

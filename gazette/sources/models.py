@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
+from gazette.ingest.feeds import ParsedFeed
 from gazette.ingest.filters import rule_error
 
 
@@ -111,6 +112,17 @@ class Source(models.Model):
         if self.last_polled_at is None:
             return "new"
         return "failing" if self.consecutive_errors else "ok"
+
+    def fill_from_feed(self, feed: ParsedFeed, *, icon: str = "") -> None:
+        """Fill metadata the operator left empty from the feed; never overwrite what they set."""
+        self.kind = self.kind or (feed.kind if feed.kind in Source.Kind.values else "")
+        self.name = self.name or (feed.title or "")[:200]
+        self.site_url = self.site_url or (feed.link or "")[:2000]
+        self.language = self.language or (feed.language or "")[:16]
+        self.icon_url = self.icon_url or (feed.icon or icon or "")[:2000]
+        if feed.websub_hub:
+            self.websub_hub = feed.websub_hub[:2000]
+            self.websub_topic = (feed.self_url or self.feed_url)[:2000]
 
     def selectors(self, field: str) -> tuple[str, ...]:
         return tuple(line.strip() for line in getattr(self, field).splitlines() if line.strip())

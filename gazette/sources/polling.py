@@ -156,25 +156,13 @@ def source_record_success(
         source.etag = (result.etag or "")[:500]
         source.last_modified = (result.last_modified or "")[:100]
     if feed is not None:
-        _source_fill_from_feed(source, feed, result)
+        source.fill_from_feed(feed)
     if new:
         source.articles_per_day = _articles_per_day(source, now)
     source.poll_interval = interval_next(source, articles_per_day=source.articles_per_day if new else 0)
     source.next_poll_at = now + timedelta(seconds=source.poll_interval)
     if new or event:
         PollEvent.objects.create(source=source, at=now, status=result.status, new_articles=new, error=event)
-
-
-def _source_fill_from_feed(source: Source, feed: ParsedFeed, result: FetchResult) -> None:
-    """Fill metadata the operator left empty; never overwrite what they set."""
-    source.kind = source.kind or (feed.kind if feed.kind in Source.Kind.values else "")
-    source.name = source.name or (feed.title or "")[:200]
-    source.site_url = source.site_url or (feed.link or "")[:2000]
-    source.language = source.language or (feed.language or "")[:16]
-    source.icon_url = source.icon_url or (feed.icon or "")[:2000]
-    if feed.websub_hub:
-        source.websub_hub = feed.websub_hub[:2000]
-        source.websub_topic = (feed.self_url or source.feed_url)[:2000]
 
 
 def source_record_error(source: Source, *, error: str, status: int | None, now: datetime) -> None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 
 KINDS = ("person", "org", "place", "other")
 
@@ -709,6 +710,13 @@ def _kind(name: str, person_hint: bool, place_hint: bool) -> str:
 
 def entities_extract(title: str, text: str) -> list[Mention]:
     """People, organisations, places and other proper names, most mentioned first."""
+    return list(_entities(title, text))
+
+
+@lru_cache(maxsize=64)
+def _entities(title: str, text: str) -> tuple[Mention, ...]:
+    # The live engine labels an article and then clusters it, and both ask for its entities:
+    # keeping the last few answers (immutable Mentions) does the work once per article.
     lowercase_words = set(_WORD_LC.findall(text)) | set(_WORD_LC.findall(title))
     found = _phrases(text, lowercase_words)
     if _is_title_case(title):
@@ -747,10 +755,10 @@ def entities_extract(title: str, text: str) -> list[Mention]:
             # Seen only at the start of sentences and never mid-sentence: most likely an ordinary word.
             del counts[name]
 
-    return [
+    return tuple(
         Mention(name, _kind(name, name in person_hint, name in place_hint), count)
         for name, count in counts.most_common()
-    ]
+    )
 
 
 def quantities_extract(title: str, text: str) -> list[Mention]:
