@@ -22,6 +22,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+from fetch_304 import in_child  # noqa: E402 — one helper for the benches
+
 DATA = ROOT.parent / "shared" / "data" / "extraction-dev"
 
 
@@ -110,15 +113,6 @@ def run_trafilatura(data: str, limit: int, out) -> None:
         trafilatura.extract(page)
     elapsed = time.perf_counter() - started
     out.send((elapsed, len(pages), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss))
-
-
-def in_child(ctx, target, *args):
-    receive, send = ctx.Pipe(duplex=False)
-    process = ctx.Process(target=target, args=(*args, send))
-    process.start()
-    value = receive.recv()
-    process.join()
-    return value
 
 
 def main() -> None:
