@@ -261,16 +261,16 @@ def tune(rows: list[dict], n_orders: int) -> ClusterOptions:
     """Grid search on the tuning half only; the score is the mean F1 over file order and shuffles."""
     base = ClusterOptions()
     best, best_f = base, -1.0
-    grid = itertools.product((0.18, 0.22, 0.26), (0.45, 0.6), (0.7, 1.0))
-    for threshold, split, when in grid:
-        options = replace(base, threshold=threshold, split_ratio=split, when_conflict=when)
+    grid = itertools.product((0.18, 0.2, 0.22), (0.3, 0.33, 0.36), (1, 2))
+    for threshold, split, date_days in grid:
+        options = replace(base, threshold=threshold, split_ratio=split, split_date_days=date_days)
         result = evaluate(rows, options, n_orders)
         f = (result["file"]["F1"] + result["shuffled"]["F1"]) / 2
         if f > best_f:
             best, best_f = options, f
     print(
         f"tuned on A: threshold {best.threshold} split_ratio {best.split_ratio} "
-        f"when_conflict {best.when_conflict} (F1 {best_f:.3f})"
+        f"split_date_days {best.split_date_days} (F1 {best_f:.3f})"
     )
     return best
 

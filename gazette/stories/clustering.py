@@ -12,10 +12,13 @@ Candidate stories come from an inverted index over the rarer features of OPEN st
 cost of one assignment depends on how many stories share its rare words, not on the archive size.
 Stories close after a quiet period (or, without dates, when too many are open) and leave the index.
 After each assignment the story is compared with its nearest rivals and merged when they have grown
-into one; a story that has grown two clearly separate halves is split. An optional split test
-(`split_names`) looks at the name and number evidence alone, which tells two same-kind events apart far
-better than words do: it bisects the story spectrally and splits when the halves share little and nearly
-every member sits closer to its own half. Merges and splits are logged so a live store can follow them.
+into one. Every few arrivals a story is re-examined for two events glued together (an article about
+the second of two same-kind events often joins the first's story, since their words agree): inside
+the story, what all members share says nothing, so each term is weighted by its rarity among the
+members as well as in the collection, which leaves the names, places and days that tell the events
+apart; the members are bisected spectrally on that, and the story splits when the halves share little,
+two checks in a row cut it the same way, and the halves do not report on the same few days. Split
+stories are not merged back. Merges and splits are logged so a live store can follow them.
 """
 
 from __future__ import annotations
@@ -28,6 +31,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+import numpy as np
+
 from gazette.stories.features import features_build
 
 SPACES = ("text", "entity", "quantity")
@@ -37,30 +42,37 @@ SPACES = ("text", "entity", "quantity")
 class ClusterOptions:
     """Every threshold of the clusterer, named; the defaults are tuned on half of ECB+ (bench/clustering.py)."""
 
-    threshold: float = 0.22  # combined similarity an article needs to join a story
+    threshold: float = 0.2  # combined similarity an article needs to join a story
     text_weight: float = 1.0
     entity_weight: float = 1.0  # people, organisations, places: the "which event" evidence
     quantity_weight: float = 1.0  # numbers, years and dates
     vector_weight: float = 0.5  # sentence embedding, used only when article and story both have one
     vector_floor: float = 0.5  # embedding cosine at or below this counts as no evidence (0 after rescaling)
-    when_conflict: float = 1.0  # factor on the similarity when both name years or dates and none agree (off)
+    when_conflict: float = (
+        1.0  # factor on the similarity when both name years or dates and none agree (1: off)
+    )
     title_weight: float = 2.0  # a title word counts as this many body occurrences
     time_scale_hours: float = 48.0  # similarity halves for every this-many hours outside the story's span
     close_after_hours: float = 72.0  # a story with no article for this long closes
     max_open: int = 20_000  # without dates, the least recently updated stories close beyond this
     merge_threshold: float = 0.45  # story-to-story similarity at which two open stories merge
     merge_candidates: int = 3  # rivals checked for a merge after each assignment
-    split_ratio: float = 0.45  # a story splits in two when their cross similarity is below this x within
-    split_min_part: int = 3  # the smaller half of a split needs at least this many articles
-    split_max_size: int = 32  # larger stories are not re-examined for splits
-    split_every: int = 0  # re-examine a story for a split every this many arrivals (0: at sizes 4, 8, 16...)
-    # The split test on name and number evidence only (off unless split_names): bisect the members
-    # spectrally, then split when the halves' cross similarity is below split_name_ratio x within and at
-    # least split_agreement of the members sit closer (by split_margin) to the rest of their own half.
-    split_names: bool = False
-    split_name_ratio: float = 0.4
+    # The split test: members are compared on what sets them apart inside the story (each term weighted
+    # by its rarity in the collection times its rarity among the members, so the kind of event drops out
+    # and which person, place or day is left), bisected spectrally, and split when the halves' cross
+    # similarity is below split_ratio x their within similarity and at least split_agreement of the
+    # members sit closer (by split_margin) to the rest of their own half.
+    split_ratio: float = 0.33
     split_agreement: float = 0.9
     split_margin: float = 0.0
+    split_min_part: int = 3  # the smaller half of a split needs at least this many articles
+    split_max_size: int = 64  # larger stories are not re-examined for splits
+    split_every: int = 4  # re-examine a story for a split every this many arrivals
+    split_confirm: bool = True  # split only when two checks in a row cut the members the same way
+    split_sticky: bool = True  # two stories split apart are never merged back
+    # Halves whose most-mentioned dates lie within this many days of each other are one developing
+    # story, not two events (-1: off).
+    split_date_days: int = 1
     candidates: int = 16  # stories scored exactly per article
     lookup_terms: int = 48  # the article's rarest features used to find candidate stories
     max_posting: int = 200  # features shared by more open stories than this are not used for lookup
@@ -120,6 +132,9 @@ class StoryClusterer:
         self.doc_vectors: dict[str, Any] = {}
         self._norms: dict[str, tuple[int, dict[str, float]]] = {}
         self.merge_log: list[tuple[str, str]] = []
+        # Stories split apart stay apart: a later article close to both must not glue them back.
+        self.apart: dict[str, set[str]] = {}
+        self._proposed: dict[str, tuple[set[str], set[str]]] = {}  # split_confirm: halves seen last time
         self.split_log: list[tuple[str, str]] = []
 
     # -- public -----------------------------------------------------------------------------------------
@@ -396,6 +411,8 @@ class StoryClusterer:
         for rival in rivals:
             if rival.id not in self.open or story.id not in self.open:
                 continue
+            if rival.id in self.apart.get(story.id, ()):
+                continue
             if self._story_story_similarity(story, rival) >= self.options.merge_threshold:
                 # The larger story absorbs the smaller; on a tie the older id survives (fewer ids change).
                 big, small = sorted((story, rival), key=lambda x: (-len(x.members), _id_order(x.id)))
@@ -428,81 +445,110 @@ class StoryClusterer:
         self._norms.pop(big.id, None)
         self._norms.pop(small.id, None)
         self.merge_log.append((small.id, big.id))
+        self._proposed.pop(small.id, None)
+        self._proposed.pop(big.id, None)  # its members changed: start the confirmation again
+        for other in self.apart.pop(small.id, set()):
+            self.apart[other].discard(small.id)
+            self.apart[other].add(big.id)
+            self.apart.setdefault(big.id, set()).add(other)
 
     def _split_due(self, story: Story) -> bool:
-        every = self.options.split_every
-        if every <= 0:
-            return _power_of_two(story.members)
         n = len(story.members)
-        return n >= 2 * self.options.split_min_part and n % every == 0
+        return n >= 2 * self.options.split_min_part and n % self.options.split_every == 0
 
     def _split_check(self, story: Story) -> None:
-        """Average-link the members into two groups; split when the groups are far apart."""
+        """Bisect the members on what sets them apart; split when the halves share little."""
         opts = self.options
         members = [m for m in story.members if m in self.doc_features]
         if len(members) < 2 * opts.split_min_part:
             return
-        norms = {m: self._doc_norms(self.doc_features[m]) for m in members}
-        if opts.split_names:
-            # Names and numbers say which event; words only say what kind, so they are left out here.
-            pairs: dict[tuple[str, str], float] = {}
-
-            def similarity(a: str, b: str) -> float:
-                value = self._doc_doc_similarity(a, b, norms, spaces=("entity", "quantity"))
-                pairs[a, b] = pairs[b, a] = value
-                return value
-
-            left, right = _bisect(members, similarity)
-            small = min(left, right, key=len)
-            if len(small) < opts.split_min_part:
-                return
-            inside = [
-                pairs[a, b] for group in (left, right) for i, a in enumerate(group) for b in group[i + 1 :]
-            ]
-            cross = sum(pairs[a, b] for a in left for b in right) / (len(left) * len(right))
-            if cross >= opts.split_name_ratio * sum(inside) / len(inside):
-                return
-            if _loo_agreement(left, right, pairs, opts.split_margin) < opts.split_agreement:
-                return
-        else:
-            left, right, within, cross = _two_groups(
-                members, lambda a, b: self._doc_doc_similarity(a, b, norms)
-            )
-            small = min(left, right, key=len)
-            if len(small) < opts.split_min_part or cross >= opts.split_ratio * within:
+        sim = self._local_similarities(members)
+        side = _bisect(sim)
+        left = [m for m, s in zip(members, side, strict=True) if s]
+        right = [m for m, s in zip(members, side, strict=True) if not s]
+        if min(len(left), len(right)) < opts.split_min_part:
+            return
+        inside = np.concatenate([sim[np.ix_(g, g)][np.triu_indices(g.sum(), 1)] for g in (side, ~side)])
+        cross = float(sim[np.ix_(side, ~side)].mean())
+        if cross >= opts.split_ratio * float(inside.mean()):
+            return
+        if _loo_agreement(sim, side, opts.split_margin) < opts.split_agreement:
+            return
+        if opts.split_date_days >= 0:
+            # Halves reporting on the same few days are one developing story (checked into one clinic
+            # on May 2, moved to another on May 3), not two events.
+            day_left, day_right = self._main_day(left), self._main_day(right)
+            if day_left is not None and day_right is not None:
+                gap = abs(day_left - day_right)
+                if min(gap, 366 - gap) <= opts.split_date_days:
+                    return
+        if opts.split_confirm:
+            # Noise finds a different cut each time; two events are cut the same way twice.
+            before, self._proposed[story.id] = self._proposed.get(story.id), (set(left), set(right))
+            if before is None or not _same_halves(before, left, right):
                 return
         new = self._story_new()
-        moved = set(small)
-        story.members = [m for m in story.members if m not in moved]
-        for doc_id in small:
-            feats = self.doc_features[doc_id]
-            self._profile_add(story, feats, sign=-1.0)
-            self._profile_add(new, feats)
-            new.members.append(doc_id)
-            self.story_of[doc_id] = new.id
-            vector = self.doc_vectors.get(doc_id)
-            if vector is not None and story.vector is not None:
-                story.vector = story.vector - vector
-                story.vectors -= 1
-                new.vector = vector.copy() if new.vector is None else new.vector + vector
-                new.vectors += 1
+        self._members_move(story, new, min(left, right, key=len))
         new.first, new.last = story.first, story.last
+        self._proposed.pop(story.id, None)
         self.split_log.append((story.id, new.id))
+        if opts.split_sticky:
+            self.apart.setdefault(story.id, set()).add(new.id)
+            self.apart.setdefault(new.id, set()).add(story.id)
 
-    def _doc_doc_similarity(
-        self, a: str, b: str, norms: dict[str, dict[str, float]], spaces: tuple[str, ...] = SPACES
-    ) -> float:
-        fa, fb = self.doc_features[a], self.doc_features[b]
-        na, nb = norms[a], norms[b]
-        cosines = {}
-        for space in spaces:
-            if na[space] and nb[space]:
-                cosines[space] = self._cosine(space, fa[space], na[space], fb[space], nb[space])
-        va, vb = self.doc_vectors.get(a), self.doc_vectors.get(b)
-        vector_cos = None
-        if va is not None and vb is not None and spaces == SPACES:
-            vector_cos = float(va @ vb)
-        return self._combine(cosines, vector_cos)
+    def _members_move(self, source: Story, target: Story, doc_ids: list[str]) -> None:
+        moved = set(doc_ids)
+        source.members = [m for m in source.members if m not in moved]
+        for doc_id in doc_ids:
+            feats = self.doc_features[doc_id]
+            self._profile_add(source, feats, sign=-1.0)
+            self._profile_add(target, feats)
+            target.members.append(doc_id)
+            self.story_of[doc_id] = target.id
+            vector = self.doc_vectors.get(doc_id)
+            if vector is not None and source.vector is not None:
+                source.vector = source.vector - vector
+                source.vectors -= 1
+                target.vector = vector.copy() if target.vector is None else target.vector + vector
+                target.vectors += 1
+
+    def _local_similarities(self, members: list[str]) -> Any:
+        """Members' pairwise similarity with each term weighted by its collection IDF times its IDF
+        within the story: what every member shares (the kind of event) drops out, and what only some
+        share (which person, which place, which day) is left. Spaces count equally."""
+        n = len(members)
+        sim = np.zeros((n, n))
+        for space in SPACES:
+            local_df: Counter[str] = Counter()
+            for m in members:
+                local_df.update(self.doc_features[m][space].keys())
+            # A term only one member has cannot hold a group together.
+            column = {t: j for j, t in enumerate(t for t, df in local_df.items() if df > 1)}
+            if not column:
+                continue
+            x = np.zeros((n, len(column)))
+            for i, m in enumerate(members):
+                for term, w in self.doc_features[m][space].items():
+                    j = column.get(term)
+                    if j is not None:
+                        x[i, j] = w
+            x *= np.array([self._idf(space, t) * math.log((n + 1) / (local_df[t] + 0.5)) for t in column])
+            norms = np.linalg.norm(x, axis=1, keepdims=True)
+            x = np.divide(x, norms, out=np.zeros_like(x), where=norms > 0)
+            sim += x @ x.T
+        sim /= len(SPACES)
+        np.fill_diagonal(sim, 0.0)
+        return sim
+
+    def _main_day(self, members: list[str]) -> int | None:
+        """The day of the year (in a leap year) most members mention, if a third of them mention it."""
+        days: Counter[int] = Counter()
+        for m in members:
+            days.update({day for term in self.doc_features[m]["quantity"] if (day := _day_of_year(term))})
+        if not days:
+            return None
+        day, count = days.most_common(1)[0]
+        return day if count >= max(2, len(members) / 3) else None
 
     def _close_quiet(self, now: datetime | None) -> None:
         cutoff = now - timedelta(hours=self.options.close_after_hours) if now is not None else None
@@ -518,17 +564,48 @@ class StoryClusterer:
         self.open.pop(story.id, None)
         self._norms.pop(story.id, None)
         story.open = False
+        # A closed story is never compared again: keep its members, free its profiles.
+        story.profiles = {space: {} for space in SPACES}
+        story.vector = None
+        self._proposed.pop(story.id, None)
+        for other in self.apart.pop(story.id, set()):
+            self.apart.get(other, set()).discard(story.id)
         for doc_id in story.members:
             self.doc_features.pop(doc_id, None)
             self.doc_vectors.pop(doc_id, None)
 
 
-_WHEN = re.compile(r"(?:1[89]|20)\d\d|[a-z]{3} \d{1,2}")
+_YEAR = re.compile(r"(?:1[89]|20)\d\d")
 
 
 def _is_when(term: str) -> bool:
-    """Years ("2008") and day-month dates ("dec 11") among the quantity features."""
-    return _WHEN.fullmatch(term) is not None
+    """Years ("2008") and day-month dates ("December 11") among the quantity features."""
+    return _YEAR.fullmatch(term) is not None or _day_of_year(term) is not None
+
+
+_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+# Days before each month's first in a leap year, so that any date has one day-of-year number.
+_MONTH_START = dict(zip(_MONTHS, (0, 31, 60, 91, 121, 152, 182, 213, 244, 274, 305, 335), strict=True))
+
+
+def _day_of_year(term: str) -> int | None:
+    """1-366 for a day-month date feature ("May 3"), else None."""
+    month, _, day = term.partition(" ")
+    start = _MONTH_START.get(month)
+    return start + int(day) if start is not None and day.isdigit() else None
 
 
 def _id_order(story_id: str) -> tuple[int, str]:
@@ -536,50 +613,13 @@ def _id_order(story_id: str) -> tuple[int, str]:
     return (int(digits), story_id) if digits.isdigit() else (0, story_id)
 
 
-def _power_of_two(members: list[str]) -> bool:
-    n = len(members)
-    return n >= 4 and n & (n - 1) == 0
-
-
-def _two_groups(items: list[str], similarity: Any) -> tuple[list[str], list[str], float, float]:
-    """Average-link the items down to two groups: (left, right, mean within-group, mean cross similarity)."""
-    n = len(items)
-    pairs: dict[tuple[int, int], float] = {}
-    for i in range(n):
-        for j in range(i + 1, n):
-            pairs[i, j] = similarity(items[i], items[j])
-    sim = dict(pairs)
-    groups: dict[int, list[int]] = {i: [i] for i in range(n)}
-    while len(groups) > 2:
-        (gi, gj), _ = max(sim.items(), key=lambda kv: kv[1])
-        a, b = len(groups[gi]), len(groups[gj])
-        # Lance-Williams update for average link: the merged group's similarity is the size-weighted mean.
-        for k in groups:
-            if k in (gi, gj):
-                continue
-            ski = sim.pop((min(k, gi), max(k, gi)))
-            skj = sim.pop((min(k, gj), max(k, gj)))
-            sim[min(k, gi), max(k, gi)] = (a * ski + b * skj) / (a + b)
-        del sim[gi, gj]
-        groups[gi].extend(groups.pop(gj))
-    left, right = groups.values()
-    within = [pairs[min(i, j), max(i, j)] for g in (left, right) for x, i in enumerate(g) for j in g[x + 1 :]]
-    cross = next(iter(sim.values()))
-    mean_within = sum(within) / len(within) if within else 1.0
-    return [items[i] for i in left], [items[j] for j in right], mean_within, cross
-
-
-def _bisect(items: list[str], similarity: Any, rounds: int = 10) -> tuple[list[str], list[str]]:
-    """Two groups by spectral bisection (the sign of the normalised graph's Fiedler vector), refined by
-    moving each item to the group whose other members it is closer to on average. Unlike average link,
-    which tends to cut off one outlier, this looks for the two halves that share the most inside."""
-    import numpy as np
-
-    n = len(items)
-    w = np.zeros((n, n))
-    for i in range(n):
-        for j in range(i + 1, n):
-            w[i, j] = w[j, i] = max(similarity(items[i], items[j]), 0.0)
+def _bisect(sim: Any, rounds: int = 10) -> Any:
+    """Two groups (a boolean side per item) by spectral bisection, the sign of the normalised graph's
+    Fiedler vector, refined by moving each item to the group whose other members it is closer to on
+    average. Unlike average link, which tends to cut off one outlier, this finds the two halves that
+    share the most inside."""
+    n = len(sim)
+    w = np.maximum(sim, 0.0)
     graph = w + 1e-3  # keeps items with no evidence connected
     np.fill_diagonal(graph, 0.0)
     inv_sqrt = 1.0 / np.sqrt(graph.sum(axis=1))
@@ -589,41 +629,41 @@ def _bisect(items: list[str], similarity: Any, rounds: int = 10) -> tuple[list[s
     for _ in range(rounds):
         if side.all() or not side.any():
             break
-        in_true, in_false = side.sum(), n - side.sum()
-        to_true = w[:, side].sum(axis=1)
-        to_false = w[:, ~side].sum(axis=1)
-        # Mean similarity to the rest of each group (an item does not count towards its own group).
-        mean_true = to_true / np.maximum(in_true - side, 1)
-        mean_false = to_false / np.maximum(in_false - ~side, 1)
+        mean_true, mean_false = _mean_to_sides(w, side)
         new_side = mean_true > mean_false
         if (new_side == side).all():
             break
         side = new_side
-    return [items[i] for i in range(n) if side[i]], [items[i] for i in range(n) if not side[i]]
+    return side
 
 
-def _loo_agreement(
-    left: list[str], right: list[str], pairs: dict[tuple[str, str], float], margin: float
-) -> float:
+def _mean_to_sides(sim: Any, side: Any) -> tuple[Any, Any]:
+    """Each item's mean similarity to the rest of each side (an item does not count towards its own)."""
+    in_true, in_false = side.sum(), len(side) - side.sum()
+    mean_true = sim[:, side].sum(axis=1) / np.maximum(in_true - side, 1)
+    mean_false = sim[:, ~side].sum(axis=1) / np.maximum(in_false - ~side, 1)
+    return mean_true, mean_false
+
+
+def _loo_agreement(sim: Any, side: Any, margin: float) -> float:
     """Share of the items whose mean similarity to the rest of their own group beats, by more than
     `margin`, their mean similarity to the other group: a test that does not depend on the group sizes."""
-    agree = 0
-    for own, other in ((left, right), (right, left)):
-        for item in own:
-            rest = [pairs[item, x] for x in own if x != item]
-            if not rest:
-                continue
-            inside = sum(rest) / len(rest)
-            outside = sum(pairs[item, x] for x in other) / len(other)
-            agree += inside - outside > margin
-    return agree / (len(left) + len(right))
+    mean_true, mean_false = _mean_to_sides(sim, side)
+    own = np.where(side, mean_true, mean_false)
+    other = np.where(side, mean_false, mean_true)
+    return float(np.mean(own - other > margin))
+
+
+def _same_halves(before: tuple[set[str], set[str]], left: list[str], right: list[str]) -> bool:
+    """Whether nine in ten of the members cut apart last time sit on the same sides again."""
+    a, b = before
+    kept = max(len(a & set(left)) + len(b & set(right)), len(a & set(right)) + len(b & set(left)))
+    return kept >= 0.9 * (len(a) + len(b))
 
 
 def _as_vector(vector: Any) -> Any:
     if vector is None:
         return None
-    import numpy as np
-
     return np.asarray(vector, dtype=np.float32)
 
 

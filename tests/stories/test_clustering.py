@@ -5,14 +5,18 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
+import numpy as np
+import pytest
+
 from gazette.stories.clustering import (
     ClusterDoc,
     ClusterOptions,
     Story,
     StoryClusterer,
     _bisect,
+    _day_of_year,
     _loo_agreement,
-    _two_groups,
+    _same_halves,
     cluster,
 )
 from gazette.stories.features import features_build
@@ -162,8 +166,6 @@ def test_no_merge_below_the_merge_threshold():
 
 
 def test_an_optional_vector_is_one_more_signal():
-    import numpy as np
-
     vec = np.ones(4, dtype=np.float32) / 2.0
     with_vectors = [
         ClusterDoc(id=d.id, title=d.title, text=d.text, published=d.published, vector=vec)
@@ -219,66 +221,131 @@ def test_embedding_cosines_below_the_floor_are_no_evidence():
 def test_years_and_dates_are_recognised_among_quantities():
     from gazette.stories.clustering import _is_when
 
-    assert _is_when("2008") and _is_when("dec 11")
+    assert _is_when("2008") and _is_when("December 11")
     assert not _is_when("7.1") and not _is_when("40000") and not _is_when("12")
 
 
-def test_bisect_finds_two_halves_where_average_link_cuts_off_an_outlier():
-    blocks = {"a1": 0, "a2": 0, "a3": 0, "a4": 0, "b1": 1, "b2": 1, "b3": 1, "b4": 1, "odd": 2}
+def test_day_of_year_folds_dates_of_any_year_onto_one_calendar():
+    assert _day_of_year("January 1") == 1
+    assert _day_of_year("May 3") - _day_of_year("May 2") == 1
+    assert _day_of_year("December 31") == 366
+    assert _day_of_year("2013") is None and _day_of_year("May") is None
 
-    def similarity(x: str, y: str) -> float:
-        if "odd" in (x, y):
-            return 0.01
-        return 0.5 if blocks[x] == blocks[y] else 0.1
 
-    left, right = _bisect(list(blocks), similarity)
-    groups = sorted([sorted(left), sorted(right)])
-    assert ["a1", "a2", "a3", "a4"] in [sorted(set(g) - {"odd"}) for g in groups]
-    assert ["b1", "b2", "b3", "b4"] in [sorted(set(g) - {"odd"}) for g in groups]
-    average_link = _two_groups(list(blocks), similarity)
-    assert ["odd"] in (average_link[0], average_link[1])
+def _blocks() -> np.ndarray:
+    """Similarities of two blocks of four items plus one item close to nothing."""
+    labels = [0, 0, 0, 0, 1, 1, 1, 1, 2]
+    sim = np.array([[0.5 if a == b != 2 else 0.1 for b in labels] for a in labels])
+    sim[8, :] = sim[:, 8] = 0.01
+    np.fill_diagonal(sim, 0.0)
+    return sim
+
+
+def test_bisect_finds_two_halves_rather_than_cutting_off_an_outlier():
+    side = _bisect(_blocks())
+    assert len(set(side[:4])) == 1 and len(set(side[4:8])) == 1
+    assert side[0] != side[4]
 
 
 def test_leave_one_out_agreement_counts_members_closer_to_their_own_half():
-    left, right = ["a1", "a2", "a3"], ["b1", "b2", "b3"]
-    pairs = {}
-    for x in left + right:
-        for y in left + right:
-            pairs[x, y] = 0.5 if x[0] == y[0] else 0.1
-    assert _loo_agreement(left, right, pairs, 0.0) == 1.0
-    assert _loo_agreement(left, right, pairs, 0.5) == 0.0
-    # "b1" placed on the wrong side sits closer to the other half, and so does everyone it lowers.
-    assert _loo_agreement(["a1", "a2", "a3", "b1"], ["b2", "b3"], pairs, 0.0) < 1.0
+    sim = _blocks()[:8, :8]
+    side = np.array([True] * 4 + [False] * 4)
+    assert _loo_agreement(sim, side, 0.0) == 1.0
+    assert _loo_agreement(sim, side, 0.5) == 0.0
+    # One member on the wrong side sits closer to the other half.
+    wrong = np.array([True] * 5 + [False] * 3)
+    assert _loo_agreement(sim, wrong, 0.0) < 1.0
 
 
-def test_name_split_separates_two_same_kind_events_forced_into_one_story():
-    turkey_3 = ClusterDoc(
-        id="turkey-3",
-        title="Malatya clears rubble after 5.8 quake in Turkey",
-        text=(
-            "Rescue teams in Malatya searched damaged buildings on Thursday after the magnitude 5.8 "
-            "earthquake. AFAD said the 12 injured were recovering; Ali Yerlikaya visited Elazig."
-        ),
-        published=TURKEY_2.published,
-        source="paper-c",
-    )
-    docs = (CHILE_1, CHILE_2, TURKEY_1, CHILE_3, TURKEY_2, turkey_3)
-    # The all-evidence split test is switched off (ratio 0) so only the name test can split.
-    base = ClusterOptions(
-        threshold=0.0, merge_threshold=2.0, split_ratio=0.0, split_min_part=3, split_every=1
-    )
-    mixed = StoryClusterer(base)
+def test_same_halves_tolerates_one_member_in_ten_moving():
+    before = ({str(i) for i in range(10)}, {str(i) for i in range(10, 20)})
+    swapped = [str(i) for i in range(10, 20)], [str(i) for i in range(10)]
+    assert _same_halves(before, *swapped)  # which side is "left" does not matter
+    moved = [str(i) for i in range(1, 10)], [str(i) for i in range(10, 20)] + ["0"]
+    assert _same_halves(before, *moved)
+    shuffled = [str(i) for i in range(0, 20, 2)], [str(i) for i in range(1, 20, 2)]
+    assert not _same_halves(before, *shuffled)
+
+
+TURKEY_3 = ClusterDoc(
+    id="turkey-3",
+    title="Malatya clears rubble after 5.8 quake in Turkey",
+    text=(
+        "Rescue teams in Malatya searched damaged buildings on Thursday after the magnitude 5.8 "
+        "earthquake. AFAD said the 12 injured were recovering; Ali Yerlikaya visited Elazig."
+    ),
+    published=TURKEY_2.published,
+    source="paper-c",
+)
+# Everything joins one story (threshold 0) and nothing merges, so only the split test can part them.
+FORCED = ClusterOptions(
+    threshold=0.0, merge_threshold=2.0, split_min_part=3, split_every=1, split_confirm=False
+)
+
+
+def _forced(options: ClusterOptions, docs: tuple[ClusterDoc, ...]) -> StoryClusterer:
+    clusterer = StoryClusterer(options)
     for doc in docs:
-        mixed.add(doc)
-    assert len(mixed.stories()) == 1
-    split = StoryClusterer(replace(base, split_names=True))
-    for doc in docs:
-        split.add(doc)
+        clusterer.add(doc)
+    return clusterer
+
+
+def test_split_separates_two_same_kind_events_forced_into_one_story():
+    docs = (CHILE_1, CHILE_2, TURKEY_1, CHILE_3, TURKEY_2, TURKEY_3)
+    assert len(_forced(replace(FORCED, split_ratio=0.0), docs).stories()) == 1
+    split = _forced(FORCED, docs)
     assert split.splits()
     assert sorted(sorted(m) for m in split.stories().values()) == [
         ["chile-1", "chile-2", "chile-3"],
         ["turkey-1", "turkey-2", "turkey-3"],
     ]
+
+
+def test_split_waits_for_a_second_check_to_cut_the_same_way():
+    chile_4 = ClusterDoc(
+        id="chile-4",
+        title="Valparaiso schools reopen after Chile earthquake",
+        text=(
+            "Schools in Valparaiso and Vina del Mar reopened on Wednesday after the magnitude 7.1 "
+            "earthquake, the National Emergency Office said. Gabriel Boric thanked rescue teams."
+        ),
+        published=CHILE_3.published,
+        source="paper-d",
+    )
+    docs = (CHILE_1, CHILE_2, TURKEY_1, CHILE_3, TURKEY_2, TURKEY_3)
+    confirm = replace(FORCED, split_confirm=True)
+    assert _forced(FORCED, docs).splits()  # one check at six articles is enough without confirmation
+    assert not _forced(confirm, docs).splits()  # ... but not with it
+    confirmed = _forced(confirm, (*docs, chile_4))  # the check at seven cuts the same way
+    assert confirmed.splits()
+    assert sorted(sorted(m) for m in confirmed.stories().values()) == [
+        ["chile-1", "chile-2", "chile-3", "chile-4"],
+        ["turkey-1", "turkey-2", "turkey-3"],
+    ]
+
+
+def test_halves_reporting_on_neighbouring_days_stay_one_story():
+    def dated(doc: ClusterDoc, day: str) -> ClusterDoc:
+        return replace(doc, text=f"{day}, 2025. " + doc.text)
+
+    chile = [dated(d, "March 3") for d in (CHILE_1, CHILE_2, CHILE_3)]
+    turkey = [dated(d, "March 4") for d in (TURKEY_1, TURKEY_2, TURKEY_3)]
+    docs = (chile[0], chile[1], turkey[0], chile[2], turkey[1], turkey[2])
+    assert not _forced(FORCED, docs).splits()
+    assert _forced(replace(FORCED, split_date_days=-1), docs).splits()
+    far = [dated(d, "July 20") for d in (TURKEY_1, TURKEY_2, TURKEY_3)]
+    assert _forced(FORCED, (chile[0], chile[1], far[0], chile[2], far[1], far[2])).splits()
+
+
+@pytest.mark.parametrize("sticky", [True, False])
+def test_stories_split_apart_are_not_merged_back(sticky):
+    docs = (CHILE_1, CHILE_2, TURKEY_1, CHILE_3, TURKEY_2, TURKEY_3)
+    clusterer = _forced(replace(FORCED, split_sticky=sticky), docs)
+    ((kept, new),) = clusterer.splits()
+    # A later article close to both would ask for a merge at any similarity: only a non-sticky split gives.
+    clusterer.options = replace(clusterer.options, merge_threshold=0.0)
+    clusterer._merge_check(clusterer.story(kept), [clusterer.story(new)])
+    assert len(clusterer.stories()) == (2 if sticky else 1)
 
 
 def test_split_schedule():
@@ -287,7 +354,4 @@ def test_split_schedule():
     assert every_two._split_due(story)
     story.members.append("6")
     assert not every_two._split_due(story)
-    powers = StoryClusterer(ClusterOptions(split_min_part=3))
-    story.members.append("7")
-    assert powers._split_due(story)  # 8 members
-    assert not powers._split_due(Story(id="s2", members=["0", "1", "2", "3", "4", "5"]))
+    assert not StoryClusterer(ClusterOptions(split_every=2, split_min_part=4))._split_due(story)
