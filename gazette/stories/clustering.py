@@ -23,6 +23,7 @@ stories are not merged back. Merges and splits are logged so a live store can fo
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections import Counter, OrderedDict
@@ -32,6 +33,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import numpy as np
+from threadpoolctl import ThreadpoolController
 
 from gazette.stories.features import features_build
 
@@ -624,7 +626,10 @@ def _bisect(sim: Any, rounds: int = 10) -> Any:
     np.fill_diagonal(graph, 0.0)
     inv_sqrt = 1.0 / np.sqrt(graph.sum(axis=1))
     laplacian = np.eye(n) - inv_sqrt[:, None] * graph * inv_sqrt[None, :]
-    _, vectors = np.linalg.eigh(laplacian)
+    # A matrix this small is fastest on one thread; letting BLAS spread it over busy cores made each
+    # call 50x slower on a loaded 2-core machine.
+    with _blas_controller().limit(limits=1, user_api="blas"):
+        _, vectors = np.linalg.eigh(laplacian)
     side = vectors[:, 1] * inv_sqrt >= 0
     for _ in range(rounds):
         if side.all() or not side.any():
@@ -635,6 +640,12 @@ def _bisect(sim: Any, rounds: int = 10) -> Any:
             break
         side = new_side
     return side
+
+
+@functools.cache
+def _blas_controller() -> ThreadpoolController:
+    # Built once: it inspects the loaded libraries, which takes longer than the limit it then sets.
+    return ThreadpoolController()
 
 
 def _mean_to_sides(sim: Any, side: Any) -> tuple[Any, Any]:
