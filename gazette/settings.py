@@ -50,6 +50,9 @@ INSTALLED_APPS = [
     "gazette.jobs",
     "gazette.ai",
     "gazette.web",
+    "ninja",  # serves the API docs' assets from this site, never from a CDN
+    "gazette.api",
+    "gazette.feeds",
 ]
 
 MIDDLEWARE = [

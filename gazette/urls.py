@@ -5,4 +5,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("gazette.sources.urls")),
     path("", include("gazette.web.urls")),
+    path("api/", include("gazette.api.urls")),
+    path("feeds/", include("gazette.feeds.urls")),
 ]

@@ -1,0 +1,30 @@
+"""The NinjaAPI object: routers, documentation served from this site, caching of every operation."""
+
+from __future__ import annotations
+
+from ninja import NinjaAPI, Swagger
+
+from gazette.api import articles, search, sources, stories, topics
+from gazette.api.caching import api_cache
+
+DESCRIPTION = (
+    "Read-only access to what the reader site shows: articles, stories, sources, topics, entities and "
+    "search. Lists take `limit` (at most 100) and `offset` and give `count`, `next` and `previous`. "
+    "Article text is given only where the article page shows it; otherwise the publisher's excerpt."
+)
+
+api = NinjaAPI(
+    title="Gazette API",
+    version="1",
+    description=DESCRIPTION,
+    urls_namespace="api",
+    # Swagger UI's assets come from the ninja app's static files (ninja is in INSTALLED_APPS; without it
+    # the page would load them from a CDN). The validator badge, which loads an image from a third-party
+    # host, is off too, should a layout that shows it ever be chosen.
+    docs=Swagger(settings={"validatorUrl": None}),
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+)
+api.add_decorator(api_cache, mode="view")
+for module in (articles, stories, sources, topics, search):
+    api.add_router("", module.router)

@@ -1,0 +1,78 @@
+"""Search: the reader site's full-text search (gazette.web.search), as JSON."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.http import HttpRequest
+from ninja import Field, Query, Router, Schema
+
+from gazette.api.pagination import PageMeta, PageParams, page_meta
+from gazette.api.params import MAX_ID, aware
+from gazette.api.schemas import ArticleCard, article_card
+from gazette.sources.models import Category
+from gazette.stories.models import Topic
+from gazette.web.lists import card_queryset
+from gazette.web.search import MAX_QUERY_CHARS, SearchFilters, search_articles
+
+router = Router(tags=["search"])
+
+
+class SearchParams(Schema):
+    q: str = Field(..., min_length=1, max_length=MAX_QUERY_CHARS, description='words, "a phrase", a prefix*')
+    source: int | None = Field(None, ge=1, le=MAX_ID, description="only this source (its id)")
+    topic: str | None = Field(None, max_length=100, description="only this topic (its slug)")
+    category: str | None = Field(None, max_length=100, description="only sources in this category (slug)")
+    since: datetime | None = Field(None, description="published at or after (ISO 8601)")
+    until: datetime | None = Field(None, description="published before (ISO 8601)")
+
+
+class SearchHit(Schema):
+    article: ArticleCard
+    rank: float
+    title_html: str = Field(description="the title, escaped, with matches in <mark>")
+    snippet_html: str = Field(description="a few words around the matches, escaped, matches in <mark>")
+
+
+class SearchPage(PageMeta):
+    items: list[SearchHit]
+
+
+def _filters(params: SearchParams) -> SearchFilters | None:
+    """The search's filters; None when a topic or category slug names nothing (so nothing matches)."""
+    topic_id = category_id = None
+    if params.topic is not None:
+        topic_id = Topic.objects.filter(slug=params.topic).values_list("pk", flat=True).first()
+        if topic_id is None:
+            return None
+    if params.category is not None:
+        category_id = Category.objects.filter(slug=params.category).values_list("pk", flat=True).first()
+        if category_id is None:
+            return None
+    return SearchFilters(
+        source_id=params.source,
+        topic_id=topic_id,
+        category_id=category_id,
+        published_from=aware(params.since, name="since"),
+        published_before=aware(params.until, name="until"),
+    )
+
+
+@router.get("/search", response=SearchPage, summary="Articles matching a query, best first")
+def search(request: HttpRequest, params: Query[SearchParams], page: Query[PageParams]) -> dict:
+    filters = _filters(params)
+    if filters is None:
+        return {**page_meta(request, page, 0), "items": []}
+    hits, total = search_articles(q=params.q, filters=filters, limit=page.limit, offset=page.offset)
+    found = card_queryset().in_bulk([hit.article_id for hit in hits])
+    items = [
+        SearchHit(
+            article=article_card(request, found[hit.article_id]),
+            rank=hit.rank,
+            title_html=str(hit.title),
+            snippet_html=str(hit.snippet),
+        )
+        for hit in hits
+        if hit.article_id in found
+    ]
+    return {**page_meta(request, page, total), "items": items}
