@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "gazette.jobs",
     "gazette.ai",
     "gazette.web",
+    "gazette.accounts",
     "ninja",  # serves the API docs' assets from this site, never from a CDN
     "gazette.api",
     "gazette.feeds",
@@ -146,6 +147,15 @@ GAZETTE_MEDIA_PROXY_MAX_BYTES = env_int("GAZETTE_MEDIA_PROXY_MAX_BYTES", 5 * 102
 # "Ask about this article": questions each reader (session, else IP address) may ask.
 GAZETTE_ASK_RATE_PER_MINUTE = env_int("GAZETTE_ASK_RATE_PER_MINUTE", 10, minimum=1)
 GAZETTE_ASK_RATE_PER_DAY = env_int("GAZETTE_ASK_RATE_PER_DAY", 100, minimum=1)
+
+# Reader accounts (gazette.accounts): Django's own auth; sign-ups counted per IP address, comments per reader.
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "web:front"
+LOGOUT_REDIRECT_URL = "web:front"
+GAZETTE_SIGNUP_RATE_PER_HOUR = env_int("GAZETTE_SIGNUP_RATE_PER_HOUR", 5, minimum=1)
+GAZETTE_SIGNUP_RATE_PER_DAY = env_int("GAZETTE_SIGNUP_RATE_PER_DAY", 20, minimum=1)
+GAZETTE_COMMENT_RATE_PER_MINUTE = env_int("GAZETTE_COMMENT_RATE_PER_MINUTE", 3, minimum=1)
+GAZETTE_COMMENT_RATE_PER_DAY = env_int("GAZETTE_COMMENT_RATE_PER_DAY", 50, minimum=1)
 
 # Stories and AI
 GAZETTE_EMBEDDINGS = env_bool("GAZETTE_EMBEDDINGS", True)  # off: no sentence embeddings even if installed

@@ -5,6 +5,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("gazette.sources.urls")),
     path("", include("gazette.web.urls")),
+    path("", include("gazette.accounts.urls")),
     path("api/", include("gazette.api.urls")),
     path("feeds/", include("gazette.feeds.urls")),
 ]

@@ -1,4 +1,4 @@
-"""ask_rate_take: per-reader limits on questions, counted in Django's cache (no table, no extra service)."""
+"""Per-reader limits on questions, sign-ups and comments, counted in Django's cache (no table, no service)."""
 
 from __future__ import annotations
 
@@ -10,17 +10,20 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 MINUTE = 60
+HOUR = 3600
 DAY = 24 * 3600
+
+
+def _hashed(raw: str) -> str:
+    return hashlib.blake2b(raw.encode(), digest_size=12).hexdigest()
 
 
 def reader_key(request: HttpRequest) -> str:
     """Who is asking: the session when the reader has one, else the client's IP address (hashed)."""
     session = getattr(request, "session", None)
     if session is not None and session.session_key:
-        raw = f"session:{session.session_key}"
-    else:
-        raw = f"ip:{request.META.get('REMOTE_ADDR', '')}"
-    return hashlib.blake2b(raw.encode(), digest_size=12).hexdigest()
+        return _hashed(f"session:{session.session_key}")
+    return _hashed(f"ip:{request.META.get('REMOTE_ADDR', '')}")
 
 
 def _take(key: str, limit: int, seconds: int) -> bool:
@@ -34,11 +37,40 @@ def _take(key: str, limit: int, seconds: int) -> bool:
     return count <= limit
 
 
+def _take_windows(action: str, who: str, windows: tuple[tuple[str, int, int], ...]) -> bool:
+    """Count one action in each (name, limit, seconds) window in turn; False at the first one over."""
+    now = int(timezone.now().timestamp())
+    return all(
+        _take(f"web:{action}:{name}:{who}:{now // seconds}", limit, seconds)
+        for name, limit, seconds in windows
+    )
+
+
 def ask_rate_take(request: HttpRequest) -> bool:
     """Count one question for this reader; False when over the per-minute or per-day limit."""
-    who = reader_key(request)
-    now = int(timezone.now().timestamp())
-    minute_ok = _take(f"web:ask:m:{who}:{now // MINUTE}", settings.GAZETTE_ASK_RATE_PER_MINUTE, MINUTE)
-    if not minute_ok:
-        return False
-    return _take(f"web:ask:d:{who}:{now // DAY}", settings.GAZETTE_ASK_RATE_PER_DAY, DAY)
+    windows = (
+        ("m", settings.GAZETTE_ASK_RATE_PER_MINUTE, MINUTE),
+        ("d", settings.GAZETTE_ASK_RATE_PER_DAY, DAY),
+    )
+    return _take_windows("ask", reader_key(request), windows)
+
+
+def signup_rate_take(request: HttpRequest) -> bool:
+    """Count one new account for the client's IP address; False when over the per-hour or per-day limit."""
+    # Not the session: a script creating accounts simply drops its cookies.
+    who = _hashed(f"ip:{request.META.get('REMOTE_ADDR', '')}")
+    windows = (
+        ("h", settings.GAZETTE_SIGNUP_RATE_PER_HOUR, HOUR),
+        ("d", settings.GAZETTE_SIGNUP_RATE_PER_DAY, DAY),
+    )
+    return _take_windows("signup", who, windows)
+
+
+def comment_rate_take(request: HttpRequest) -> bool:
+    """Count one comment for the signed-in reader; False when over the per-minute or per-day limit."""
+    who = _hashed(f"user:{request.user.pk}")
+    windows = (
+        ("m", settings.GAZETTE_COMMENT_RATE_PER_MINUTE, MINUTE),
+        ("d", settings.GAZETTE_COMMENT_RATE_PER_DAY, DAY),
+    )
+    return _take_windows("comment", who, windows)

@@ -15,6 +15,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import condition, require_GET, require_POST
 
+from gazette.accounts.comments import comments_version
 from gazette.ai.ask import EXTRACTIVE_METHOD, Answer, answer_question
 from gazette.ai.jobs import llm_within_budget
 from gazette.ai.llm import LLMError
@@ -74,7 +75,8 @@ def _etag(request: HttpRequest, pk: int, slug: str = "") -> str | None:
         return None
     changed, published, summarised = times
     # New articles may change the related list and "also published by", hence the newest id; the page
-    # shows "29 minutes ago", hence that text; the AI panel shows the summary once it exists.
+    # shows "29 minutes ago", hence that text; the AI panel shows the summary once it exists; and the
+    # readers' comments.
     return etag_of(
         request,
         pk,
@@ -83,6 +85,7 @@ def _etag(request: HttpRequest, pk: int, slug: str = "") -> str | None:
         ago(published),
         summarised,
         translate_etag_part(request),
+        comments_version(article_id=pk),
     )
 
 

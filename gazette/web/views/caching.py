@@ -1,4 +1,8 @@
-"""HTTP caching shared by the pages: short public caching that varies with the theme cookie; CSRF slots."""
+"""HTTP caching shared by the pages: short public caching that varies with the theme cookie; CSRF slots.
+
+Only signed-out readers' pages are shared. A signed-in reader's page carries their name, follows and saves,
+so it is never stored (here, in browsers or in proxies) and never answered with 304 from a shared ETag.
+"""
 
 from __future__ import annotations
 
@@ -12,18 +16,38 @@ from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.utils import timezone
-from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.cache import add_never_cache_headers, patch_cache_control, patch_vary_headers
 
 from gazette.web.lists import latest_article_id
 from gazette.web.templatetags.gazette_web import THEME_COOKIE, csrf_slot
 
 
+def reader_signed_in(request: HttpRequest) -> bool:
+    """Whether the page is rendered for a signed-in reader, and so shows their own state."""
+    user = getattr(request, "user", None)
+    return bool(user is not None and user.is_authenticated)
+
+
 def public_page(max_age: int) -> Callable:
-    """Cache-Control: public for `max_age` seconds; Vary: Cookie since the theme is rendered server-side."""
+    """Cache-Control: public for `max_age` seconds; Vary: Cookie since the theme is rendered server-side.
+
+    For a signed-in reader the page is private and uncached instead, and conditional requests are ignored:
+    the ETags of the views below describe the shared page, not this reader's follows and saves.
+    """
 
     def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         @wraps(view)
         def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            if reader_signed_in(request):
+                for header in ("HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE"):
+                    request.META.pop(header, None)
+                response = view(request, *args, **kwargs)
+                for header in ("ETag", "Last-Modified"):
+                    if header in response:
+                        del response[header]
+                add_never_cache_headers(response)
+                patch_vary_headers(response, ["Cookie"])
+                return response
             response = view(request, *args, **kwargs)
             if response.status_code == 200:
                 patch_cache_control(response, public=True, max_age=max_age)
@@ -62,11 +86,16 @@ def list_etag(request: HttpRequest, **kwargs) -> str:
 
 
 def page_cache(etag_func: Callable[..., str | None], seconds: int) -> Callable:
-    """Keep the rendered page under its ETag: whatever would change the page changes the ETag."""
+    """Keep the rendered page under its ETag: whatever would change the page changes the ETag.
+
+    Only signed-out readers' pages are kept: a signed-in reader's page is theirs alone.
+    """
 
     def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         @wraps(view)
         def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            if reader_signed_in(request):
+                return view(request, *args, **kwargs)
             tag = etag_func(request, *args, **kwargs)
             if tag is None:
                 return view(request, *args, **kwargs)

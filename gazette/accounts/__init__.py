@@ -1,0 +1,1 @@
+"""Reader accounts: sign-up and sign-in, follows, saved articles and comments."""

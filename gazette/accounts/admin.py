@@ -1,0 +1,48 @@
+from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from gazette.accounts.comments import comment_hide, comment_unhide
+from gazette.accounts.models import Comment, Follow, SavedArticle
+from gazette.accounts.views.access import reader
+
+
+@admin.register(Comment)
+class CommentAdmin(admin.ModelAdmin):
+    list_display = ("created_at", "author", "article", "short_body", "hidden")
+    list_filter = ("hidden", "created_at")
+    search_fields = ("body", "author__username", "article__title")
+    # Comments are changed only through the actions (or the article page), which refresh cached pages.
+    readonly_fields = ("article", "author", "body", "created_at", "changed_at", "hidden", "hidden_by")
+    date_hierarchy = "created_at"
+    actions = ("hide", "unhide")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    @admin.display(description="comment")
+    def short_body(self, comment: Comment) -> str:
+        return comment.body[:80]
+
+    # Through the workflow functions, so the pages showing the comments notice the change.
+    @admin.action(description="Hide selected comments")
+    def hide(self, request: HttpRequest, queryset: QuerySet[Comment]) -> None:
+        for comment in queryset:
+            comment_hide(comment=comment, moderator=reader(request))
+
+    @admin.action(description="Show selected comments again")
+    def unhide(self, request: HttpRequest, queryset: QuerySet[Comment]) -> None:
+        for comment in queryset:
+            comment_unhide(comment=comment, moderator=reader(request))
+
+
+@admin.register(Follow)
+class FollowAdmin(admin.ModelAdmin):
+    list_display = ("user", "topic", "source", "entity", "story", "created_at")
+    raw_id_fields = ("user", "topic", "source", "entity", "story")
+
+
+@admin.register(SavedArticle)
+class SavedArticleAdmin(admin.ModelAdmin):
+    list_display = ("user", "article", "saved_at")
+    raw_id_fields = ("user", "article")

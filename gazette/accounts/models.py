@@ -1,0 +1,99 @@
+"""What a signed-in reader keeps: follows, saved articles, and the comments they write."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from gazette.articles.models import Article
+from gazette.sources.models import Source
+from gazette.stories.models import Entity, Story, Topic
+
+# Plain text only; long enough for an argument, short enough to read on a phone.
+COMMENT_MAX_CHARS = 2000
+
+# The four things a reader can follow; each is a nullable column of Follow named after its kind.
+FOLLOW_KINDS = ("topic", "source", "entity", "story")
+
+
+def _exactly_one_target() -> Q:
+    """True when exactly one of Follow's target columns is set."""
+    condition = Q()
+    for kind in FOLLOW_KINDS:
+        term = Q(**{f"{kind}__isnull": False}) & Q(
+            **{f"{other}__isnull": True for other in FOLLOW_KINDS if other != kind}
+        )
+        condition |= term
+    return condition
+
+
+class Follow(models.Model):
+    """A reader following one topic, source, entity or story: its articles appear on their Following page."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="follows")
+    topic = models.ForeignKey(Topic, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    source = models.ForeignKey(Source, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    entity = models.ForeignKey(Entity, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    story = models.ForeignKey(Story, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=_exactly_one_target(), name="follow_exactly_one_target"),
+            # NULLs never collide, so each pair is unique only where its target is set.
+            *(
+                models.UniqueConstraint(fields=["user", kind], name=f"follow_user_{kind}_unique")
+                for kind in FOLLOW_KINDS
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} follows {self.kind} {self.target}"
+
+    @property
+    def kind(self) -> str:
+        return next(kind for kind in FOLLOW_KINDS if getattr(self, f"{kind}_id") is not None)
+
+    @property
+    def target(self) -> Topic | Source | Entity | Story:
+        return getattr(self, self.kind)
+
+
+class SavedArticle(models.Model):
+    """An article a reader kept to read later."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved")
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="saved_by")
+    saved_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-saved_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["user", "article"], name="saved_user_article_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} saved {self.article_id}"
+
+
+class Comment(models.Model):
+    """A reader's comment on an article: plain text, escaped when shown; moderators may hide it."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="comments")
+    body = models.TextField(max_length=COMMENT_MAX_CHARS)
+    created_at = models.DateTimeField(default=timezone.now)
+    # Any change a reader could see (a new comment, hiding, unhiding) moves this; cached pages key on it.
+    changed_at = models.DateTimeField(default=timezone.now)
+    hidden = models.BooleanField(default=False)
+    hidden_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["article", "created_at"], name="comment_article_created")]
+
+    def __str__(self) -> str:
+        return f"{self.author} on {self.article_id}: {self.body[:40]}"

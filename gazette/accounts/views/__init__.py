@@ -1,0 +1,1 @@
+"""Pages and form targets of reader accounts, one module per resource."""

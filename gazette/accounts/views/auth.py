@@ -1,0 +1,40 @@
+"""Sign-up; logging in and out and changing a password are Django's own views (see urls.py)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth import login
+from django.contrib.auth.forms import UserCreationForm
+from django.contrib.auth.models import User
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render, resolve_url
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_protect
+from django.views.decorators.debug import sensitive_post_parameters
+
+from gazette.accounts.views.access import next_url
+from gazette.web.ratelimit import signup_rate_take
+
+SIGNUP_LIMITED = "Too many accounts have been created from your network recently. Please try again later."
+
+
+@sensitive_post_parameters("password1", "password2")
+@csrf_protect
+@never_cache
+def signup(request: HttpRequest) -> HttpResponse:
+    """Create an account and sign the new reader in."""
+    target = next_url(request, fallback=resolve_url(settings.LOGIN_REDIRECT_URL))
+    if request.user.is_authenticated:
+        return redirect(target)
+    form: UserCreationForm[User] = UserCreationForm(request.POST if request.method == "POST" else None)
+    status = 200
+    if request.method == "POST":
+        if not form.is_valid():
+            status = 400
+        elif not signup_rate_take(request):
+            form.add_error(None, SIGNUP_LIMITED)
+            status = 429
+        else:
+            login(request, form.save())
+            return redirect(target)
+    return render(request, "accounts/signup.html", {"form": form, "next": target}, status=status)

@@ -1,0 +1,56 @@
+"""Shared personas for the account tests: reader, commenter, moderator and anonymous, each with a client."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth.models import User
+from django.test import Client
+
+from tests.web.conftest import _web_settings  # noqa: F401 — plain static files and a fresh cache per test
+
+PASSWORD = "quiet-harbour-lantern-42"
+
+
+def signed_in(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def reader(db) -> User:
+    """Reads, follows and saves."""
+    return User.objects.create_user("rita", password=PASSWORD)
+
+
+@pytest.fixture
+def commenter(db) -> User:
+    """Writes comments."""
+    return User.objects.create_user("carlos", password=PASSWORD)
+
+
+@pytest.fixture
+def moderator(db) -> User:
+    """Staff: may hide and unhide comments."""
+    return User.objects.create_user("mona", password=PASSWORD, is_staff=True)
+
+
+@pytest.fixture
+def reader_client(reader) -> Client:
+    return signed_in(reader)
+
+
+@pytest.fixture
+def commenter_client(commenter) -> Client:
+    return signed_in(commenter)
+
+
+@pytest.fixture
+def moderator_client(moderator) -> Client:
+    return signed_in(moderator)
+
+
+@pytest.fixture
+def anonymous(db) -> Client:
+    """A reader who is not signed in."""
+    return Client()
