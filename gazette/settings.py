@@ -120,6 +120,13 @@ CSRF_COOKIE_HTTPONLY = False
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
+# HTTPS-only cookies, redirect and HSTS are off by default: the default install serves plain http, where
+# browsers may refuse Secure cookies, and then logging in and every form would fail.
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("GAZETTE_SECURE_COOKIES", False)
+# Behind a TLS proxy the redirect needs X-Forwarded-Proto, which gunicorn trusts only from this machine
+# (its FORWARDED_ALLOW_IPS variable widens that); from an untrusted proxy every request would loop.
+SECURE_SSL_REDIRECT = env_bool("GAZETTE_SSL_REDIRECT", False)
+SECURE_HSTS_SECONDS = env_int("GAZETTE_HSTS_SECONDS", 0, minimum=0)
 
 LOG_LEVEL = env_str("GAZETTE_LOG_LEVEL", "INFO").upper()
 LOGGING = {
@@ -156,6 +163,8 @@ GAZETTE_SIGNUP_RATE_PER_HOUR = env_int("GAZETTE_SIGNUP_RATE_PER_HOUR", 5, minimu
 GAZETTE_SIGNUP_RATE_PER_DAY = env_int("GAZETTE_SIGNUP_RATE_PER_DAY", 20, minimum=1)
 GAZETTE_COMMENT_RATE_PER_MINUTE = env_int("GAZETTE_COMMENT_RATE_PER_MINUTE", 3, minimum=1)
 GAZETTE_COMMENT_RATE_PER_DAY = env_int("GAZETTE_COMMENT_RATE_PER_DAY", 50, minimum=1)
+# Failed logins per hour from one IP address, and for one username; past it the password is not checked.
+GAZETTE_LOGIN_FAILURES_PER_HOUR = env_int("GAZETTE_LOGIN_FAILURES_PER_HOUR", 10, minimum=1)
 
 # Stories and AI
 GAZETTE_EMBEDDINGS = env_bool("GAZETTE_EMBEDDINGS", True)  # off: no sentence embeddings even if installed

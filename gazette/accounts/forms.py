@@ -1,10 +1,19 @@
-"""The comment form (accounts use Django's own UserCreationForm and auth forms)."""
+"""The comment form and the login form (sign-up and password changes use Django's own forms)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
 
 from gazette.accounts.models import COMMENT_MAX_CHARS
+from gazette.web.ratelimit import login_rate_check, login_rate_take
+
+LOGIN_LIMITED = (
+    "Too many failed attempts to log in from your network or to this account. Please try again in an hour."
+)
 
 
 class CommentForm(forms.Form):
@@ -20,3 +29,23 @@ class CommentForm(forms.Form):
             ),
         },
     )
+
+
+class LoginForm(AuthenticationForm):
+    """Django's login form, refused before the password is checked once failed attempts are over the limit."""
+
+    error_messages = {**AuthenticationForm.error_messages, "rate_limited": LOGIN_LIMITED}
+
+    def clean(self) -> dict[str, Any]:
+        username = self.cleaned_data.get("username")
+        if username is None or not self.cleaned_data.get("password") or self.request is None:
+            return super().clean()  # a blank field: no password will be checked, nothing to limit
+        if not login_rate_check(self.request, username=username):
+            raise ValidationError(self.error_messages["rate_limited"], code="rate_limited")
+        try:
+            return super().clean()
+        except ValidationError as error:
+            # Counted only once the password proved wrong, so logging in never uses up the limit.
+            if error.code == "invalid_login":
+                login_rate_take(self.request, username=username)
+            raise

@@ -25,8 +25,8 @@ from gazette.api.schemas import (
     story_ref,
     topic_ref,
 )
+from gazette.articles.body import article_body
 from gazette.articles.models import Article
-from gazette.sources.models import Source
 from gazette.stories.models import ArticleEntity, StoryMember, Topic
 from gazette.web.lists import card_queryset, latest_article_id
 from gazette.web.related import related_coverage
@@ -95,11 +95,6 @@ def article_list(request: HttpRequest, filters: Query[ArticleFilters], page: Que
     return {**page_meta(request, page, cached_count(request, articles)), "items": items}
 
 
-def article_excerpt_only(article: Article) -> bool:
-    """The article page's rule: an excerpt-only source, or no extracted text, shows only the teaser."""
-    return article.source.display == Source.Display.EXCERPT or not article.content_html.strip()
-
-
 def _summary(article: Article) -> AISummary | None:
     try:
         found = article.ai_summary
@@ -120,7 +115,8 @@ def article_detail(request: HttpRequest, pk: Id) -> ArticleDetail:
     article = get_object_or_404(
         Article.objects.select_related("source", "duplicate_of__source", "ai_summary"), pk=pk
     )
-    excerpt = article_excerpt_only(article)
+    # The article page's rule, so the API never gives more of the text than the page shows.
+    content_html, excerpt = article_body(article=article)
     copies = (
         Article.objects.filter(duplicate_of=article)
         .select_related("source")
@@ -137,7 +133,7 @@ def article_detail(request: HttpRequest, pk: Id) -> ArticleDetail:
     card = article_card(request, article)
     return ArticleDetail(
         **card.model_dump(),
-        content_html=article.summary if excerpt else article.content_html,
+        content_html=content_html,
         excerpt=excerpt,
         summary=_summary(article),
         story=story_ref(request, membership.story) if membership else None,

@@ -1,4 +1,4 @@
-"""Per-reader limits on questions, sign-ups and comments, counted in Django's cache (no table, no service)."""
+"""Limits on questions, sign-ups, comments and failed logins, counted in Django's cache (no table needed)."""
 
 from __future__ import annotations
 
@@ -18,12 +18,16 @@ def _hashed(raw: str) -> str:
     return hashlib.blake2b(raw.encode(), digest_size=12).hexdigest()
 
 
+def _ip_key(request: HttpRequest) -> str:
+    return _hashed(f"ip:{request.META.get('REMOTE_ADDR', '')}")
+
+
 def reader_key(request: HttpRequest) -> str:
     """Who is asking: the session when the reader has one, else the client's IP address (hashed)."""
     session = getattr(request, "session", None)
     if session is not None and session.session_key:
         return _hashed(f"session:{session.session_key}")
-    return _hashed(f"ip:{request.META.get('REMOTE_ADDR', '')}")
+    return _ip_key(request)
 
 
 def _take(key: str, limit: int, seconds: int) -> bool:
@@ -58,7 +62,7 @@ def ask_rate_take(request: HttpRequest) -> bool:
 def signup_rate_take(request: HttpRequest) -> bool:
     """Count one new account for the client's IP address; False when over the per-hour or per-day limit."""
     # Not the session: a script creating accounts simply drops its cookies.
-    who = _hashed(f"ip:{request.META.get('REMOTE_ADDR', '')}")
+    who = _ip_key(request)
     windows = (
         ("h", settings.GAZETTE_SIGNUP_RATE_PER_HOUR, HOUR),
         ("d", settings.GAZETTE_SIGNUP_RATE_PER_DAY, DAY),
@@ -74,3 +78,24 @@ def comment_rate_take(request: HttpRequest) -> bool:
         ("d", settings.GAZETTE_COMMENT_RATE_PER_DAY, DAY),
     )
     return _take_windows("comment", who, windows)
+
+
+def _login_keys(request: HttpRequest, username: str) -> tuple[str, ...]:
+    # Two counters: one address guessing many accounts' passwords, and many addresses guessing one's.
+    # The name is case-folded so "Rita" and "RITA" count as "rita" whatever the database's collation.
+    hour = int(timezone.now().timestamp()) // HOUR
+    who = (_ip_key(request), _hashed(f"username:{username.casefold()}"))
+    return tuple(f"web:login:h:{w}:{hour}" for w in who)
+
+
+def login_rate_check(request: HttpRequest, *, username: str) -> bool:
+    """True while neither the client's IP address nor `username` has used up this hour's failed logins."""
+    limit = settings.GAZETTE_LOGIN_FAILURES_PER_HOUR
+    return all(cache.get(key, 0) < limit for key in _login_keys(request, username))
+
+
+def login_rate_take(request: HttpRequest, *, username: str) -> bool:
+    """Count one failed login for the client's IP address and for `username`; False when either is over."""
+    limit = settings.GAZETTE_LOGIN_FAILURES_PER_HOUR
+    # A list, not a generator: both counters must count even when the first is already over.
+    return all([_take(key, limit, HOUR) for key in _login_keys(request, username)])

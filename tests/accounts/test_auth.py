@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import User
 from django.test import Client
 
@@ -93,6 +94,60 @@ def test_login_with_a_wrong_password_says_so(anonymous, reader):
     assert response.status_code == 200
     assert "Please enter a correct username and password" in response.content.decode()
     assert "_auth_user_id" not in anonymous.session
+
+
+class CountingBackend(ModelBackend):
+    """Django's backend, noting each username whose password it was asked to check."""
+
+    checked: list[str] = []
+
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        CountingBackend.checked.append(username)
+        return super().authenticate(request, username=username, password=password, **kwargs)
+
+
+@pytest.fixture
+def counted(settings):
+    settings.AUTHENTICATION_BACKENDS = [f"{__name__}.CountingBackend"]
+    settings.GAZETTE_LOGIN_FAILURES_PER_HOUR = 2
+    CountingBackend.checked = []
+    return CountingBackend.checked
+
+
+def log_in(ip: str, username: str, password: str):
+    return Client(REMOTE_ADDR=ip).post("/accounts/login/", {"username": username, "password": password})
+
+
+def test_login_is_refused_after_too_many_failures_without_checking_the_password(counted, reader):
+    assert [log_in("203.0.113.9", "rita", "not-it").status_code for _ in range(2)] == [200, 200]
+    assert counted == ["rita", "rita"]
+    limited = log_in("203.0.113.9", "rita", PASSWORD)
+    assert limited.status_code == 429
+    html = limited.content.decode()
+    assert "Too many failed attempts to log in from your network or to this account" in html
+    assert 'role="alert"' in html and 'name="username"' in html
+    assert counted == ["rita", "rita"]
+    assert "_auth_user_id" not in limited.client.session
+
+
+def test_login_limit_holds_for_the_address_and_for_the_name(counted, reader, commenter):
+    log_in("203.0.113.9", "rita", "not-it")
+    log_in("203.0.113.9", "nobody", "not-it")
+    # The guessing address is refused for every name, even with the right password.
+    assert log_in("203.0.113.9", "carlos", PASSWORD).status_code == 429
+    assert log_in("198.51.100.7", "carlos", PASSWORD).status_code == 302
+    log_in("198.51.100.8", "rita", "not-it")
+    # The guessed name is refused from every address.
+    assert log_in("192.0.2.1", "rita", PASSWORD).status_code == 429
+
+
+def test_only_failed_logins_count(counted, reader):
+    for _ in range(3):
+        assert log_in("203.0.113.9", "rita", PASSWORD).status_code == 302
+        # A blank password is a form error: no password was checked.
+        assert log_in("203.0.113.9", "rita", "").status_code == 200
+    assert log_in("203.0.113.9", "rita", "not-it").status_code == 200
+    assert log_in("203.0.113.9", "rita", PASSWORD).status_code == 302
 
 
 def test_login_without_next_goes_to_the_front_page(anonymous, reader):

@@ -1,4 +1,4 @@
-"""The sign-up and comment limits next to ask_rate_take (gazette/web/ratelimit.py)."""
+"""The sign-up, comment and failed-login limits next to ask_rate_take (gazette/web/ratelimit.py)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,13 @@ from django.contrib.auth.models import AnonymousUser
 from django.test import RequestFactory
 from django.utils import timezone
 
-from gazette.web.ratelimit import ask_rate_take, comment_rate_take, signup_rate_take
+from gazette.web.ratelimit import (
+    ask_rate_take,
+    comment_rate_take,
+    login_rate_check,
+    login_rate_take,
+    signup_rate_take,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -43,6 +49,45 @@ def test_limits_are_counted_apart(settings, reader):
     settings.GAZETTE_COMMENT_RATE_PER_MINUTE = 1
     settings.GAZETTE_ASK_RATE_PER_MINUTE = 1
     settings.GAZETTE_SIGNUP_RATE_PER_HOUR = 1
+    settings.GAZETTE_LOGIN_FAILURES_PER_HOUR = 1
     request = request_from("203.0.113.1", reader)
     assert comment_rate_take(request) and ask_rate_take(request) and signup_rate_take(request)
+    assert login_rate_check(request, username="rita")
     assert not comment_rate_take(request) and not ask_rate_take(request) and not signup_rate_take(request)
+    assert login_rate_take(request, username="rita")
+
+
+def test_login_failures_are_limited_per_address_whatever_the_name(settings):
+    settings.GAZETTE_LOGIN_FAILURES_PER_HOUR = 2
+    guesser = request_from("203.0.113.1")
+    assert login_rate_check(guesser, username="rita")
+    assert login_rate_take(guesser, username="rita") and login_rate_take(guesser, username="carlos")
+    assert not login_rate_check(guesser, username="mona")
+    assert login_rate_check(request_from("198.51.100.1"), username="mona")
+
+
+def test_login_failures_are_limited_per_name_whatever_the_address(settings):
+    settings.GAZETTE_LOGIN_FAILURES_PER_HOUR = 2
+    login_rate_take(request_from("203.0.113.1"), username="rita")
+    login_rate_take(request_from("203.0.113.2"), username="Rita")
+    # Changing the case does not buy more guesses.
+    assert not login_rate_check(request_from("198.51.100.1"), username="RITA")
+    assert login_rate_check(request_from("198.51.100.1"), username="carlos")
+
+
+def test_login_take_counts_both_and_says_when_over(settings):
+    settings.GAZETTE_LOGIN_FAILURES_PER_HOUR = 1
+    assert login_rate_take(request_from("203.0.113.1"), username="rita")
+    # The address is over already; the new name is still counted.
+    assert not login_rate_take(request_from("203.0.113.1"), username="carlos")
+    assert not login_rate_check(request_from("198.51.100.1"), username="carlos")
+
+
+def test_login_failures_are_forgotten_the_next_hour(settings, monkeypatch):
+    settings.GAZETTE_LOGIN_FAILURES_PER_HOUR = 1
+    start = timezone.now().replace(hour=1, minute=59)
+    monkeypatch.setattr(timezone, "now", lambda: start)
+    login_rate_take(request_from("203.0.113.1"), username="rita")
+    assert not login_rate_check(request_from("203.0.113.1"), username="rita")
+    monkeypatch.setattr(timezone, "now", lambda: start + timedelta(minutes=1))
+    assert login_rate_check(request_from("203.0.113.1"), username="rita")

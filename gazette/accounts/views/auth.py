@@ -1,17 +1,20 @@
-"""Sign-up; logging in and out and changing a password are Django's own views (see urls.py)."""
+"""Sign-up and logging in; logging out and changing a password are Django's own views (see urls.py)."""
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth import login
-from django.contrib.auth.forms import UserCreationForm
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
 from django.contrib.auth.models import User
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render, resolve_url
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 
+from gazette.accounts.forms import LoginForm
 from gazette.accounts.views.access import next_url
 from gazette.web.ratelimit import signup_rate_take
 
@@ -38,3 +41,17 @@ def signup(request: HttpRequest) -> HttpResponse:
             login(request, form.save())
             return redirect(target)
     return render(request, "accounts/signup.html", {"form": form, "next": target}, status=status)
+
+
+class LoginView(auth_views.LoginView):
+    """Django's login page, answering 429 once the address or the username has failed too often."""
+
+    authentication_form = LoginForm
+    template_name = "accounts/login.html"
+    redirect_authenticated_user = True
+
+    def form_invalid(self, form: AuthenticationForm) -> HttpResponse:
+        response = super().form_invalid(form)
+        if form.has_error(NON_FIELD_ERRORS, "rate_limited"):
+            response.status_code = 429
+        return response

@@ -20,8 +20,8 @@ from gazette.ai.ask import EXTRACTIVE_METHOD, Answer, answer_question
 from gazette.ai.jobs import llm_within_budget
 from gazette.ai.llm import LLMError
 from gazette.ai.models import ArticleSummary
+from gazette.articles.body import article_body
 from gazette.articles.models import Article
-from gazette.sources.models import Source
 from gazette.stories.models import ArticleEntity, StoryMember
 from gazette.web.highlight import citations_highlight
 from gazette.web.lists import card_queryset, latest_article_id
@@ -138,7 +138,7 @@ def article_context(item: Article) -> dict:
     )
     if item.duplicate_of is not None:
         also.insert(0, item.duplicate_of)
-    excerpt = item.source.display == Source.Display.EXCERPT or not item.content_html.strip()
+    body_html, excerpt = article_body(article=item)
     membership = StoryMember.objects.filter(article=item).select_related("story").first()
     entities = [
         link.entity
@@ -150,7 +150,7 @@ def article_context(item: Article) -> dict:
         "article": item,
         "source": item.source,
         "excerpt": excerpt,
-        "body_html": item.summary if excerpt else item.content_html,
+        "body_html": body_html,
         "also": also,
         "related": _related(item, tuple(a.pk for a in also)),
         "story": membership.story if membership else None,
@@ -226,8 +226,9 @@ def answer_html(text: str, found: list[bool]) -> SafeString:
 
 def article_visible_text(item: Article) -> str:
     """The text the reader can see: an excerpt-only source's full text is not shown, so it is not used."""
-    if item.source.display == Source.Display.EXCERPT or not item.content_html.strip():
-        return " ".join(re.sub(r"<[^>]*>", " ", item.summary).split())
+    html, excerpt = article_body(article=item)
+    if excerpt:
+        return " ".join(re.sub(r"<[^>]*>", " ", html).split())
     return item.content_text
 
 
@@ -248,6 +249,7 @@ def article_ask(request: HttpRequest, pk: int) -> HttpResponse:
     question = " ".join(request.POST.get("question", "").split())[:QUESTION_MAX_CHARS]
     ask: dict = {"question": question}
     status = 200
+    shown_html, excerpt = article_body(article=item)
     body_html = None
     if not question:
         ask["error"] = "Type a question about the article first."
@@ -259,10 +261,7 @@ def article_ask(request: HttpRequest, pk: int) -> HttpResponse:
         status = 429
     else:
         answer = answer_ask(item, question)
-        excerpt = item.source.display == Source.Display.EXCERPT or not item.content_html.strip()
-        body_html, found = citations_highlight(
-            item.summary if excerpt else item.content_html, answer.citations
-        )
+        body_html, found = citations_highlight(shown_html, answer.citations)
         ask.update(
             answer=answer,
             answer_html=answer_html(answer.answer, found),
@@ -273,7 +272,6 @@ def article_ask(request: HttpRequest, pk: int) -> HttpResponse:
             ],
         )
     if request.headers.get("HX-Request"):
-        excerpt = item.source.display == Source.Display.EXCERPT or not item.content_html.strip()
         context = {"ask": ask, "article": item, "body_html": body_html, "excerpt": excerpt}
         response = render(request, "web/_ask_result.html", context, status=status)
     else:

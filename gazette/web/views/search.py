@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime, time, timedelta
+from urllib.parse import urlencode
 
 from django import forms
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.utils import timezone
 
@@ -15,6 +16,9 @@ from gazette.stories.models import Topic
 from gazette.web.lists import PAGE_SIZE, card_queryset
 from gazette.web.search import SearchFilters, search_articles
 from gazette.web.views.caching import public_page
+
+# The filters the search feed takes too (gazette/feeds/feeds.py reads them with the same form).
+FEED_FILTERS = ("source", "topic", "category", "from", "to")
 
 
 class SearchForm(forms.Form):
@@ -53,6 +57,11 @@ def _day_start(day) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
+def _feed_query(params: QueryDict, q: str) -> str:
+    """The query string of this search's feeds: the words and the filters set, not the page number."""
+    return urlencode({"q": q, **{name: params[name] for name in FEED_FILTERS if params.get(name)}})
+
+
 @public_page(max_age=30)
 def search(request: HttpRequest) -> HttpResponse:
     form = SearchForm(request.GET)
@@ -77,4 +86,5 @@ def search(request: HttpRequest) -> HttpResponse:
         context["results"] = [(found[h.article_id], h) for h in hits if h.article_id in found]
         context["total"] = total
         context["page"] = Paginator(range(total), PAGE_SIZE).get_page(number)
+        context["feed_query"] = _feed_query(request.GET, q)
     return render(request, "web/search.html", context)

@@ -1,0 +1,79 @@
+"""Settings follow the environment: each case runs gazette/settings.py afresh with its own variables."""
+
+from __future__ import annotations
+
+import importlib.util
+
+import pytest
+from django.core import checks
+
+from gazette.conf import ConfigError
+
+HTTPS_WARNINGS = {"security.W004", "security.W008", "security.W012", "security.W016"}
+
+
+@pytest.fixture
+def settings_from(monkeypatch, tmp_path):
+    """Run the settings module with these variables set, without touching the settings in use."""
+
+    def run(**env: str) -> dict:
+        monkeypatch.setenv("GAZETTE_DATA_DIR", str(tmp_path))
+        monkeypatch.setenv("GAZETTE_SECRET_KEY", "x" * 60)
+        for name, value in env.items():
+            monkeypatch.setenv(name, value)
+        spec = importlib.util.find_spec("gazette.settings")
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)  # not put in sys.modules
+        spec.loader.exec_module(module)
+        return vars(module)
+
+    return run
+
+
+def test_https_settings_are_off_by_default(settings_from, monkeypatch):
+    for name in ("GAZETTE_SECURE_COOKIES", "GAZETTE_SSL_REDIRECT", "GAZETTE_HSTS_SECONDS"):
+        monkeypatch.delenv(name, raising=False)
+    found = settings_from()
+    assert found["SESSION_COOKIE_SECURE"] is False and found["CSRF_COOKIE_SECURE"] is False
+    assert found["SECURE_SSL_REDIRECT"] is False and found["SECURE_HSTS_SECONDS"] == 0
+    assert found["SESSION_COOKIE_HTTPONLY"] is True and found["X_FRAME_OPTIONS"] == "DENY"
+
+
+def test_https_settings_follow_the_environment(settings_from):
+    found = settings_from(GAZETTE_SECURE_COOKIES="yes", GAZETTE_SSL_REDIRECT="1", GAZETTE_HSTS_SECONDS="3600")
+    assert found["SESSION_COOKIE_SECURE"] is True and found["CSRF_COOKIE_SECURE"] is True
+    assert found["SECURE_SSL_REDIRECT"] is True and found["SECURE_HSTS_SECONDS"] == 3600
+
+
+def test_login_limit_follows_the_environment(settings_from, monkeypatch):
+    monkeypatch.delenv("GAZETTE_LOGIN_FAILURES_PER_HOUR", raising=False)
+    assert settings_from()["GAZETTE_LOGIN_FAILURES_PER_HOUR"] == 10
+    assert settings_from(GAZETTE_LOGIN_FAILURES_PER_HOUR="3")["GAZETTE_LOGIN_FAILURES_PER_HOUR"] == 3
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("GAZETTE_SECURE_COOKIES", "maybe"),
+        ("GAZETTE_SSL_REDIRECT", "sometimes"),
+        ("GAZETTE_HSTS_SECONDS", "-1"),
+        ("GAZETTE_HSTS_SECONDS", "a year"),
+        ("GAZETTE_LOGIN_FAILURES_PER_HOUR", "0"),
+    ],
+)
+def test_a_bad_value_stops_with_the_variable_named(settings_from, name, value):
+    with pytest.raises(ConfigError, match=name):
+        settings_from(**{name: value})
+
+
+def deploy_warnings() -> set[str]:
+    return {message.id for message in checks.run_checks(include_deployment_checks=True) if message.id}
+
+
+def test_deploy_check_leaves_only_the_https_choices_to_the_operator(settings):
+    settings.DEBUG = False
+    assert deploy_warnings() == HTTPS_WARNINGS
+    settings.SESSION_COOKIE_SECURE = settings.CSRF_COOKIE_SECURE = settings.SECURE_SSL_REDIRECT = True
+    settings.SECURE_HSTS_SECONDS = 3600
+    # includeSubDomains and preload would bind the operator's whole domain: their choice, not ours.
+    assert deploy_warnings() == {"security.W005", "security.W021"}
