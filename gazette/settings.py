@@ -97,6 +97,21 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Rendered pages, rate-limit counters and a few computed lists live in the cache. By default each process
+# keeps its own (fast, nothing to run); with several web workers or machines, a Redis URL shares them,
+# so a reader's limits count once across the site.
+CACHE_URL = env_str("GAZETTE_CACHE_URL")
+if CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": "gazette",
+        }
+    }
+elif CACHE_URL:
+    raise ConfigError(f"GAZETTE_CACHE_URL must be a redis://, rediss:// or unix:// URL, not {CACHE_URL!r}")
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

@@ -77,3 +77,16 @@ def test_deploy_check_leaves_only_the_https_choices_to_the_operator(settings):
     settings.SECURE_HSTS_SECONDS = 3600
     # includeSubDomains and preload would bind the operator's whole domain: their choice, not ours.
     assert deploy_warnings() == {"security.W005", "security.W021"}
+
+
+def test_cache_is_per_process_by_default_and_redis_when_given(settings_from, monkeypatch):
+    monkeypatch.delenv("GAZETTE_CACHE_URL", raising=False)
+    assert "CACHES" not in settings_from()  # Django's default: each process's own memory
+    found = settings_from(GAZETTE_CACHE_URL="redis://127.0.0.1:6379/3")
+    assert found["CACHES"]["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    assert found["CACHES"]["default"]["LOCATION"] == "redis://127.0.0.1:6379/3"
+
+
+def test_cache_url_of_another_kind_stops_start_up(settings_from):
+    with pytest.raises(ConfigError, match="GAZETTE_CACHE_URL"):
+        settings_from(GAZETTE_CACHE_URL="memcached://127.0.0.1:11211")
