@@ -428,6 +428,7 @@ def scale(args: argparse.Namespace) -> None:
     ]
     for n in args.scale:
         docs = synthetic(rows, n)
+        before = _rss_mib()
         clusterer = StoryClusterer()
         latencies = []
         t0 = time.perf_counter()
@@ -442,8 +443,15 @@ def scale(args: argparse.Namespace) -> None:
             f"scale {len(docs)} articles: {total:.1f}s total, {len(docs) / total:.0f}/s, "
             f"p50 {latencies[len(latencies) // 2] * 1000:.2f} ms, p99 {latencies[int(len(latencies) * 0.99)] * 1000:.2f} ms, "
             f"max {latencies[-1] * 1000:.1f} ms, open stories {len(clusterer.open)}, stories {len(clusterer.stories())}, "
+            f"clusterer memory {_rss_mib() - before:.0f} MiB (the input articles excluded), "
             f"peak RSS {rss:.0f} MiB (process so far)"
         )
+
+
+def _rss_mib() -> float:
+    """The process's resident memory now (Linux), in MiB."""
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[1]) * resource.getpagesize() / 2**20
 
 
 def main() -> None:

@@ -108,6 +108,7 @@ class Story:
     vector: Any = None  # sum of member vectors
     vectors: int = 0
     open: bool = True
+    trimmed: bool = False  # grown past split_max_size: its members' own features are no longer kept
 
 
 # ---- the clusterer ----------------------------------------------------------------------------------
@@ -382,6 +383,7 @@ class StoryClusterer:
             story.vectors += 1
             self.doc_vectors[doc.id] = vector
         self.doc_features[doc.id] = feats
+        self._features_trim(story, [doc.id])
         self.open.move_to_end(story.id)
 
     def _profile_add(self, story: Story, feats: dict[str, dict[str, float]], sign: float = 1.0) -> None:
@@ -421,6 +423,18 @@ class StoryClusterer:
                 self._merge(small, big)
                 story = big
 
+    def _features_trim(self, story: Story, doc_ids: list[str], *, force: bool = False) -> None:
+        """Forget members' own features once their story is too large to be split (or `force`): only
+        its profiles are compared from then on, and a long-running story's members would fill memory."""
+        if not (story.trimmed or force or len(story.members) > self.options.split_max_size):
+            return
+        if not story.trimmed:
+            story.trimmed = True
+            doc_ids = story.members
+        for doc_id in doc_ids:
+            self.doc_features.pop(doc_id, None)
+            self.doc_vectors.pop(doc_id, None)
+
     def _merge(self, small: Story, big: Story) -> None:
         self._unindex(small)
         for doc_id in small.members:
@@ -440,6 +454,7 @@ class StoryClusterer:
             if stamp is not None:
                 big.first = stamp if big.first is None else min(big.first, stamp)
                 big.last = stamp if big.last is None else max(big.last, stamp)
+        self._features_trim(big, small.members, force=small.trimmed)
         small.members = []
         small.open = False
         self.open.pop(small.id, None)

@@ -355,3 +355,27 @@ def test_split_schedule():
     story.members.append("6")
     assert not every_two._split_due(story)
     assert not StoryClusterer(ClusterOptions(split_every=2, split_min_part=4))._split_due(story)
+
+
+def test_a_story_too_large_to_split_forgets_its_members_features():
+    docs = (CHILE_1, CHILE_2, TURKEY_1, CHILE_3, TURKEY_2, TURKEY_3)
+    clusterer = _forced(replace(FORCED, split_max_size=4, split_ratio=0.0), docs[:4])
+    (story,) = clusterer.open.values()
+    assert story.members == [d.id for d in docs[:4]] and not story.trimmed
+    assert all(d.id in clusterer.doc_features for d in docs[:4])
+    clusterer.add(docs[4])  # the fifth member: past split_max_size
+    assert story.trimmed and not any(d.id in clusterer.doc_features for d in docs[:5])
+    clusterer.add(docs[5])
+    assert docs[5].id not in clusterer.doc_features and story.profiles["text"]
+
+
+def test_merging_a_trimmed_story_trims_the_union():
+    clusterer = StoryClusterer(ClusterOptions(split_max_size=1))
+    big = clusterer._story_new()
+    small = clusterer._story_new()
+    for story, doc in ((big, CHILE_1), (small, CHILE_2), (small, CHILE_3)):
+        feats = features_build(doc, clusterer.options)
+        clusterer._story_add(story, doc, feats, None)
+    assert small.trimmed and not big.trimmed and CHILE_1.id in clusterer.doc_features
+    clusterer._merge(small, big)
+    assert big.trimmed and not clusterer.doc_features
