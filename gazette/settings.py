@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import secrets
 from pathlib import Path
 
@@ -33,6 +34,13 @@ DEBUG = env_bool("GAZETTE_DEBUG", False)
 SECRET_KEY = _secret_key()
 ALLOWED_HOSTS = env_list("GAZETTE_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("GAZETTE_CSRF_TRUSTED_ORIGINS")
+try:
+    # Reverse proxies whose X-Forwarded-For is believed, so per-address limits see readers, not the proxy.
+    GAZETTE_TRUSTED_PROXIES = [
+        ipaddress.ip_network(value, strict=False) for value in env_list("GAZETTE_TRUSTED_PROXIES")
+    ]
+except ValueError as error:
+    raise ConfigError(f"GAZETTE_TRUSTED_PROXIES: {error}") from error
 PUBLIC_URL = env_str("GAZETTE_PUBLIC_URL").rstrip("/")
 if PUBLIC_URL and not PUBLIC_URL.startswith(("http://", "https://")):
     raise ConfigError(f"GAZETTE_PUBLIC_URL={PUBLIC_URL!r} must start with http:// or https://")

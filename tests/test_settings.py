@@ -90,3 +90,10 @@ def test_cache_is_per_process_by_default_and_redis_when_given(settings_from, mon
 def test_cache_url_of_another_kind_stops_start_up(settings_from):
     with pytest.raises(ConfigError, match="GAZETTE_CACHE_URL"):
         settings_from(GAZETTE_CACHE_URL="memcached://127.0.0.1:11211")
+
+
+def test_trusted_proxies_are_networks_and_bad_ones_stop_start_up(settings_from):
+    found = settings_from(GAZETTE_TRUSTED_PROXIES="10.0.0.0/8,127.0.0.1")
+    assert [str(n) for n in found["GAZETTE_TRUSTED_PROXIES"]] == ["10.0.0.0/8", "127.0.0.1/32"]
+    with pytest.raises(ConfigError, match="GAZETTE_TRUSTED_PROXIES"):
+        settings_from(GAZETTE_TRUSTED_PROXIES="proxy.example")

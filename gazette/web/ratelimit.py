@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 
 from django.conf import settings
 from django.core.cache import cache
@@ -18,8 +19,30 @@ def _hashed(raw: str) -> str:
     return hashlib.blake2b(raw.encode(), digest_size=12).hexdigest()
 
 
+def client_ip(request: HttpRequest) -> str:
+    """The client's address: REMOTE_ADDR, or, when that is a trusted proxy, the nearest address in
+    X-Forwarded-For that no trusted proxy added (anything further left the client could have forged)."""
+    address = request.META.get("REMOTE_ADDR", "")
+    proxies = settings.GAZETTE_TRUSTED_PROXIES
+    if not proxies or not _trusted(address, proxies):
+        return address
+    hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if hop.strip()]
+    for hop in reversed(hops):
+        if not _trusted(hop, proxies):
+            return hop
+    return hops[0] if hops else address
+
+
+def _trusted(address: str, proxies: list[ipaddress.IPv4Network | ipaddress.IPv6Network]) -> bool:
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in network for network in proxies)
+
+
 def _ip_key(request: HttpRequest) -> str:
-    return _hashed(f"ip:{request.META.get('REMOTE_ADDR', '')}")
+    return _hashed(f"ip:{client_ip(request)}")
 
 
 def reader_key(request: HttpRequest) -> str:
