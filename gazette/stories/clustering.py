@@ -632,8 +632,9 @@ def _day_of_year(term: str) -> int | None:
 
 
 def _id_order(story_id: str) -> tuple[int, str]:
-    digits = story_id.lstrip("abcdefghijklmnopqrstuvwxyz_-:")
-    return (int(digits), story_id) if digits.isdigit() else (0, story_id)
+    """Stories in creation order: by the counter that ends the id, whatever prefix comes before it."""
+    digits = re.search(r"\d+$", story_id)
+    return (int(digits.group()), story_id) if digits else (0, story_id)
 
 
 def _bisect(sim: Any, rounds: int = 10) -> Any:

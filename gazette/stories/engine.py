@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import re
+import secrets
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -73,7 +74,11 @@ def central_title(titles: list[str]) -> str:
 class StoryEngine:
     def __init__(self, options: EngineOptions | None = None) -> None:
         self.options = options or EngineOptions()
-        self.clusterer = StoryClusterer()
+        # The clusterer numbers stories afresh in every process; a per-run prefix keeps a new story's
+        # key from ever naming a row an earlier run wrote. `_keys` maps stories the replay found again
+        # to the rows they already have.
+        self.clusterer = StoryClusterer(id_prefix=f"{secrets.token_hex(4)}-")
+        self._keys: dict[str, str] = {}
         self.copies = CopyIndex()
         self.embedder = _embedder()
         self.index: VectorIndex | None = None
@@ -94,10 +99,33 @@ class StoryEngine:
         )
         if self.embedder is not None:
             self._index_load(articles)
+        stored = dict(
+            StoryMember.objects.filter(article__in=articles).values_list("article_id", "story__key")
+        )
         self._add(articles)
+        self._keys_adopt(stored)
         self._snapshot = {}  # every story in the window is checked once
         self._stories_write()
+        self._stories_recount(set(stored.values()) - set(self._keys.values()))
         log.info("stories: warmed with %d article(s), %d story(ies)", len(articles), len(self._snapshot))
+
+    def _keys_adopt(self, stored: dict[int, str]) -> None:
+        """Give each replayed story the row that already holds most of its members, one row each, so
+        stories keep their rows (and addresses) across restarts."""
+        overlaps = []
+        for story_id, members in self.clusterer.stories().items():
+            for key, count in Counter(stored[int(m)] for m in members if int(m) in stored).items():
+                overlaps.append((count, story_id, key))
+        taken: set[str] = set()
+        for _, story_id, key in sorted(overlaps, reverse=True):
+            if story_id not in self._keys and key not in taken:
+                self._keys[story_id] = key
+                taken.add(key)
+
+    def _stories_recount(self, keys: set[str]) -> None:
+        """Rows the replay did not adopt: recount what is left in them, and drop those left empty."""
+        for story in Story.objects.filter(key__in=keys):
+            self._story_write(story.key, list(story.members.values_list("article_id", flat=True)))
 
     def _index_load(self, articles: list[Article]) -> None:
         assert self.embedder is not None
@@ -268,7 +296,10 @@ class StoryEngine:
 
     def _stories_write(self) -> list[int]:
         """Write the stories whose member lists changed; drop stories the clusterer merged away."""
-        current = {key: tuple(members) for key, members in self.clusterer.stories().items()}
+        current = {
+            self._keys.get(story_id, story_id): tuple(members)
+            for story_id, members in self.clusterer.stories().items()
+        }
         changed = {key: members for key, members in current.items() if self._snapshot.get(key) != members}
         gone = [key for key in self._snapshot if key not in current]
         with transaction.atomic():

@@ -379,3 +379,10 @@ def test_merging_a_trimmed_story_trims_the_union():
     assert small.trimmed and not big.trimmed and CHILE_1.id in clusterer.doc_features
     clusterer._merge(small, big)
     assert big.trimmed and not clusterer.doc_features
+
+
+def test_merges_keep_the_older_story_whatever_the_id_prefix():
+    from gazette.stories.clustering import _id_order
+
+    assert _id_order("s2") < _id_order("s10")
+    assert _id_order("9f3a0c1d-2") < _id_order("9f3a0c1d-10")  # the engine's per-run prefix

@@ -12,7 +12,7 @@ from gazette.jobs.models import Job
 from gazette.jobs.queue import job_enqueue, jobs_run
 from gazette.sources.polling import articles_enrich
 from gazette.stories.engine import central_title, engine_get, engine_reset
-from gazette.stories.models import ArticleEntity, ArticleTopic, StoryMember
+from gazette.stories.models import ArticleEntity, ArticleTopic, Story, StoryMember
 from tests.web.factories import make_article, make_source
 
 pytestmark = pytest.mark.django_db
@@ -156,3 +156,64 @@ def test_an_original_arriving_after_its_copy_takes_its_place(engine_settings):
     copy.refresh_from_db()
     original.refresh_from_db()
     assert copy.duplicate_of == original and original.duplicate_of is None
+
+
+def test_a_restart_never_reuses_an_older_storys_row_for_a_new_event(engine_settings):
+    wire, ledger, courier = make_source("Wire"), make_source("Ledger"), make_source("Courier")
+    # An event from before the replay window, clustered by the poller that ran then.
+    old = [
+        make_article(
+            wire,
+            title="Magnitude 6.4 quake strikes near Puerto Salinas",
+            body=QUAKE_A,
+            ago=timedelta(days=10),
+        ),
+        make_article(
+            ledger, title="Puerto Salinas death toll rises to seven", body=QUAKE_A2, ago=timedelta(days=10)
+        ),
+    ]
+    engine_get().articles_enrich([a.pk for a in old])
+    old_story = StoryMember.objects.get(article=old[0]).story
+    title = old_story.title
+
+    engine_reset()  # restarted: the old event is outside the window it replays
+    engine_get()
+    new = make_article(
+        courier, title="Quake flattens houses in Karadere", body=QUAKE_B, ago=timedelta(hours=2)
+    )
+    engine_get().articles_enrich([new.pk])
+
+    old_story.refresh_from_db()
+    assert old_story.title == title and old_story.article_count == 2
+    assert StoryMember.objects.get(article=new).story != old_story
+    assert set(old_story.members.values_list("article_id", flat=True)) == {a.pk for a in old}
+
+
+def test_a_restart_keeps_each_replayed_storys_row_and_address(engine_settings):
+    wire, ledger, courier = make_source("Wire"), make_source("Ledger"), make_source("Courier")
+    # An older story first, so the replay after the restart numbers the rest differently.
+    early = make_article(
+        wire, title="Fairfield and Corbel agree $14.2bn merger", body=MERGER, ago=timedelta(days=8)
+    )
+    quake = [
+        make_article(
+            wire,
+            title="Magnitude 6.4 quake strikes near Puerto Salinas",
+            body=QUAKE_A,
+            ago=timedelta(hours=5),
+        ),
+        make_article(
+            ledger, title="Puerto Salinas death toll rises to seven", body=QUAKE_A2, ago=timedelta(hours=3)
+        ),
+    ]
+    turkey = make_article(
+        courier, title="Quake flattens houses in Karadere", body=QUAKE_B, ago=timedelta(hours=2)
+    )
+    engine_get().articles_enrich([early.pk, *(a.pk for a in quake), turkey.pk])
+    rows_before = dict(StoryMember.objects.values_list("article_id", "story_id"))
+    stories_before = set(Story.objects.values_list("pk", flat=True))
+
+    engine_reset()
+    engine_get()
+    assert dict(StoryMember.objects.values_list("article_id", "story_id")) == rows_before
+    assert set(Story.objects.values_list("pk", flat=True)) == stories_before
