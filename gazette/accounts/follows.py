@@ -43,14 +43,20 @@ def follow_add(*, user: User, target: Target) -> Follow:
 
 
 def follow_remove(*, user: User, target: Target) -> None:
-    """Stop following `target`; a no-op when not following it."""
+    """Stop following `target` (and the stories merged into it); a no-op when not following it."""
+    if isinstance(target, Story):
+        Follow.objects.filter(Q(story=target) | Q(story__merged_into=target), user=user).delete()
+        return
     Follow.objects.filter(user=user, **{follow_kind(target): target}).delete()
 
 
 def follow_exists(*, user: User | AnonymousUser, target: Target) -> bool:
-    """Whether the reader follows `target` (never for a signed-out reader)."""
+    """Whether the reader follows `target` (never for a signed-out reader); following a story that
+    was merged into `target` is following `target`."""
     if not user.is_authenticated:
         return False
+    if isinstance(target, Story):
+        return Follow.objects.filter(Q(story=target) | Q(story__merged_into=target), user=user).exists()
     return Follow.objects.filter(user=user, **{follow_kind(target): target}).exists()
 
 
@@ -72,4 +78,6 @@ def following_articles(*, user: User) -> QuerySet[Article]:
         | Q(pk__in=ArticleTopic.objects.filter(topic_id__in=followed("topic")).values("article_id"))
         | Q(pk__in=ArticleEntity.objects.filter(entity_id__in=followed("entity")).values("article_id"))
         | Q(pk__in=StoryMember.objects.filter(story_id__in=followed("story")).values("article_id"))
+        # A followed story merged into another: the story it became part of.
+        | Q(pk__in=StoryMember.objects.filter(story__absorbed__in=followed("story")).values("article_id"))
     )

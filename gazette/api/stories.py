@@ -7,8 +7,8 @@ from enum import StrEnum
 from typing import Any
 
 from django.core.cache import cache
-from django.http import HttpRequest
-from django.shortcuts import get_object_or_404
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
@@ -110,9 +110,16 @@ def story_list(
     return {**page_meta(request, page, count), "items": items}
 
 
-@router.get("/stories/{pk}", response={200: StoryDetail, 404: Error}, summary="One story's full coverage")
-def story_detail(request: HttpRequest, pk: Id) -> StoryDetail:
+@router.get(
+    "/stories/{pk}",
+    response={200: StoryDetail, 404: Error},
+    summary="One story's full coverage (a story merged into another redirects to it)",
+    url_name="story_detail",
+)
+def story_detail(request: HttpRequest, pk: Id) -> StoryDetail | HttpResponse:
     story = get_object_or_404(Story.objects.select_related("first_article__source"), pk=pk)
+    if story.merged_into_id is not None:  # merged into another story: its coverage is there
+        return redirect("api:story_detail", pk=story.merged_into_id)
     articles = story_articles(story)
     first = story.first_article or next((a for a in articles if a.duplicate_of_id is None), None)
     sources = list({a.source_id: a.source for a in articles}.values())

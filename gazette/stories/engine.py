@@ -106,7 +106,7 @@ class StoryEngine:
         self._keys_adopt(stored)
         self._snapshot = {}  # every story in the window is checked once
         self._stories_write()
-        self._stories_recount(set(stored.values()) - set(self._keys.values()))
+        self._stories_recount(stored)
         log.info("stories: warmed with %d article(s), %d story(ies)", len(articles), len(self._snapshot))
 
     def _keys_adopt(self, stored: dict[int, str]) -> None:
@@ -122,10 +122,25 @@ class StoryEngine:
                 self._keys[story_id] = key
                 taken.add(key)
 
-    def _stories_recount(self, keys: set[str]) -> None:
-        """Rows the replay did not adopt: recount what is left in them, and drop those left empty."""
-        for story in Story.objects.filter(key__in=keys):
-            self._story_write(story.key, list(story.members.values_list("article_id", flat=True)))
+    def _stories_recount(self, stored: dict[int, str]) -> None:
+        """Rows the replay did not adopt: recount what is left in them; one left empty points at the
+        story that now holds most of its former members, as a merge would."""
+        adopted = set(self._keys.values())
+        former: dict[str, list[int]] = {}
+        for article_id, key in stored.items():
+            if key not in adopted:
+                former.setdefault(key, []).append(article_id)
+        for story in Story.objects.filter(key__in=former):
+            left = list(story.members.values_list("article_id", flat=True))
+            if left:
+                self._story_write(story.key, left)
+                continue
+            now = Counter(
+                StoryMember.objects.filter(article_id__in=former[story.key]).values_list(
+                    "story__key", flat=True
+                )
+            )
+            self._story_absorbed(story.key, now.most_common(1)[0][0] if now else None)
 
     def _index_load(self, articles: list[Article]) -> None:
         assert self.embedder is not None
@@ -295,7 +310,7 @@ class StoryEngine:
     # -- stories ----------------------------------------------------------------------------------
 
     def _stories_write(self) -> list[int]:
-        """Write the stories whose member lists changed; drop stories the clusterer merged away."""
+        """Write the stories whose member lists changed; point stories merged away at their survivor."""
         current = {
             self._keys.get(story_id, story_id): tuple(members)
             for story_id, members in self.clusterer.stories().items()
@@ -303,11 +318,36 @@ class StoryEngine:
         changed = {key: members for key, members in current.items() if self._snapshot.get(key) != members}
         gone = [key for key in self._snapshot if key not in current]
         with transaction.atomic():
-            if gone:
-                Story.objects.filter(key__in=gone).delete()
             touched = [self._story_write(key, [int(m) for m in members]) for key, members in changed.items()]
+            if gone:
+                into, by_key = dict(self.clusterer.merges()), {v: k for k, v in self._keys.items()}
+                for key in gone:
+                    self._story_absorbed(key, self._survivor(key, into, by_key))
         self._snapshot = current
         return [pk for pk in touched if pk is not None]
+
+    def _story_absorbed(self, key: str, survivor: str | None) -> None:
+        """A story merged into another keeps its row, emptied and pointing at the survivor, so its
+        address and its followers lead to the story it became part of."""
+        target = Story.objects.filter(key=survivor).first() if survivor else None
+        if target is None:
+            Story.objects.filter(key=key).delete()
+            return
+        absorbed = Story.objects.filter(key=key)
+        # Stories merged earlier into this one now lead straight to the survivor.
+        Story.objects.filter(merged_into__in=absorbed).update(merged_into=target)
+        absorbed.update(merged_into=target, article_count=0, source_count=0, updated_at=timezone.now())
+
+    def _survivor(self, key: str, into: dict[str, str], by_key: dict[str, str]) -> str | None:
+        """The key of the live story that a story merged away ended up in, following the merge log."""
+        story_id = by_key.get(key, key)
+        seen = set()
+        while story_id in into and story_id not in seen:
+            seen.add(story_id)
+            story_id = into[story_id]
+        if story_id == by_key.get(key, key):
+            return None
+        return self._keys.get(story_id, story_id)
 
     def _story_write(self, key: str, member_ids: list[int]) -> int | None:
         articles = list(

@@ -62,7 +62,7 @@ class ArticleEntity(models.Model):
 
 class StoryQuerySet(models.QuerySet["Story"]):
     def listed(self) -> StoryQuerySet:
-        return self.filter(article_count__gt=0).order_by("-last_article_at")
+        return self.filter(article_count__gt=0, merged_into__isnull=True).order_by("-last_article_at")
 
 
 class Story(models.Model):
@@ -78,6 +78,10 @@ class Story(models.Model):
         Article, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     updated_at = models.DateTimeField(default=timezone.now)
+    # Set when the clusterer found this story to be part of another: its page and follows lead there.
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="absorbed"
+    )
 
     objects = StoryQuerySet.as_manager()
 

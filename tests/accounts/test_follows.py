@@ -189,3 +189,26 @@ def test_follow_add_twice_keeps_one_row(reader):
     topic = make_topic("science")
     assert follow_add(user=reader, target=topic) == follow_add(user=reader, target=topic)
     assert Follow.objects.count() == 1
+
+
+def test_following_a_story_that_was_merged_into_another_follows_the_survivor(reader, reader_client):
+    from gazette.accounts.follows import follow_exists
+
+    source, other = make_source("Meridian Wire"), make_source("Elsewhere Daily")
+    early = make_article(source, title="Port strike begins", ago=timedelta(hours=5))
+    later = make_article(other, title="Port strike day two", ago=timedelta(hours=2))
+    absorbed = make_story([early])
+    survivor = make_story([later])
+    follow_add(user=reader, target=absorbed)
+    # The engine found the two to be one story: early's membership moves, the old row points onward.
+    early.membership.story = survivor
+    early.membership.save()
+    absorbed.merged_into, absorbed.article_count = survivor, 0
+    absorbed.save()
+
+    assert set(following_articles(user=reader)) == {early, later}
+    assert follow_exists(user=reader, target=survivor)
+    page = reader_client.get(f"/story/{absorbed.pk}/")
+    assert page.status_code == 302 and page["Location"] == f"/story/{survivor.pk}/"
+    follow_remove(user=reader, target=survivor)
+    assert not Follow.objects.filter(user=reader).exists()

@@ -88,3 +88,16 @@ def test_story_detail_members_outlets_first_report(client, corpus):
 
 def test_story_without_digest(client, corpus):
     assert client.get(f"/api/stories/{corpus.story.pk}").json()["digest"] is None
+
+
+def test_a_story_merged_into_another_redirects_to_it(client):
+    source = make_source("Meridian Wire")
+    survivor = make_story([make_article(source, title="Port strike day two")])
+    absorbed = make_story([make_article(source, title="Port strike begins")])
+    absorbed.merged_into, absorbed.article_count = survivor, 0
+    absorbed.save()
+    response = client.get(f"/api/stories/{absorbed.pk}")
+    assert response.status_code == 302 and response["Location"] == f"/api/stories/{survivor.pk}"
+    assert client.get(response["Location"]).status_code == 200
+    listed = client.get("/api/stories").json()
+    assert absorbed.pk not in [s["id"] for s in listed["items"]]

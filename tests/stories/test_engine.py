@@ -217,3 +217,56 @@ def test_a_restart_keeps_each_replayed_storys_row_and_address(engine_settings):
     engine_get()
     assert dict(StoryMember.objects.values_list("article_id", "story_id")) == rows_before
     assert set(Story.objects.values_list("pk", flat=True)) == stories_before
+
+
+def test_a_story_merged_into_another_keeps_its_row_pointing_at_the_survivor(engine_settings):
+    wire, ledger, courier = make_source("Wire"), make_source("Ledger"), make_source("Courier")
+    a = make_article(
+        wire, title="Magnitude 6.4 quake strikes near Puerto Salinas", body=QUAKE_A, ago=timedelta(hours=5)
+    )
+    b = make_article(courier, title="Quake flattens houses in Karadere", body=QUAKE_B, ago=timedelta(hours=4))
+    c = make_article(
+        ledger, title="Fairfield and Corbel agree $14.2bn merger", body=MERGER, ago=timedelta(hours=3)
+    )
+    engine = engine_get()
+    engine.articles_enrich([a.pk, b.pk, c.pk])
+    first, second, third = (StoryMember.objects.get(article=x).story for x in (a, b, c))
+    assert len({first.pk, second.pk, third.pk}) == 3
+
+    clusterer = engine.clusterer
+    story_of = {x.pk: clusterer.story(clusterer.story_id(str(x.pk))) for x in (a, b, c)}
+    clusterer._merge(story_of[b.pk], story_of[a.pk])  # the clusterer found b's story part of a's
+    engine._stories_write()
+    second.refresh_from_db()
+    assert second.merged_into == first and second.article_count == 0
+    assert StoryMember.objects.get(article=b).story == first
+    assert second not in Story.objects.listed()
+
+    clusterer._merge(story_of[a.pk], story_of[c.pk])  # ... and later a's into c's
+    engine._stories_write()
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert first.merged_into == third and second.merged_into == third  # straight to the survivor
+
+
+def test_a_row_the_replay_empties_points_at_the_story_its_members_joined(engine_settings):
+    from tests.web.factories import make_story
+
+    wire, ledger = make_source("Wire"), make_source("Ledger")
+    a1 = make_article(
+        wire, title="Magnitude 6.4 quake strikes near Puerto Salinas", body=QUAKE_A, ago=timedelta(hours=5)
+    )
+    a2 = make_article(
+        ledger, title="Puerto Salinas death toll rises to seven", body=QUAKE_A2, ago=timedelta(hours=3)
+    )
+    # Stored apart (an earlier run saw them apart); the replay finds one story.
+    apart = [make_story([a1]), make_story([a2])]
+
+    engine_reset()
+    engine_get()
+    kept = StoryMember.objects.get(article=a1).story
+    assert StoryMember.objects.get(article=a2).story == kept and kept in apart
+    (emptied,) = [s for s in apart if s != kept]
+    emptied.refresh_from_db()
+    assert emptied.merged_into == kept and emptied.article_count == 0
+    assert kept.article_count == 2

@@ -6,7 +6,7 @@ import logging
 
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import condition, require_GET, require_POST
 
@@ -80,7 +80,10 @@ def _story(pk: int) -> Story:
 @condition(etag_func=_story_etag)
 @page_cache(list_etag, 60)
 def story_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return render(request, "web/story.html", story_context(_story(pk)))
+    story = _story(pk)
+    if story.merged_into_id is not None:  # found to be part of another story: its coverage is there
+        return redirect("web:story", pk=story.merged_into_id)
+    return render(request, "web/story.html", story_context(story))
 
 
 def answer_story_ask(story: Story, question: str) -> StoryAnswer:
