@@ -6,7 +6,8 @@ import dataclasses
 
 import pytest
 
-from tests.httpserver import http_server  # noqa: F401 — a fixture for every test module
+from tests.browser import browser  # noqa: F401 — fixtures for every test module
+from tests.httpserver import http_server  # noqa: F401
 
 
 @pytest.fixture(autouse=True)

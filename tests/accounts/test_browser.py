@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import shutil
 from datetime import timedelta
 
 import pytest
@@ -11,33 +9,16 @@ from django.contrib.auth.models import User
 
 from gazette.accounts.models import Comment, Follow, SavedArticle
 from gazette.stories.models import ArticleTopic
+from tests.browser import BROWSER_MARKS
 from tests.web.factories import make_article, make_source, make_topic
 
-playwright_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
+pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
 
-from tests.web.test_browser import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS, run_axe  # noqa: E402
+from tests.web.test_browser import SCREENSHOTS, run_axe  # noqa: E402
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        not shutil.which(CHROMIUM), reason=f"{CHROMIUM} is missing (apt-get install chromium)"
-    ),
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.filterwarnings("ignore:No directory at:UserWarning"),
-]
+pytestmark = BROWSER_MARKS
 
 PASSWORD = "quiet-harbour-lantern-42"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    # Playwright's sync API keeps an event loop in this thread; the ORM calls in the tests are still sync.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    with playwright_api.sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
 
 @pytest.fixture

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import shutil
 from datetime import timedelta
 from pathlib import Path
 
@@ -11,31 +9,14 @@ import pytest
 
 from gazette.ai.models import StoryDigest
 from gazette.sources.models import Source
+from tests.browser import BROWSER_MARKS
 from tests.web.factories import make_article, make_category, make_source, make_story, make_summary
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 AXE = Path(__file__).parent / "vendor" / "axe.min.js"
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
 
-playwright_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        not shutil.which(CHROMIUM), reason=f"{CHROMIUM} is missing (apt-get install chromium)"
-    ),
-    pytest.mark.django_db(transaction=True),
-    # live_server starts before the fixtures that point STATIC_ROOT at a real folder.
-    pytest.mark.filterwarnings("ignore:No directory at:UserWarning"),
-]
+pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
+pytestmark = BROWSER_MARKS
 
 PARAGRAPHS = [
     "A magnitude 6.4 earthquake struck off the coast before dawn, killing at least four people in the port "
@@ -44,17 +25,6 @@ PARAGRAPHS = [
     "a 300-kilometre stretch of coastline and lifted a little over an hour later.",
     '"We are still going street by street, house by house," the mayor said outside the municipal building.',
 ]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    # Playwright's sync API keeps an event loop in this thread; the ORM calls in the tests are still sync.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    with playwright_api.sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
 
 @pytest.fixture
