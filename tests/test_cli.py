@@ -170,6 +170,19 @@ def test_source_add_by_site_url_list_opml_roundtrip_and_poll(tmp_path, http_serv
     assert db.execute("select count(*) from articles_article").fetchone()[0] == 2
 
 
+def _children(pid: int) -> list[int]:
+    """Processes whose parent is `pid` (Linux /proc)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
 def test_sigkill_mid_poll_loses_and_duplicates_nothing(tmp_path, http_server, cli_env):
     names = [f"site{k}" for k in range(6)]
     for k, name in enumerate(names):
@@ -188,9 +201,15 @@ def test_sigkill_mid_poll_loses_and_duplicates_nothing(tmp_path, http_server, cl
         time.sleep(0.05)
         with sqlite3.connect(db_path) as db:
             stored = db.execute("select count(*) from articles_article").fetchone()[0]
+    workers = _children(proc.pid)
     proc.send_signal(signal.SIGKILL)
     proc.wait()
     assert 0 < stored < 18, "the kill should land mid-poll"
+    # Its extraction processes do not outlive it.
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline and any(Path(f"/proc/{pid}").exists() for pid in workers):
+        time.sleep(0.2)
+    assert not [pid for pid in workers if Path(f"/proc/{pid}").exists()]
     gazette("poll", "--once", env=cli_env)
     with sqlite3.connect(db_path) as db:
         guids = [g for (g,) in db.execute("select guid from articles_article")]

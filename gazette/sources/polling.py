@@ -36,6 +36,7 @@ from gazette.ingest.fetcher import Fetcher, FetchOptions, FetchResult
 from gazette.ingest.filters import EntryRule, entries_filter
 from gazette.ingest.pipeline import ArticleDraft, PipelineOptions, article_build, entry_is_teaser
 from gazette.ingest.robots import RobotsCache
+from gazette.ingest.workers import worker_watch
 from gazette.jobs.queue import job_enqueue
 from gazette.sources.models import FilterRule, PollEvent, Source
 from gazette.sources.websub import websub_needs_subscribe, websub_subscribe
@@ -118,7 +119,12 @@ def _cpu_pool() -> Executor:
             _CPU_POOL = ThreadPoolExecutor(1, thread_name_prefix="gazette-cpu")
         else:
             # spawn, not fork: this process already runs threads (event loop, database).
-            _CPU_POOL = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
+            _CPU_POOL = ProcessPoolExecutor(
+                workers,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=worker_watch,
+                initargs=(os.getpid(),),
+            )
     return _CPU_POOL
 
 
