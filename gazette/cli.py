@@ -19,6 +19,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "gazette.stories.cli_dedupe",
     "gazette.stories.cli_cluster",
     "gazette.ai.cli",
+    "gazette.jobs.cli",
 )
 
 
@@ -259,13 +260,23 @@ def cmd_migrate(args: argparse.Namespace) -> int:
 
 def cmd_poll(args: argparse.Namespace) -> int:
     _django()
-    from gazette.sources.scheduler import scheduler_run
+    from gazette.jobs.engine import jobs_drain
+    from gazette.jobs.stages import sources_claim_due
 
     if args.demo_port is not None:
         from gazette.demo.ingest import demo_start
 
         demo_start(port=args.demo_port)
-    scheduler_run(once=args.once)
+    # In this process, no worker needed: claim what is due, then run every job that follows.
+    polled = 0
+    while claimed := sources_claim_due():
+        polled += len(claimed)
+        jobs_drain()
+    ran = jobs_drain()
+    from gazette.sources.polling import poll_runtime_close
+
+    poll_runtime_close()
+    print(f"polled {polled} source(s); ran {ran} more job(s)", file=sys.stderr)
     return 0
 
 
@@ -273,6 +284,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from gazette.serve import serve
 
     return serve(args)
+
+
+def cmd_web(args: argparse.Namespace) -> int:
+    from gazette.serve import web
+
+    return web(args)
 
 
 def cmd_reextract(args: argparse.Namespace) -> int:
@@ -331,13 +348,20 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("remove", cmd_source_remove, "Remove sources (and their articles) by id.", ssub)
     p.add_argument("ids", nargs="+", type=int, metavar="ID")
 
-    p = add("poll", cmd_poll, "Poll due sources and ingest new articles, forever or --once.")
-    p.add_argument("--once", action="store_true", help="poll what is due now, then exit")
+    p = add("poll", cmd_poll, "Poll the sources due now and run everything that follows, here; then exit.")
+    p.add_argument("--once", action="store_true", help=argparse.SUPPRESS)  # what it always does now
     p.add_argument(
         "--demo-port", type=int, help="also run the offline demo publishers on this port and follow them"
     )
 
-    p = add("serve", cmd_serve, "Run the reader site with the scheduler (polling) beside it.")
+    p = add("web", cmd_web, "Run the reader site only (the web role).")
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    p.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000)")
+    p.add_argument(
+        "--workers", type=int, default=None, help="web worker processes (default: GAZETTE_WEB_WORKERS)"
+    )
+
+    p = add("serve", cmd_serve, "Run everything in one go: the reader site, the scheduler and a worker.")
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     p.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000)")
     p.add_argument("--demo", action="store_true", help="serve and ingest the bundled offline demo corpus")
@@ -347,7 +371,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--workers", type=int, default=None, help="web worker processes (default: GAZETTE_WEB_WORKERS)"
     )
-    p.add_argument("--no-poll", action="store_true", help="serve pages only; run no scheduler")
+    p.add_argument("--no-poll", action="store_true", help="serve pages only; run no scheduler or worker")
 
     p = add("reextract", cmd_reextract, "Re-run extraction on stored raw pages (after rules improve).")
     p.add_argument("--source", type=int, help="only this source id")

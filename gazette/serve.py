@@ -1,7 +1,9 @@
-"""`gazette serve`: the reader site under gunicorn, with the poller (and the demo publishers) beside it.
+"""`gazette serve`: every role in one command — the reader site under gunicorn, and beside it one
+worker process running the scheduler and every queue (and the demo publishers). `gazette web`: the site.
 
-The poller runs in a child process rather than a thread of the web server: gunicorn forks its workers,
-and forking a process while another thread holds a lock (logging, SQLite) can deadlock the child.
+The worker is a child process rather than threads of the web server: gunicorn forks its workers, and
+forking a process while another thread holds a lock (logging, SQLite) can deadlock the child. It exits
+when `serve` is gone, even when `serve` was killed outright.
 """
 
 from __future__ import annotations
@@ -37,6 +39,28 @@ def _web_app(host: str, port: int, workers: int) -> Any:
     return WebApp()
 
 
+def _setup() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gazette.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)
+
+
+def web(args: argparse.Namespace) -> int:
+    """The web role alone."""
+    from gazette.conf import env_int
+
+    _setup()
+    workers = args.workers or env_int("GAZETTE_WEB_WORKERS", 2, minimum=1)
+    print(f"Gazette is serving on http://{args.host}:{args.port}/", file=sys.stderr, flush=True)
+    _web_app(args.host, args.port, workers).run()
+    return 0
+
+
 def serve(args: argparse.Namespace) -> int:
     from gazette.conf import env_int
 
@@ -47,18 +71,11 @@ def serve(args: argparse.Namespace) -> int:
         env.setdefault("GAZETTE_HOST_DELAY", "0")
         env.setdefault("GAZETTE_PER_HOST_CONCURRENCY", "8")
     os.environ.update({k: v for k, v in env.items() if k.startswith("GAZETTE_")})
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gazette.settings")
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", interactive=False, verbosity=0)
-    call_command("collectstatic", interactive=False, verbosity=0)
+    _setup()
 
     poller = None
     if not args.no_poll:
-        cmd = [sys.executable, "-m", "gazette", "poll"]
+        cmd = [sys.executable, "-m", "gazette", "worker", "--scheduler", "--parent-pid", str(os.getpid())]
         if args.demo:
             cmd += ["--demo-port", str(args.demo_port)]
         poller = subprocess.Popen(cmd, env=env)
@@ -68,9 +85,9 @@ def serve(args: argparse.Namespace) -> int:
         _web_app(args.host, args.port, workers).run()
     finally:
         if poller and poller.poll() is None:
-            poller.terminate()
+            poller.terminate()  # running jobs finish first, within the worker's shutdown timeout
             try:
-                poller.wait(timeout=15)
+                poller.wait(timeout=45)
             except subprocess.TimeoutExpired:
                 poller.kill()
     return 0

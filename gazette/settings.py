@@ -10,6 +10,7 @@ import dj_database_url
 
 from gazette.conf import ConfigError, env_bool, env_int, env_list, env_str
 from gazette.ingest.config import ingest_config_from_env
+from gazette.jobs.config import jobs_config_from_env
 
 BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(env_str("GAZETTE_DATA_DIR", str(Path.cwd() / "data"))).resolve()
@@ -163,11 +164,14 @@ LOGGING = {
         "htmldate": {"level": "ERROR"},
         "faiss": {"level": "WARNING"},
         "sentence_transformers": {"level": "WARNING"},
+        "huey": {"level": "WARNING"},  # a line per task at INFO
     },
 }
 
 # Ingestion: the table and its validation live in gazette/ingest/config.py.
 GAZETTE_INGEST = ingest_config_from_env()
+# Background jobs (gazette/jobs/config.py).
+GAZETTE_JOBS = jobs_config_from_env()
 
 # Reader site
 

@@ -1,4 +1,4 @@
-"""Background AI work: summaries and key points per article, digests per story."""
+"""Background AI work: summaries and key points per article, digests per story (stages 4 and 5)."""
 
 from __future__ import annotations
 
@@ -17,7 +17,6 @@ from gazette.ai.models import ArticleSummary, StoryDigest, UsageDay
 from gazette.ai.summarize import summary_build
 from gazette.articles.models import Article
 from gazette.conf import env_int
-from gazette.jobs.queue import job_handler
 from gazette.stories.models import Story
 
 log = logging.getLogger(__name__)
@@ -37,12 +36,15 @@ def llm_within_budget() -> LLMClient | None:
     return client
 
 
-@job_handler("summary")
-def summary_job(key: str) -> None:
-    """Summary, key points and headline check of one article, cached with method and model."""
-    article = Article.objects.filter(pk=int(key)).only("title", "content_text", "summary").first()
+def article_summarize(article_id: int, *, force: bool = False) -> None:
+    """Summary, key points and headline check of one article, cached with method and model; an
+    article already summarised is left as it is unless `force`."""
+    if not force and ArticleSummary.objects.filter(article_id=article_id).exists():
+        return
+    article = Article.objects.filter(pk=article_id).only("title", "content_text", "summary").first()
     if article is None or not article.content_text.strip():
         return
+    key = str(article_id)
     llm = llm_within_budget()
     try:
         summary = summary_build(title=article.title, text=article.content_text, llm=llm)
@@ -64,11 +66,14 @@ def summary_job(key: str) -> None:
     )
 
 
-@job_handler("digest")
-def digest_job(key: str) -> None:
-    """The story digest from its original articles (copies would only repeat their original)."""
-    story = Story.objects.filter(pk=int(key)).first()
+def story_digest(story_id: int) -> None:
+    """The story digest from its original articles (copies would only repeat their original); a
+    digest newer than the story's last change is left as it is."""
+    story = Story.objects.filter(pk=story_id).first()
     if story is None:
+        return
+    made = StoryDigest.objects.filter(story=story).values_list("created_at", flat=True).first()
+    if made is not None and made >= story.updated_at:
         return
     members = (
         Article.objects.filter(membership__story=story, duplicate_of__isnull=True)

@@ -44,12 +44,19 @@ class Article(models.Model):
     duplicate_of = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="duplicates"
     )
+    # Progress through the durable stages (gazette/jobs/stages.py): set by the stage that finished.
+    enriched_at = models.DateTimeField(null=True, blank=True, help_text="topics, entities, embedding done")
+    clustered_at = models.DateTimeField(null=True, blank=True, help_text="copies, story, related done")
 
     objects = ArticleQuerySet.as_manager()
 
     class Meta:
         ordering = ["-published_at", "-id"]
         constraints = [models.UniqueConstraint(fields=["source", "guid"], name="article_source_guid_unique")]
+        indexes = [
+            models.Index(fields=["id"], condition=models.Q(enriched_at__isnull=True), name="article_to_enrich"),
+            models.Index(fields=["id"], condition=models.Q(clustered_at__isnull=True), name="article_to_cluster"),
+        ]
 
     def __str__(self) -> str:
         return self.title

@@ -1,10 +1,11 @@
 from django.contrib import admin
 
-from gazette.jobs.models import Job
+from gazette.jobs.models import JobFailure
 
 
-@admin.register(Job)
-class JobAdmin(admin.ModelAdmin):
-    list_display = ["kind", "key", "state", "attempts", "run_after", "error"]
-    list_filter = ["state", "kind"]
-    search_fields = ["key"]
+@admin.register(JobFailure)
+class JobFailureAdmin(admin.ModelAdmin):
+    list_display = ["failed_at", "queue", "task", "args", "error"]
+    list_filter = ["queue", "task"]
+    search_fields = ["args", "error"]
+    readonly_fields = ["queue", "task", "args", "error", "attempts", "failed_at"]

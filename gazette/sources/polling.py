@@ -1,10 +1,11 @@
-"""source_poll: fetch due feeds, run new entries through the pipeline, store them, keep source health.
+"""source_poll: fetch a feed, run its new entries through the pipeline, store them, keep source health.
 
-Only this module and the store talk to the network and the database; the stages it calls are pure.
-Network work runs on one asyncio loop (thousands of feeds from one process); database work runs on a
-single worker thread (one connection, no SQLite write contention); parsing and extraction run on another
-thread so the loop keeps serving sockets. Each source's articles and its new ETag are committed in one
-transaction: a process killed mid-poll re-fetches that feed on restart and skips what was stored.
+Stage 1 of gazette/jobs/stages.py. Only this module and the store talk to the network and the database;
+the stages it calls are pure. Network work runs on one asyncio loop per process, shared by every poll
+job of the process's worker threads (one HTTP client: connections reused, per-host limits across them);
+database work runs on one thread of its own; parsing and extraction on a pool of processes. Each
+source's articles, its new ETag and the jobs that follow the store are committed in one transaction: a
+process killed mid-poll re-fetches that feed when its claim lapses and skips what was stored.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import logging
 import math
 import multiprocessing
 import os
+import threading
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
@@ -37,10 +39,9 @@ from gazette.ingest.filters import EntryRule, entries_filter
 from gazette.ingest.pipeline import ArticleDraft, PipelineOptions, article_build, entry_is_teaser
 from gazette.ingest.robots import RobotsCache
 from gazette.ingest.workers import worker_watch
-from gazette.jobs.queue import job_enqueue
+from gazette.jobs.stages import articles_stored
 from gazette.sources.models import FilterRule, PollEvent, Source
 from gazette.sources.websub import websub_needs_subscribe, websub_subscribe
-from gazette.stories.engine import engine_get
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -97,7 +98,11 @@ class _Workers:
         self.cpu_pool = _cpu_pool()
 
     async def db(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-        return await asyncio.get_running_loop().run_in_executor(self.db_pool, lambda: fn(*args, **kwargs))
+        def call() -> T:
+            close_old_connections()  # a connection broken by a database restart is replaced
+            return fn(*args, **kwargs)
+
+        return await asyncio.get_running_loop().run_in_executor(self.db_pool, call)
 
     async def cpu(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         return await asyncio.get_running_loop().run_in_executor(self.cpu_pool, partial(fn, *args, **kwargs))
@@ -225,8 +230,6 @@ class _Poller:
         options = pipeline_options(source)
         drafts, page_errors = await self._drafts(fresh[:MAX_NEW_ENTRIES_PER_POLL], base, options)
         created = await self.workers.db(self._commit, source, result, feed, drafts, page_errors, now, backlog)
-        if created:
-            await self.workers.db(articles_enrich, created)
         if websub_needs_subscribe(source, now):
             websub_error = await websub_subscribe(source, self.fetcher)
             await self.workers.db(_websub_record, source, websub_error, now)
@@ -285,6 +288,7 @@ class _Poller:
         note = "; ".join(notes)
         with transaction.atomic():
             created = articles_store(source=source, drafts=drafts)
+            articles_stored([a.pk for a in created])
             source_record_success(source, result=result, feed=feed, new=len(created), now=now, event=note)
             if backlog:
                 # Entries are left over: forget the validators (a 304 would hide them) and come back now.
@@ -299,23 +303,6 @@ class _Poller:
         """Hand the batch over (on the loop thread) so later 304s start a new one."""
         batch, self.not_modified = self.not_modified, []
         return batch
-
-
-def articles_enrich(article_ids: list[int]) -> None:
-    """Stories, copies, topics, entities, related articles; then queue the AI summaries.
-
-    Runs after the articles are committed: a failure here is logged and never loses an article
-    (the engine's start-up replay enriches whatever was missed).
-    """
-    stories: list[int] = []
-    try:
-        stories = engine_get().articles_enrich(article_ids)
-    except Exception:
-        log.exception("stories: enrichment of %d article(s) failed", len(article_ids))
-    for article_id in article_ids:
-        job_enqueue("summary", str(article_id))
-    for story_id in stories:
-        job_enqueue("digest", str(story_id), delay=timedelta(seconds=30))
 
 
 def _websub_record(source: Source, error: str | None, now: datetime) -> None:
@@ -420,3 +407,88 @@ def seconds_until_next_due() -> float:
     if nxt is None:
         return math.inf
     return max(0.0, (nxt - timezone.now()).total_seconds())
+
+
+class PollRuntime:
+    """The process's poll machinery, shared by the poll jobs of all its worker threads: one event
+    loop on a thread of its own, one HTTP client (so per-host concurrency and delay hold across the
+    process's polls, and connections are reused), one database thread, the extraction processes."""
+
+    def __init__(self, options: FetchOptions | None = None) -> None:
+        self.loop = asyncio.new_event_loop()
+        self.thread = threading.Thread(target=self.loop.run_forever, name="gazette-poll-loop", daemon=True)
+        self.thread.start()
+        self.workers = _Workers()
+        self.fetcher = Fetcher(options or fetch_options())
+        self._run(self.fetcher.__aenter__())
+        self.poller = _Poller(self.fetcher, self.workers, [])
+        self.inflight: set[int] = set()
+        self._lock = threading.Lock()
+
+    def _run(self, coro: Any) -> Any:
+        return asyncio.run_coroutine_threadsafe(coro, self.loop).result()
+
+    def poll(self, source: Source) -> _Outcome:
+        """Poll one source from the calling thread; returns when its outcome is stored."""
+        with self._lock:
+            self.inflight.add(source.pk)
+        try:
+            return self._run(self._one(source))
+        finally:
+            with self._lock:
+                self.inflight.discard(source.pk)
+
+    async def _one(self, source: Source) -> _Outcome:
+        self.poller.global_rules = await self.workers.db(
+            lambda: list(FilterRule.objects.filter(source__isnull=True))
+        )
+        outcome = await _guarded(self.poller, source)
+        if outcome.result is not None and outcome.result.not_modified:
+            await self.workers.db(_save_not_modified, self.poller.take_not_modified())
+        elif outcome.error:
+            await self.workers.db(_save_state, [source], [*_STATE_FIELDS, "etag", "last_modified"])
+        return outcome
+
+    def close(self) -> None:
+        """Stop; a source whose poll was cut short is due again at once (never backed off for it)."""
+        with self._lock:
+            cut_short = list(self.inflight)
+        if cut_short:
+            self.workers.db_pool.submit(
+                lambda: Source.objects.filter(pk__in=cut_short).update(next_poll_at=timezone.now())
+            ).result()
+        try:
+            self._run(self.fetcher.__aexit__(None, None, None))
+        finally:
+            self.workers.close()
+            self.loop.call_soon_threadsafe(self.loop.stop)
+            self.thread.join(timeout=5)
+
+
+_RUNTIME: PollRuntime | None = None
+_RUNTIME_LOCK = threading.Lock()
+
+
+def source_poll(source_id: int) -> _Outcome | None:
+    """Poll one source now through the process's shared runtime (the poll job's body)."""
+    global _RUNTIME
+    source = Source.objects.active().prefetch_related("rules").filter(pk=source_id).first()
+    if source is None:
+        return None
+    with _RUNTIME_LOCK:
+        if _RUNTIME is None:
+            _RUNTIME = PollRuntime()
+    outcome = _RUNTIME.poll(source)
+    if outcome.error:
+        log.info("poll: %s: %s", source.feed_url, outcome.error)
+    return outcome
+
+
+def poll_runtime_close() -> None:
+    """Stop the shared runtime and the extraction processes (a worker process that is stopping)."""
+    global _RUNTIME
+    with _RUNTIME_LOCK:
+        runtime, _RUNTIME = _RUNTIME, None
+    if runtime is not None:
+        runtime.close()
+    extraction_pool_shutdown()

@@ -1,57 +1,46 @@
-"""The live enrichment stage: copies, stories, topics, entities, embeddings and related articles.
+"""The story stage: syndicated copies, story assignment and related articles, in arrival order.
 
-It runs in the poller process, after the store, on the database thread. The clusterer and the copy
-index live in memory and are warmed at start-up by replaying the recent window in published order —
-the same code `gazette cluster` and `gazette dedupe` run — so a restart reaches the same stories.
-Story rows follow the clusterer: after each batch the stories whose members changed are written.
+Assignment is sequential by nature (each article is compared with the stories the earlier ones made),
+so one consumer at a time runs it. Its state — the clusterer, the copy index, which stored story row
+each cluster is, what was last written — is saved with every batch, in the transaction that writes the
+batch's stories, under a version number. A restarted worker, or a worker on another machine, loads that
+state and continues exactly where the last batch stopped: a restart regroups nothing. Two consumers
+racing would both try to write version N+1; the loser's transaction is rolled back and it reloads.
+The vector index for related articles is rebuilt from stored embeddings when the state is loaded.
 """
 
 from __future__ import annotations
 
 import logging
+import pickle
 import re
 import secrets
+import zlib
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
 import numpy as np
-from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
-from django.utils.text import slugify
 
 from gazette.articles.models import Article
 from gazette.stories.ann import VectorIndex
 from gazette.stories.clustering import ClusterDoc, StoryClusterer
 from gazette.stories.copies import CopyIndex, Doc
-from gazette.stories.embeddings import EMBED_WORDS
-from gazette.stories.entities import entities_extract
-from gazette.stories.models import (
-    ArticleEntity,
-    ArticleTopic,
-    Embedding,
-    Entity,
-    Related,
-    Story,
-    StoryMember,
-    Topic,
-)
-from gazette.stories.topics import topics_classify
+from gazette.stories.enrich import embedder_get
+from gazette.stories.models import Embedding, EngineState, Related, Story, StoryMember
 
 log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
 class EngineOptions:
-    window_days: int = 7  # articles replayed at start-up; older stories are settled
+    window_days: int = 7  # articles replayed when no saved state exists; older stories are settled
     related_per_article: int = 6
     related_min_score: float = 0.35  # cosine below this is not "related"
-    topics_per_article: int = 2
-    topic_min_score: float = 0.15
-    entities_per_article: int = 12
-    embed_words: int = EMBED_WORDS
+    batch: int = 500  # articles assigned per transaction
 
 
 _WORD = re.compile(r"\w+")
@@ -71,47 +60,83 @@ def central_title(titles: list[str]) -> str:
     return titles[max(range(len(titles)), key=scores.__getitem__)]
 
 
+class StaleState(Exception):
+    """Another consumer saved a newer state meanwhile; this batch was rolled back."""
+
+
+# An arbitrary constant: the PostgreSQL advisory lock that keeps story consumers on many machines
+# from computing the same batch at once (correctness rests on the version check, this saves work).
+_ADVISORY_LOCK = 0x6A7A_5354
+
+
 class StoryEngine:
+    """The persisted state of the story stage and the code that advances it."""
+
     def __init__(self, options: EngineOptions | None = None) -> None:
         self.options = options or EngineOptions()
-        # The clusterer numbers stories afresh in every process; a per-run prefix keeps a new story's
-        # key from ever naming a row an earlier run wrote. `_keys` maps stories the replay found again
-        # to the rows they already have.
+        self.version = 0
+        # The clusterer numbers stories with a prefix of its own; `_keys` maps clusters found again by a
+        # cold-start replay to the rows they already have.
         self.clusterer = StoryClusterer(id_prefix=f"{secrets.token_hex(4)}-")
         self._keys: dict[str, str] = {}
         self.copies = CopyIndex()
-        self.embedder = _embedder()
-        self.index: VectorIndex | None = None
         self._snapshot: dict[str, tuple[str, ...]] = {}
-        self._known: set[int] = set()  # articles the in-memory state has seen
-        self._topic_rows: dict[str, Topic] = {}
-        self.warm()
+        self.embedder = embedder_get()
+        self.index: VectorIndex | None = None
 
-    # -- start-up ---------------------------------------------------------------------------------
+    # -- state ------------------------------------------------------------------------------------
+
+    _PERSISTED = ("version", "clusterer", "_keys", "copies", "_snapshot")
+
+    def state_dump(self) -> bytes:
+        state = {name: getattr(self, name) for name in self._PERSISTED}
+        return zlib.compress(pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL), 1)
+
+    @classmethod
+    def load(cls, options: EngineOptions | None = None) -> StoryEngine:
+        """The engine as last saved; on a database with no saved state, replay the recent window."""
+        engine = cls(options)
+        row = EngineState.objects.filter(pk=1).first()
+        if row is None:
+            engine.warm()
+        else:
+            # Our own pickles, written by this code into our own database: never data from outside.
+            state = pickle.loads(zlib.decompress(bytes(row.data)))  # noqa: S301
+            for name in cls._PERSISTED:
+                setattr(engine, name, state[name])
+        if engine.embedder is not None:
+            engine._index_load()
+        return engine
 
     def warm(self) -> None:
-        """Replay the recent window so the in-memory state matches what is stored."""
+        """Cold start: replay the assigned articles of the recent window so the state matches what is
+        stored, adopting the stored story rows (an install that had no saved state yet)."""
         since = timezone.now() - timedelta(days=self.options.window_days)
         articles = list(
-            Article.objects.filter(published_at__gte=since)
+            Article.objects.filter(published_at__gte=since, clustered_at__isnull=False)
             .select_related("source")
-            .order_by("published_at", "id")
+            .order_by("clustered_at", "id")
         )
-        if self.embedder is not None:
-            self._index_load(articles)
         stored = dict(
             StoryMember.objects.filter(article__in=articles).values_list("article_id", "story__key")
         )
-        self._add(articles)
+        vectors = self._vectors_stored(articles)
+        for article in articles:
+            self._copy_add(article)
+            self.clusterer.add(_cluster_doc(article, vectors.get(article.pk)))
         self._keys_adopt(stored)
-        self._snapshot = {}  # every story in the window is checked once
-        self._stories_write()
-        self._stories_recount(stored)
-        log.info("stories: warmed with %d article(s), %d story(ies)", len(articles), len(self._snapshot))
+        self._snapshot = {}  # every story in the window is written once
+        with transaction.atomic():
+            self._stories_write()
+            self._stories_recount(stored)
+            self.version = 1
+            EngineState.objects.update_or_create(
+                pk=1, defaults={"version": self.version, "data": self.state_dump(), "saved_at": timezone.now()}
+            )
+        log.info("stories: replayed %d article(s) with no saved state", len(articles))
 
     def _keys_adopt(self, stored: dict[int, str]) -> None:
-        """Give each replayed story the row that already holds most of its members, one row each, so
-        stories keep their rows (and addresses) across restarts."""
+        """Give each replayed story the row that already holds most of its members, one row each."""
         overlaps = []
         for story_id, members in self.clusterer.stories().items():
             for key, count in Counter(stored[int(m)] for m in members if int(m) in stored).items():
@@ -142,12 +167,13 @@ class StoryEngine:
             )
             self._story_absorbed(story.key, now.most_common(1)[0][0] if now else None)
 
-    def _index_load(self, articles: list[Article]) -> None:
+    def _index_load(self) -> None:
         assert self.embedder is not None
+        since = timezone.now() - timedelta(days=self.options.window_days)
         self.index = VectorIndex(self.embedder.dim, model=self.embedder.name)
-        rows = Embedding.objects.filter(article__in=articles, model=self.embedder.name).values_list(
-            "article_id", "vector"
-        )
+        rows = Embedding.objects.filter(
+            article__published_at__gte=since, article__clustered_at__isnull=False, model=self.embedder.name
+        ).values_list("article_id", "vector")
         ids, vectors = [], []
         for article_id, blob in rows:
             ids.append(article_id)
@@ -155,53 +181,67 @@ class StoryEngine:
         if ids:
             self.index.add(ids, np.vstack(vectors))
 
+    def _vectors_stored(self, articles: list[Article]) -> dict[int, np.ndarray]:
+        if self.embedder is None or not articles:
+            return {}
+        return {
+            article_id: np.frombuffer(bytes(blob), dtype=np.float32)
+            for article_id, blob in Embedding.objects.filter(
+                article__in=articles, model=self.embedder.name
+            ).values_list("article_id", "vector")
+        }
+
     # -- per batch --------------------------------------------------------------------------------
 
-    def articles_enrich(self, article_ids: Iterable[int]) -> list[int]:
-        """Enrich newly stored articles; returns the ids of the stories that changed."""
-        articles = list(
-            Article.objects.filter(pk__in=list(article_ids))
-            .select_related("source")
-            .order_by("published_at", "id")
-        )
-        if not articles:
-            return []
-        self._add(articles)
-        return self._stories_write()
-
-    def _add(self, articles: list[Article]) -> None:
-        articles = [a for a in articles if a.pk not in self._known]
-        self._known.update(a.pk for a in articles)
-        vectors = self._vectors(articles)
-        for article in articles:
-            self._copy_check(article)
-            self._labels(article)
-            self.clusterer.add(
-                ClusterDoc(
-                    id=str(article.pk),
-                    title=article.title,
-                    text=article.content_text,
-                    published=article.published_at,
-                    source=str(article.source_id),
-                    vector=vectors.get(article.pk),
-                )
+    def assign_pending(
+        self, queue_next: Callable[[list[int]], None] | None = None
+    ) -> tuple[list[int], list[int]]:
+        """Assign the next batch of enriched, unassigned articles in arrival order and save the state
+        in the same transaction; returns (articles assigned, stories changed). Raises StaleState.
+        `queue_next(stories)` is called inside that transaction."""
+        with transaction.atomic():
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_ADVISORY_LOCK])
+            saved = EngineState.objects.filter(pk=1).values_list("version", flat=True).first() or 0
+            if saved != self.version:
+                raise StaleState(f"saved state is version {saved}, this engine has {self.version}")
+            articles = list(
+                Article.objects.filter(enriched_at__isnull=False, clustered_at__isnull=True)
+                .select_related("source")
+                .order_by("id")[: self.options.batch]
             )
-        for article in articles:
-            if article.pk in vectors:
-                self._related(article, vectors[article.pk])
+            if not articles:
+                return [], []
+            vectors = self._vectors_stored(articles)
+            for article in articles:
+                self._copy_check(article)
+                self.clusterer.add(_cluster_doc(article, vectors.get(article.pk)))
+            if self.index is not None:
+                fresh = [a.pk for a in articles if a.pk in vectors]
+                if fresh:
+                    self.index.add(fresh, np.vstack([vectors[pk] for pk in fresh]))
+            for article in articles:
+                if article.pk in vectors:
+                    self._related(article, vectors[article.pk])
+            touched = self._stories_write()
+            Article.objects.filter(pk__in=[a.pk for a in articles]).update(clustered_at=timezone.now())
+            self.version += 1
+            EngineState.objects.update_or_create(
+                pk=1, defaults={"version": self.version, "data": self.state_dump(), "saved_at": timezone.now()}
+            )
+            if queue_next is not None and touched:
+                queue_next(touched)
+        return [a.pk for a in articles], touched
+
+    def _copy_add(self, article: Article) -> None:
+        if str(article.pk) not in self.copies:
+            self.copies.add(_copy_doc(article))
 
     def _copy_check(self, article: Article) -> None:
-        original = self.copies.add(
-            Doc(
-                id=str(article.pk),
-                title=article.title,
-                text=article.content_text,
-                url=article.canonical_url,
-                published=article.published_at,
-                source=str(article.source_id),
-            )
-        )
-        del original  # the group says more: an earlier-published late arrival becomes the original
+        if str(article.pk) in self.copies:
+            return
+        self.copies.add(_copy_doc(article))
         group = [int(i) for i in self.copies.group_of(str(article.pk))]
         if len(group) < 2:
             return
@@ -212,76 +252,7 @@ class StoryEngine:
         Related.objects.filter(article_id__in=group, other_id__in=group).delete()
         article.duplicate_of_id = None if article.pk == root else root
 
-    def _labels(self, article: Article) -> None:
-        """Topics and entities, computed once per article."""
-        if not ArticleTopic.objects.filter(article=article).exists():
-            topics = self._topics()
-            scored = [
-                (name, score)
-                for name, score in topics_classify(article.title, article.content_text)
-                if score >= self.options.topic_min_score
-            ][: self.options.topics_per_article]
-            ArticleTopic.objects.bulk_create(
-                [
-                    ArticleTopic(article=article, topic=topics[slugify(name)], score=score)
-                    for name, score in scored
-                    if slugify(name) in topics
-                ],
-                ignore_conflicts=True,
-            )
-        if not ArticleEntity.objects.filter(article=article).exists():
-            mentions = entities_extract(article.title, article.content_text)
-            by_slug = {slugify(m.name)[:200]: m for m in mentions[: self.options.entities_per_article]}
-            by_slug.pop("", None)
-            # Two queries for all of an article's entities instead of a get_or_create each.
-            Entity.objects.bulk_create(
-                [Entity(slug=slug, name=m.name[:200], kind=m.kind[:16]) for slug, m in by_slug.items()],
-                ignore_conflicts=True,
-            )
-            entities = Entity.objects.filter(slug__in=list(by_slug)).only("pk", "slug")
-            ArticleEntity.objects.bulk_create(
-                [ArticleEntity(article=article, entity=e, mentions=by_slug[e.slug].count) for e in entities],
-                ignore_conflicts=True,
-            )
-
-    def _topics(self) -> dict[str, Topic]:
-        if not self._topic_rows:
-            self._topic_rows = {t.slug: t for t in Topic.objects.all()}
-        return self._topic_rows
-
     # -- embeddings and related -------------------------------------------------------------------
-
-    def _vectors(self, articles: list[Article]) -> dict[int, np.ndarray]:
-        if self.embedder is None:
-            return {}
-        from gazette.stories.embeddings import article_text_for_embedding
-
-        stored = {
-            article_id: np.frombuffer(bytes(blob), dtype=np.float32)
-            for article_id, blob in Embedding.objects.filter(
-                article__in=articles, model=self.embedder.name
-            ).values_list("article_id", "vector")
-        }
-        missing = [a for a in articles if a.pk not in stored]
-        if missing:
-            texts = [
-                article_text_for_embedding(a.title, a.content_text, max_words=self.options.embed_words)
-                for a in missing
-            ]
-            fresh = self.embedder.embed(texts)
-            Embedding.objects.bulk_create(
-                [
-                    Embedding(
-                        article=a, model=self.embedder.name, vector=fresh[i].astype(np.float32).tobytes()
-                    )
-                    for i, a in enumerate(missing)
-                ],
-                ignore_conflicts=True,
-            )
-            if self.index is not None:
-                self.index.add([a.pk for a in missing], fresh)
-            stored.update({a.pk: fresh[i] for i, a in enumerate(missing)})
-        return stored
 
     def _related(self, article: Article, vector: np.ndarray) -> None:
         """Nearest articles of other publishers, copies of either excluded; links both ways."""
@@ -301,11 +272,10 @@ class StoryEngine:
             chosen.append((other, score))
             if len(chosen) >= self.options.related_per_article:
                 break
-        with transaction.atomic():
-            for other, score in chosen:
-                Related.objects.update_or_create(article=article, other=other, defaults={"score": score})
-                Related.objects.update_or_create(article=other, other=article, defaults={"score": score})
-                _trim_related(other.pk, self.options.related_per_article)
+        for other, score in chosen:
+            Related.objects.update_or_create(article=article, other=other, defaults={"score": score})
+            Related.objects.update_or_create(article=other, other=article, defaults={"score": score})
+            _trim_related(other.pk, self.options.related_per_article)
 
     # -- stories ----------------------------------------------------------------------------------
 
@@ -372,9 +342,34 @@ class StoryEngine:
                 "updated_at": timezone.now(),
             },
         )
-        for article in articles:
-            StoryMember.objects.update_or_create(article=article, defaults={"story": story})
+        ids = [a.pk for a in articles]
+        StoryMember.objects.filter(article_id__in=ids).exclude(story=story).update(story=story)
+        StoryMember.objects.bulk_create(
+            [StoryMember(article_id=pk, story=story) for pk in ids], ignore_conflicts=True
+        )
         return story.pk
+
+
+def _cluster_doc(article: Article, vector: np.ndarray | None) -> ClusterDoc:
+    return ClusterDoc(
+        id=str(article.pk),
+        title=article.title,
+        text=article.content_text,
+        published=article.published_at,
+        source=str(article.source_id),
+        vector=vector,
+    )
+
+
+def _copy_doc(article: Article) -> Doc:
+    return Doc(
+        id=str(article.pk),
+        title=article.title,
+        text=article.content_text,
+        url=article.canonical_url,
+        published=article.published_at,
+        source=str(article.source_id),
+    )
 
 
 def _trim_related(article_id: int, keep: int) -> None:
@@ -384,33 +379,34 @@ def _trim_related(article_id: int, keep: int) -> None:
     Related.objects.filter(pk__in=list(extra)).delete()
 
 
-def _embedder():
-    """The sentence-embedding model when it is installed and not switched off."""
-    if not settings.GAZETTE_EMBEDDINGS:
-        return None
-    from gazette.stories.embeddings import Embedder, embedder_available
-
-    if not embedder_available():
-        log.info("stories: no embedding model installed; related articles come from stories only")
-        return None
-    try:
-        embedder = Embedder()  # GAZETTE_EMBEDDING_MODEL, else the bundled model
-        embedder.load()
-    except Exception as exc:  # noqa: BLE001 — a broken model must not stop ingestion
-        log.error("stories: embedding model unavailable: %s", exc)
-        return None
-    return embedder
-
-
 _ENGINE: StoryEngine | None = None
 
 
-def engine_get() -> StoryEngine:
-    """The process's engine, warmed on first use."""
+def stories_assign(
+    *, options: EngineOptions | None = None, queue_next: Callable[[list[int]], None] | None = None
+) -> tuple[list[int], list[int]]:
+    """Assign every enriched, unassigned article to a story, batch by batch; returns (articles
+    assigned, stories changed). The engine is kept between calls while its saved version is current."""
     global _ENGINE
-    if _ENGINE is None:
-        _ENGINE = StoryEngine()
-    return _ENGINE
+    assigned: list[int] = []
+    touched: set[int] = set()
+    for _attempt in range(1000):  # bounded: each pass takes one batch
+        if _ENGINE is None:
+            _ENGINE = StoryEngine.load(options)
+        try:
+            ids, stories = _ENGINE.assign_pending(queue_next)
+        except StaleState as exc:
+            log.info("stories: %s; reloading", exc)
+            _ENGINE = None
+            continue
+        except BaseException:
+            _ENGINE = None  # the in-memory state ran ahead of a rolled-back batch
+            raise
+        if not ids:
+            break
+        assigned += ids
+        touched.update(stories)
+    return assigned, sorted(touched)
 
 
 def engine_reset() -> None:

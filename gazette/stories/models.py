@@ -128,3 +128,15 @@ class Related(models.Model):
 
     def __str__(self) -> str:
         return f"{self.article_id} ~ {self.other_id}"
+
+
+class EngineState(models.Model):
+    """The story stage's saved state (one row): what lets any worker continue exactly where the last
+    batch stopped. `version` grows by one with every batch; see stories/engine.py."""
+
+    version = models.PositiveBigIntegerField(default=0)
+    data = models.BinaryField()
+    saved_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"story engine state v{self.version}"

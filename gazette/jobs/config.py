@@ -1,0 +1,22 @@
+"""The job settings, read from the environment once at start-up."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from gazette.conf import env_int
+
+
+@dataclass(frozen=True)
+class JobsConfig:
+    poll_workers: int = 8  # poll jobs one worker process runs at once (they mostly wait on the network)
+    ai_workers: int = 1  # summary and digest jobs at once (an LLM endpoint is often the limit)
+    sweep_after: int = 300  # seconds a row may sit in an unfinished stage before it is queued again
+
+
+def jobs_config_from_env() -> JobsConfig:
+    return JobsConfig(
+        poll_workers=env_int("GAZETTE_POLL_WORKERS", JobsConfig.poll_workers, minimum=1),
+        ai_workers=env_int("GAZETTE_AI_WORKERS", JobsConfig.ai_workers, minimum=1),
+        sweep_after=env_int("GAZETTE_JOBS_SWEEP_AFTER", JobsConfig.sweep_after, minimum=1),
+    )

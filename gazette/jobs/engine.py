@@ -1,0 +1,166 @@
+"""The job engine: Huey, one instance per queue, all storing their tasks in the application database.
+
+Why Huey (measured in bench/job_engine.py, figures in the README): it runs the same task functions
+embedded (threads in one process, SQLite, no broker) and across machines (many worker processes on
+PostgreSQL), with retries, back-off and delayed tasks; procrastinate needs PostgreSQL, Celery a broker.
+Its storage is ours (`storage.DjangoStorage`) so a job is queued in the caller's transaction.
+
+Huey takes a task off the queue before running it (at most once): a worker killed mid-task loses that
+message. Nothing is lost with it, because every stage's progress is a column of the rows it works on
+(see `stages`) and the scheduler's sweep queues again whatever has stayed unfinished.
+"""
+
+from __future__ import annotations
+
+import datetime
+import functools
+import logging
+import signal
+import threading
+import time
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from django.db import close_old_connections
+from huey import Huey
+from huey.api import Task
+from huey.consumer import Consumer
+
+from gazette.jobs.models import JobFailure
+from gazette.jobs.storage import DjangoStorage
+
+log = logging.getLogger(__name__)
+
+# queue -> worker threads a worker process runs for it by default. `stories` must stay at one: story
+# assignment is sequential by nature (its state is also guarded across processes, see stories/engine).
+QUEUES: dict[str, int] = {"poll": 8, "enrich": 1, "stories": 1, "ai": 1}
+
+# Retries of a failed job, the first delay and its growth: 30 s, 2 min, 8 min.
+RETRIES, RETRY_DELAY, RETRY_BACKOFF = 3, 30, 4.0
+
+_HUEYS: dict[str, Huey] = {}
+_OBSERVERS: list[Callable[[str, str, float, BaseException | None], None]] = []
+
+
+def queue_get(name: str) -> Huey:
+    """The Huey instance of one queue."""
+    if name not in QUEUES:
+        raise ValueError(f"jobs: no queue named {name!r} (queues: {', '.join(QUEUES)})")
+    if name not in _HUEYS:
+        huey = Huey(name, results=False, utc=True, storage_class=DjangoStorage)
+        huey.pre_execute("gazette")(_before)
+        huey.post_execute("gazette")(functools.partial(_after, name))
+        _HUEYS[name] = huey
+    return _HUEYS[name]
+
+
+def job(queue: str, *, retries: int = RETRIES, **settings: Any) -> Callable[[Callable[..., Any]], Any]:
+    """Declare a task of a queue. Calling the task queues it, inside the open transaction if there is
+    one; `task.call_local(...)` runs it here and now."""
+    return queue_get(queue).task(
+        retries=retries, retry_delay=RETRY_DELAY, retry_backoff=RETRY_BACKOFF, name=None, **settings
+    )
+
+
+def job_observe(fn: Callable[[str, str, float, BaseException | None], None]) -> None:
+    """Call fn(queue, task, seconds, error) after every job (metrics)."""
+    _OBSERVERS.append(fn)
+
+
+_started = threading.local()
+_FAR_FUTURE = datetime.datetime(9999, 1, 1, tzinfo=datetime.UTC)
+
+
+def _before(task: Task) -> None:
+    close_old_connections()
+    _started.at = time.monotonic()
+
+
+def _after(queue: str, task: Task, value: Any, exc: BaseException | None) -> None:
+    seconds = time.monotonic() - getattr(_started, "at", time.monotonic())
+    if exc is not None and not task.retries:
+        _failure_record(queue, task, exc)
+    for observer in _OBSERVERS:
+        try:
+            observer(queue, task.name, seconds, exc)
+        except Exception:  # noqa: BLE001 — metrics must never fail a job
+            log.exception("jobs: observer failed")
+    close_old_connections()
+
+
+def _failure_record(queue: str, task: Task, exc: BaseException) -> None:
+    args = ", ".join([*(repr(a) for a in task.args), *(f"{k}={v!r}" for k, v in task.kwargs.items())])
+    log.error("jobs: %s %s(%s) failed for good: %s", queue, task.name, args[:200], exc)
+    try:
+        JobFailure.objects.create(
+            queue=queue,
+            task=task.name[:100],
+            args=args[:2000],
+            error=f"{type(exc).__name__}: {exc}"[:4000],
+            attempts=RETRIES + 1,
+        )
+    except Exception:  # noqa: BLE001 — the database may be what failed; the log line stays
+        log.exception("jobs: could not record the failure")
+
+
+def queue_depths() -> dict[str, int]:
+    """Tasks waiting in each queue (retries and delayed tasks included)."""
+    return {name: queue_get(name).pending_count() + queue_get(name).scheduled_count() for name in QUEUES}
+
+
+def jobs_drain(*, queues: Iterable[str] = QUEUES, limit: int = 100_000) -> int:
+    """Run queued tasks here, in this thread, until the queues are empty (tests, `gazette poll --once`).
+    Delayed tasks are run as soon as they are found; returns how many ran."""
+    ran = 0
+    queues = list(queues)
+    while ran < limit:
+        progressed = False
+        for name in queues:
+            huey = queue_get(name)
+            for data in huey.storage.read_schedule(_FAR_FUTURE):
+                huey.storage.enqueue(data)
+            task = huey.dequeue()
+            if task is None:
+                continue
+            huey.execute(task)
+            ran += 1
+            progressed = True
+        if not progressed:
+            break
+    return ran
+
+
+class Workers:
+    """Huey consumers (threads) for some queues, in this process; stopped together."""
+
+    def __init__(self, queues: Iterable[str], *, threads: dict[str, int] | None = None) -> None:
+        self.consumers: list[Consumer] = []
+        for name in queues:
+            count = (threads or {}).get(name, QUEUES[name])
+            self.consumers.append(
+                queue_get(name).create_consumer(
+                    workers=count,
+                    worker_type="thread",
+                    periodic=False,
+                    initial_delay=0.05,
+                    backoff=1.5,
+                    max_delay=1.0,
+                    check_worker_health=True,
+                    shutdown_timeout=30,
+                )
+            )
+
+    def start(self) -> None:
+        handlers = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)}
+        for consumer in self.consumers:
+            consumer.start()
+        # Huey's consumer sets its own signal handlers; the caller's stay in charge of stopping.
+        for sig, handler in handlers.items():
+            signal.signal(sig, handler)
+
+    def stop(self) -> None:
+        """Let running jobs finish (up to the shutdown timeout), then stop."""
+        for consumer in self.consumers:
+            consumer.stop_flag.set()
+        for consumer in self.consumers:
+            consumer.stop(graceful=True)

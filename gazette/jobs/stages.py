@@ -1,0 +1,200 @@
+"""The durable stages of Gazette, in order: what happens to a feed and to an article, on which queue,
+and what survives a crash.
+
+    stage      queue    job                      done when (the row says so)           queued by
+    1 poll     poll     source_poll_job(id)      Source.next_poll_at moved past now     the scheduler's claim
+    2 enrich   enrich   articles_enrich_job(ids) Article.enriched_at set                the poll's commit
+    3 stories  stories  stories_assign_job()     Article.clustered_at set               enrich's commit
+    4 summary  ai       article_summary_job(id)  an ArticleSummary row exists           the poll's commit
+    5 digest   ai       story_digest_job(id)     StoryDigest newer than its story       stories' commit
+
+Stage 1 runs the pure pipeline of gazette/ingest/pipeline.py (parse → filter → canonical URL → skip
+what is stored → fetch the page → extract → clean → sanitise) and stores each source's new articles
+and its new ETag in one transaction.
+
+Invariants:
+1. A job is queued in the transaction that stores what it works on (the queue is a table of the same
+   database, see storage.py): the articles and their enrich and summary jobs commit together or not
+   at all; so do a batch of stories and its digest jobs, and a claimed source and its poll job.
+2. Every job is idempotent: it first reads the column that says whether its work is done, so a job
+   run twice (a retry, a sweep, two workers) changes nothing the second time.
+3. A worker killed mid-job loses that job's message (Huey runs a task at most once), never the work:
+   `work_sweep` queues again every stage a row has not finished after `SWEEP_AFTER`, and a source
+   claimed by a dead worker is due again when its claim lapses (`POLL_LEASE`).
+4. Story assignment is serial and its state is saved with each batch (stories/engine.py); every
+   other stage runs on any number of workers, on any machine.
+5. A failure is retried with back-off (engine.RETRIES); after the last try it is kept as a JobFailure,
+   and the row stays unfinished, so the next sweep tries it again.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from gazette.articles.models import Article
+from gazette.jobs.engine import job, queue_get
+from gazette.jobs.models import JobFailure
+from gazette.sources.models import Source
+
+log = logging.getLogger(__name__)
+
+# A claimed source is polled again if its poll has not finished by then (its worker died).
+POLL_LEASE = timedelta(minutes=10)
+# Digests wait a little so that a story's burst of arrivals makes one digest, not ten.
+DIGEST_DELAY = timedelta(seconds=30)
+SWEEP_BATCH = 500
+
+
+def sweep_after() -> timedelta:
+    """How long a row may sit in an unfinished stage before the sweep queues it again."""
+    return timedelta(seconds=settings.GAZETTE_JOBS.sweep_after)
+
+
+# -- 1. poll ---------------------------------------------------------------------------------------
+
+
+def sources_claim_due(*, limit: int = 500) -> list[int]:
+    """Claim due sources (their next poll moves a lease ahead) and queue a poll job for each, in one
+    transaction; on PostgreSQL rows another scheduler is claiming are skipped, never waited for."""
+    now = timezone.now()
+    with transaction.atomic():
+        due = Source.objects.due(now)
+        if connection.features.has_select_for_update_skip_locked:
+            due = due.select_for_update(skip_locked=True)
+        ids = list(due.values_list("pk", flat=True)[:limit])
+        if ids:
+            Source.objects.filter(pk__in=ids).update(next_poll_at=now + POLL_LEASE)
+            for pk in ids:
+                source_poll_job(pk)
+    return ids
+
+
+@job("poll", retries=0)  # a failed poll is recorded on the source and backed off there
+def source_poll_job(source_id: int) -> None:
+    """Poll one source; its new articles are stored with their enrich and summary jobs."""
+    from gazette.sources.polling import source_poll
+
+    source_poll(source_id)
+
+
+def articles_stored(article_ids: list[int]) -> None:
+    """Queue what follows the store; called inside the transaction that stored the articles."""
+    if not article_ids:
+        return
+    articles_enrich_job(article_ids)
+    for article_id in article_ids:
+        article_summary_job(article_id)
+
+
+# -- 2. enrich -------------------------------------------------------------------------------------
+
+
+@job("enrich")
+def articles_enrich_job(article_ids: list[int]) -> None:
+    """Topics, entities and embeddings; then the story stage is queued with the enriched rows."""
+    from gazette.stories.enrich import articles_enrich
+
+    for start in range(0, len(article_ids), 64):
+        articles_enrich(article_ids[start : start + 64], queue_next=lambda ids: stories_assign_job())
+
+
+# -- 3. stories ------------------------------------------------------------------------------------
+
+
+@job("stories")
+def stories_assign_job() -> None:
+    """Copies, stories and related articles for every enriched, unassigned article, in arrival order."""
+    from gazette.stories.engine import stories_assign
+
+    _, stories = stories_assign(queue_next=stories_changed)
+    if stories:
+        log.info("stories: %d story(ies) changed", len(stories))
+
+
+def stories_changed(story_ids: list[int]) -> None:
+    """Queue the digests of changed stories; called inside the transaction that wrote them."""
+    for story_id in story_ids:
+        story_digest_job.schedule(args=(story_id,), delay=DIGEST_DELAY.total_seconds())
+
+
+# -- 4, 5. summaries and digests ---------------------------------------------------------------------
+
+
+@job("ai")
+def article_summary_job(article_id: int) -> None:
+    from gazette.ai.jobs import article_summarize
+
+    article_summarize(article_id)
+
+
+@job("ai")
+def story_digest_job(story_id: int) -> None:
+    from gazette.ai.jobs import story_digest
+
+    story_digest(story_id)
+
+
+# -- recovery ----------------------------------------------------------------------------------------
+
+
+def work_sweep(*, older_than: timedelta | None = None) -> dict[str, int]:
+    """Queue again every stage that rows have left unfinished for longer than `older_than` (a job lost
+    with a killed worker, a job that failed for good). A stage whose queue still holds jobs is left
+    alone: those jobs will reach the rows, and queuing more would only repeat them."""
+    from gazette.ai.models import ArticleSummary
+    from gazette.stories.models import Story
+
+    cutoff = timezone.now() - (sweep_after() if older_than is None else older_than)
+    queued = {"enrich": 0, "stories": 0, "summary": 0, "digest": 0}
+    if not queue_get("enrich").pending_count():
+        ids = list(
+            Article.objects.filter(enriched_at__isnull=True, fetched_at__lte=cutoff)
+            .order_by("id")
+            .values_list("pk", flat=True)[:SWEEP_BATCH]
+        )
+        if ids:
+            articles_enrich_job(ids)
+            queued["enrich"] = len(ids)
+    if not queue_get("stories").pending_count():
+        waiting = Article.objects.filter(
+            enriched_at__isnull=False, clustered_at__isnull=True, enriched_at__lte=cutoff
+        )
+        if waiting.exists():
+            stories_assign_job()
+            queued["stories"] = 1
+    ai = queue_get("ai")
+    if not ai.pending_count() and not ai.scheduled_count():
+        summarised = ArticleSummary.objects.values("article_id")
+        ids = list(
+            Article.objects.filter(fetched_at__lte=cutoff)
+            .exclude(content_text="")
+            .exclude(pk__in=summarised)
+            .order_by("id")
+            .values_list("pk", flat=True)[:SWEEP_BATCH]
+        )
+        for article_id in ids:
+            article_summary_job(article_id)
+        queued["summary"] = len(ids)
+        stale = (
+            Story.objects.filter(merged_into__isnull=True, source_count__gte=2, updated_at__lte=cutoff)
+            .filter(Q(digest__isnull=True) | Q(digest__created_at__lt=F("updated_at")))
+            .values_list("pk", flat=True)[:SWEEP_BATCH]
+        )
+        for story_id in stale:
+            story_digest_job(story_id)
+            queued["digest"] += 1
+    if any(queued.values()):
+        log.info("sweep: queued again %s", ", ".join(f"{k} {v}" for k, v in queued.items() if v))
+    return queued
+
+
+def failures_prune(*, older_than: timedelta = timedelta(days=30)) -> int:
+    """Forget failures the operator has had a month to see."""
+    deleted, _ = JobFailure.objects.filter(failed_at__lt=timezone.now() - older_than).delete()
+    return deleted

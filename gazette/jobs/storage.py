@@ -1,0 +1,173 @@
+"""A Huey storage on Django's own database connection.
+
+Written here rather than taken from Huey because Huey's SQL storages (SqliteStorage, PostgresStorage)
+open connections of their own: a job queued through them commits apart from the caller's transaction,
+so a crash between the two commits loses the job or runs it on rows that were rolled back. Through
+Django's connection, `QueuedTask` rows are part of whatever transaction is open when a job is queued,
+on SQLite and PostgreSQL alike, and the tables come from a Django migration like every other table.
+
+Dequeueing takes the oldest task of the queue and deletes it in one transaction; on PostgreSQL the row
+is taken `FOR UPDATE SKIP LOCKED`, so workers on many machines never take the same task and never wait
+for each other; SQLite's IMMEDIATE transactions serialise the same statements.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any, TypeVar
+
+from django.db import DatabaseError, IntegrityError, connection, transaction
+from huey.constants import EmptyData
+from huey.storage import BaseStorage
+
+from gazette.jobs.models import QueuedTask, ScheduledTask, TaskData
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+
+def _reconnecting(fn: Callable[..., T]) -> Callable[..., T]:
+    """A database error outside a transaction drops the connection, so the next call reconnects
+    (after a PostgreSQL restart the old connection is dead for good)."""
+
+    def wrapper(*args: Any, **kwargs: Any) -> T:
+        try:
+            return fn(*args, **kwargs)
+        except DatabaseError:
+            if not connection.in_atomic_block:
+                connection.close()
+            raise
+
+    wrapper.__name__ = fn.__name__
+    wrapper.__doc__ = fn.__doc__
+    return wrapper
+
+
+def _skip_locked() -> bool:
+    """Rows can be taken FOR UPDATE SKIP LOCKED (PostgreSQL); SQLite needs no row locks."""
+    return bool(connection.features.has_select_for_update_skip_locked)
+
+
+class DjangoStorage(BaseStorage):  # type: ignore[misc]
+    """Huey's storage interface over the QueuedTask, ScheduledTask and TaskData tables."""
+
+    blocking = False
+
+    def __init__(self, name: str = "huey", **kwargs: Any) -> None:
+        super().__init__(name, **kwargs)
+
+    # -- the queue --------------------------------------------------------------------------------
+
+    @_reconnecting
+    def enqueue(self, data: bytes, priority: float | None = None) -> None:
+        QueuedTask.objects.create(queue=self.name, data=data, priority=priority or 0.0)
+
+    @_reconnecting
+    def dequeue(self) -> bytes | None:
+        queued = QueuedTask.objects.filter(queue=self.name)
+        if not queued.exists():  # a cheap look first: idle workers ask often
+            return None
+        with transaction.atomic():
+            rows = queued.order_by("-priority", "id")
+            if _skip_locked():
+                rows = rows.select_for_update(skip_locked=True)
+            row = rows.values_list("id", "data").first()
+            if row is None:
+                return None
+            if QueuedTask.objects.filter(id=row[0]).delete()[0] != 1:
+                return None
+            return bytes(row[1])
+
+    @_reconnecting
+    def queue_size(self) -> int:
+        return QueuedTask.objects.filter(queue=self.name).count()
+
+    @_reconnecting
+    def enqueued_items(self, limit: int | None = None) -> list[bytes]:
+        rows = QueuedTask.objects.filter(queue=self.name).order_by("-priority", "id")
+        return [bytes(d) for d in rows.values_list("data", flat=True)[:limit]]
+
+    @_reconnecting
+    def flush_queue(self) -> None:
+        QueuedTask.objects.filter(queue=self.name).delete()
+
+    # -- the schedule (retries after back-off, delayed jobs) ---------------------------------------
+
+    @_reconnecting
+    def add_to_schedule(self, data: bytes, ts: datetime, utc: bool = True) -> None:
+        ScheduledTask.objects.create(queue=self.name, data=data, timestamp=ts.timestamp())
+
+    @_reconnecting
+    def read_schedule(self, ts: datetime) -> list[bytes]:
+        due = ScheduledTask.objects.filter(queue=self.name, timestamp__lte=ts.timestamp())
+        if not due.exists():
+            return []
+        with transaction.atomic():
+            rows = due.order_by("timestamp", "id")
+            if _skip_locked():
+                rows = rows.select_for_update(skip_locked=True)
+            taken = list(rows.values_list("id", "data")[:500])
+            ScheduledTask.objects.filter(id__in=[i for i, _ in taken]).delete()
+        return [bytes(d) for _, d in taken]
+
+    @_reconnecting
+    def schedule_size(self) -> int:
+        return ScheduledTask.objects.filter(queue=self.name).count()
+
+    @_reconnecting
+    def scheduled_items(self, limit: int | None = None) -> list[bytes]:
+        rows = ScheduledTask.objects.filter(queue=self.name).order_by("timestamp", "id")
+        return [bytes(d) for d in rows.values_list("data", flat=True)[:limit]]
+
+    @_reconnecting
+    def flush_schedule(self) -> None:
+        ScheduledTask.objects.filter(queue=self.name).delete()
+
+    # -- key-value data (revocations, locks) ---------------------------------------------------------
+
+    @_reconnecting
+    def put_data(self, key: str, value: bytes, is_result: bool = False) -> None:
+        TaskData.objects.update_or_create(queue=self.name, key=key, defaults={"value": value})
+
+    @_reconnecting
+    def peek_data(self, key: str) -> Any:
+        value = TaskData.objects.filter(queue=self.name, key=key).values_list("value", flat=True).first()
+        return EmptyData if value is None else bytes(value)
+
+    @_reconnecting
+    def pop_data(self, key: str) -> Any:
+        with transaction.atomic():
+            row = TaskData.objects.filter(queue=self.name, key=key).values_list("id", "value").first()
+            if row is None or TaskData.objects.filter(id=row[0]).delete()[0] != 1:
+                return EmptyData
+            return bytes(row[1])
+
+    @_reconnecting
+    def has_data_for_key(self, key: str) -> bool:
+        return TaskData.objects.filter(queue=self.name, key=key).exists()
+
+    @_reconnecting
+    def put_if_empty(self, key: str, value: bytes, ttl: float | None = None) -> bool:
+        try:
+            with transaction.atomic():
+                TaskData.objects.create(queue=self.name, key=key, value=value)
+        except IntegrityError:
+            return False
+        return True
+
+    @_reconnecting
+    def result_store_size(self) -> int:
+        return TaskData.objects.filter(queue=self.name).count()
+
+    @_reconnecting
+    def result_items(self) -> dict[str, bytes]:
+        return {k: bytes(v) for k, v in TaskData.objects.filter(queue=self.name).values_list("key", "value")}
+
+    @_reconnecting
+    def flush_results(self) -> None:
+        TaskData.objects.filter(queue=self.name).delete()
+
+    def close(self) -> bool:
+        return False  # the connection is Django's: it closes it
