@@ -41,6 +41,19 @@ try:
     ]
 except ValueError as error:
     raise ConfigError(f"GAZETTE_TRUSTED_PROXIES: {error}") from error
+try:
+    # Who may read /metrics: the client address as seen through the trusted proxies above.
+    GAZETTE_METRICS_ALLOW = [
+        ipaddress.ip_network(value, strict=False)
+        for value in env_list("GAZETTE_METRICS_ALLOW", "127.0.0.1,::1")
+    ]
+except ValueError as error:
+    raise ConfigError(f"GAZETTE_METRICS_ALLOW: {error}") from error
+# prometheus_client reads this variable itself, when it is imported; it is read here too so that a
+# missing folder stops the program at start-up instead of failing the first metric a process counts.
+PROMETHEUS_MULTIPROC_DIR = env_str("PROMETHEUS_MULTIPROC_DIR")
+if PROMETHEUS_MULTIPROC_DIR and not Path(PROMETHEUS_MULTIPROC_DIR).is_dir():
+    raise ConfigError(f"PROMETHEUS_MULTIPROC_DIR={PROMETHEUS_MULTIPROC_DIR!r} is not an existing folder")
 PUBLIC_URL = env_str("GAZETTE_PUBLIC_URL").rstrip("/")
 if PUBLIC_URL and not PUBLIC_URL.startswith(("http://", "https://")):
     raise ConfigError(f"GAZETTE_PUBLIC_URL={PUBLIC_URL!r} must start with http:// or https://")
@@ -65,6 +78,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "gazette.ops.middleware.RequestTimingMiddleware",  # first, so it times everything below
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
