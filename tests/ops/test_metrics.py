@@ -9,10 +9,14 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.utils import timezone
 
 from gazette.ops.health import queue_depth_provider_set
 from gazette.ops.metrics import metrics_fetch_error, metrics_job_observe, metrics_poll_observe
+from gazette.sources.models import Source
+from gazette.sources.polling import sources_poll
 from tests.ops.scrape import parse, scrape, value
+from tests.sources.feedkit import BODY, rss
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -55,6 +59,34 @@ def test_behind_a_trusted_proxy_the_forwarded_address_decides(client, settings):
 
 
 # -- polls ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_real_poll_is_counted(client, http_server, ingest_settings, settings):
+    settings.GAZETTE_EMBEDDINGS = False  # the model's load time is not what this test is about
+    content = "".join(f"<p>{p}</p>" for p in BODY * 2)  # full text: no article page to fetch
+    items = [
+        {"guid": "m1", "link": http_server.url("/m1.html"), "title": "Ferry delayed", "content": content}
+    ]
+    http_server.route("/feed.xml", rss(items), etag='"v1"', headers={"Content-Type": "application/rss+xml"})
+    http_server.route("/gone.xml", b"gone", status=404)
+    good = Source.objects.create(feed_url=http_server.url("/feed.xml"), next_poll_at=timezone.now())
+    bad = Source.objects.create(feed_url=http_server.url("/gone.xml"), next_poll_at=timezone.now())
+    before = scrape(client)
+
+    summary = sources_poll([good, bad])
+    assert summary.polled == 2 and summary.failed == 1 and summary.new_articles == 1
+    sources_poll([Source.objects.get(pk=good.pk)])  # answered 304
+
+    after = scrape(client)
+
+    def delta(name, **labels):
+        return value(after, name, **labels) - value(before, name, **labels)
+
+    assert delta("gazette_polls_total", outcome="ok") == 1
+    assert delta("gazette_polls_total", outcome="error") == 1
+    assert delta("gazette_polls_total", outcome="not_modified") == 1
+    assert delta("gazette_fetch_errors_total", kind="http_4xx") == 1
 
 
 def test_unknown_poll_outcome_is_a_bug_not_a_new_series():
