@@ -8,7 +8,7 @@ from pathlib import Path
 
 import dj_database_url
 
-from gazette.conf import ConfigError, env_bool, env_int, env_list, env_str
+from gazette.conf import ConfigError, env_bool, env_choice, env_int, env_list, env_str
 from gazette.ingest.config import ingest_config_from_env
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -166,11 +166,20 @@ SECURE_SSL_REDIRECT = env_bool("GAZETTE_SSL_REDIRECT", False)
 SECURE_HSTS_SECONDS = env_int("GAZETTE_HSTS_SECONDS", 0, minimum=0)
 
 LOG_LEVEL = env_str("GAZETTE_LOG_LEVEL", "INFO").upper()
+# json: one object per line, for log collectors (Loki, journald exports, ELK); text for people.
+LOG_FORMAT = env_choice("GAZETTE_LOG_FORMAT", "text", ("text", "json"))
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
         "trafilatura": {"level": "ERROR"},
