@@ -8,7 +8,7 @@ from pathlib import Path
 
 import dj_database_url
 
-from gazette.conf import ConfigError, env_bool, env_int, env_list, env_str
+from gazette.conf import ConfigError, env_bool, env_choice, env_int, env_list, env_str
 from gazette.ingest.config import ingest_config_from_env
 from gazette.jobs.config import jobs_config_from_env
 
@@ -42,6 +42,19 @@ try:
     ]
 except ValueError as error:
     raise ConfigError(f"GAZETTE_TRUSTED_PROXIES: {error}") from error
+try:
+    # Who may read /metrics: the client address as seen through the trusted proxies above.
+    GAZETTE_METRICS_ALLOW = [
+        ipaddress.ip_network(value, strict=False)
+        for value in env_list("GAZETTE_METRICS_ALLOW", "127.0.0.1,::1")
+    ]
+except ValueError as error:
+    raise ConfigError(f"GAZETTE_METRICS_ALLOW: {error}") from error
+# prometheus_client reads this variable itself, when it is imported; it is read here too so that a
+# missing folder stops the program at start-up instead of failing the first metric a process counts.
+PROMETHEUS_MULTIPROC_DIR = env_str("PROMETHEUS_MULTIPROC_DIR")
+if PROMETHEUS_MULTIPROC_DIR and not Path(PROMETHEUS_MULTIPROC_DIR).is_dir():
+    raise ConfigError(f"PROMETHEUS_MULTIPROC_DIR={PROMETHEUS_MULTIPROC_DIR!r} is not an existing folder")
 PUBLIC_URL = env_str("GAZETTE_PUBLIC_URL").rstrip("/")
 if PUBLIC_URL and not PUBLIC_URL.startswith(("http://", "https://")):
     raise ConfigError(f"GAZETTE_PUBLIC_URL={PUBLIC_URL!r} must start with http:// or https://")
@@ -66,6 +79,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "gazette.ops.middleware.RequestTimingMiddleware",  # first, so it times everything below
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -153,11 +167,20 @@ SECURE_SSL_REDIRECT = env_bool("GAZETTE_SSL_REDIRECT", False)
 SECURE_HSTS_SECONDS = env_int("GAZETTE_HSTS_SECONDS", 0, minimum=0)
 
 LOG_LEVEL = env_str("GAZETTE_LOG_LEVEL", "INFO").upper()
+# json: one object per line, for log collectors (Loki, journald exports, ELK); text for people.
+LOG_FORMAT = env_choice("GAZETTE_LOG_FORMAT", "text", ("text", "json"))
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
         "trafilatura": {"level": "ERROR"},

@@ -8,4 +8,5 @@ urlpatterns = [
     path("", include("gazette.accounts.urls")),
     path("api/", include("gazette.api.urls")),
     path("feeds/", include("gazette.feeds.urls")),
+    path("", include("gazette.ops.urls")),
 ]

@@ -40,6 +40,7 @@ from gazette.ingest.pipeline import ArticleDraft, PipelineOptions, article_build
 from gazette.ingest.robots import RobotsCache
 from gazette.ingest.workers import worker_watch
 from gazette.jobs.stages import articles_stored
+from gazette.ops.metrics import metrics_fetch_error, metrics_poll_observe
 from gazette.sources.models import FilterRule, PollEvent, Source
 from gazette.sources.websub import websub_needs_subscribe, websub_subscribe
 
@@ -161,6 +162,7 @@ def source_record_success(
     """Update a source after a good poll (200 or 304): health reset, validators and interval updated."""
     source.last_polled_at = source.last_success_at = now
     source.last_status = result.status
+    metrics_poll_observe("not_modified" if result.status == 304 else "ok")
     source.consecutive_errors = 0
     source.last_error = ""
     if result.status != 304:
@@ -180,6 +182,7 @@ def source_record_error(source: Source, *, error: str, status: int | None, now: 
     """A failed poll: keep what is stored, count the error, back off exponentially (capped)."""
     source.last_polled_at = now
     source.last_status = status
+    metrics_poll_observe("error")
     source.consecutive_errors += 1
     source.last_error = error
     source.next_poll_at = now + source.backoff_delay(settings.GAZETTE_INGEST.max_backoff)
@@ -213,6 +216,7 @@ class _Poller:
             return _Outcome(source, result)
         if result.error or not result.body:
             error = result.error or "empty response body"
+            metrics_fetch_error(error)
             await self.workers.db(source_record_error, source, error=error, status=result.status, now=now)
             return _Outcome(source, result, error=error)
         try:
@@ -266,6 +270,7 @@ class _Poller:
             return None
         page = await self.fetcher.fetch(url, accept=PAGE_ACCEPT)
         if page.error or not page.body:
+            metrics_fetch_error(page.error or "empty page")
             errors.append(f"{url}: {page.error or 'empty page'}")
             return None
         return page

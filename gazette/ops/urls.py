@@ -1,0 +1,10 @@
+from django.urls import path
+
+from gazette.ops import views
+
+app_name = "ops"
+
+urlpatterns = [
+    path("healthz", views.healthz, name="healthz"),
+    path("metrics", views.metrics, name="metrics"),
+]
