@@ -14,10 +14,13 @@ from tests.httpserver import http_server  # noqa: F401
 def _fresh_story_engine():
     """The story engine keeps in-memory state per process; each test starts from its own database."""
     from gazette.stories.engine import engine_reset
+    from gazette.stories.enrich import embedder_reset
 
     engine_reset()
+    embedder_reset()
     yield
     engine_reset()
+    embedder_reset()
 
 
 @pytest.fixture

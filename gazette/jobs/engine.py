@@ -122,6 +122,7 @@ def jobs_drain(*, queues: Iterable[str] = QUEUES, limit: int = 100_000) -> int:
             task = huey.dequeue()
             if task is None:
                 continue
+            task.eta = None  # a retry's back-off is not waited for here
             huey.execute(task)
             ran += 1
             progressed = True

@@ -1,4 +1,4 @@
-"""The live enrichment stage over real stored articles: stories, copies, topics, entities, jobs."""
+"""The enrich and story stages over real stored articles: stories, copies, topics, entities, jobs."""
 
 from __future__ import annotations
 
@@ -6,13 +6,18 @@ from datetime import timedelta
 
 import pytest
 
-from gazette.ai.jobs import digest_job, summary_job
+from django.utils import timezone
+
+from gazette.ai.jobs import article_summarize, story_digest
 from gazette.ai.models import ArticleSummary, StoryDigest
-from gazette.jobs.models import Job
-from gazette.jobs.queue import job_enqueue, jobs_run
-from gazette.sources.polling import articles_enrich
-from gazette.stories.engine import central_title, engine_get, engine_reset
-from gazette.stories.models import ArticleEntity, ArticleTopic, Story, StoryMember
+from gazette.articles.models import Article
+from gazette.jobs.engine import jobs_drain
+from gazette.jobs.models import JobFailure, QueuedTask
+from gazette.jobs.stages import articles_stored, story_digest_job
+from gazette.stories import engine as story_engine
+from gazette.stories.engine import central_title, engine_reset, stories_assign
+from gazette.stories.enrich import articles_enrich
+from gazette.stories.models import ArticleEntity, ArticleTopic, EngineState, Story, StoryMember
 from tests.web.factories import make_article, make_source
 
 pytestmark = pytest.mark.django_db
@@ -51,8 +56,25 @@ MERGER = (
 def engine_settings(settings):
     settings.GAZETTE_EMBEDDINGS = False
     engine_reset()
-    engine_get()  # a running poller: warmed on an empty database, then articles arrive
     return settings
+
+
+def ingest(*ids: int) -> list[int]:
+    """Stages 2 and 3 for stored articles, as the workers run them; returns the stories changed."""
+    articles_enrich(list(ids))
+    return stories_assign()[1]
+
+
+def restart() -> None:
+    """A restarted (or another) worker: it continues from the saved state."""
+    engine_reset()
+    stories_assign()
+
+
+def cold_restart() -> None:
+    """A worker on a database with no saved state (an install upgraded from before it was saved)."""
+    EngineState.objects.all().delete()
+    restart()
 
 
 def test_same_event_joins_a_story_and_a_same_kind_event_stays_apart(engine_settings):
@@ -66,7 +88,7 @@ def test_same_event_joins_a_story_and_a_same_kind_event_stays_apart(engine_setti
     b1 = make_article(
         courier, title="Quake flattens houses in Karadere", body=QUAKE_B, ago=timedelta(hours=2)
     )
-    touched = engine_get().articles_enrich([a1.pk, a2.pk, b1.pk])
+    touched = ingest(a1.pk, a2.pk, b1.pk)
     assert touched
     assert StoryMember.objects.get(article=a1).story == StoryMember.objects.get(article=a2).story
     assert StoryMember.objects.get(article=b1).story != StoryMember.objects.get(article=a1).story
@@ -86,17 +108,18 @@ def test_syndicated_copy_is_marked_and_replay_after_restart_keeps_stories(engine
     copy = make_article(
         ledger, title="Grocery giants to combine in $14bn deal", body=trimmed, ago=timedelta(hours=2)
     )
-    engine_get().articles_enrich([original.pk, copy.pk])
+    ingest(original.pk, copy.pk)
     copy.refresh_from_db()
     assert copy.duplicate_of == original
     stories_before = dict(StoryMember.objects.values_list("article_id", "story__key"))
 
-    engine_reset()  # a restarted poller replays the window and reaches the same stories
-    engine_get()
+    restart()
+    assert dict(StoryMember.objects.values_list("article_id", "story__key")) == stories_before
+    cold_restart()  # with no saved state the window is replayed, and reaches the same stories
     assert dict(StoryMember.objects.values_list("article_id", "story__key")) == stories_before
 
 
-def test_enrichment_queues_summary_and_digest_jobs_that_fill_the_ai_tables(engine_settings):
+def test_stored_articles_queue_the_stages_that_fill_the_ai_tables(engine_settings):
     wire, ledger = make_source("Wire"), make_source("Ledger")
     a1 = make_article(
         wire, title="Magnitude 6.4 quake strikes near Puerto Salinas", body=QUAKE_A, ago=timedelta(hours=5)
@@ -104,34 +127,51 @@ def test_enrichment_queues_summary_and_digest_jobs_that_fill_the_ai_tables(engin
     a2 = make_article(
         ledger, title="Puerto Salinas death toll rises to seven", body=QUAKE_A2, ago=timedelta(hours=3)
     )
-    articles_enrich([a1.pk, a2.pk])
-    assert set(Job.objects.filter(kind="summary").values_list("key", flat=True)) == {str(a1.pk), str(a2.pk)}
-    Job.objects.update(run_after=Job.objects.first().created_at)
-    assert jobs_run(limit=10) >= 3
+    articles_stored([a1.pk, a2.pk])  # as the poll's commit does
+    assert set(QueuedTask.objects.values_list("queue", flat=True)) == {"enrich", "ai"}
+    assert jobs_drain() >= 5  # enrich, stories, two summaries, the digest
+    assert Article.objects.filter(enriched_at__isnull=False, clustered_at__isnull=False).count() == 2
     summary = ArticleSummary.objects.get(article=a1)
     assert summary.sentences and summary.method.startswith("extractive")
     digest = StoryDigest.objects.get(story=StoryMember.objects.get(article=a1).story)
     assert digest.data["outlets"] == 2 and digest.data["first"]["article_id"] == a1.pk
     homes = next(d for d in digest.data["differences"] if d["about"] == "homes")
     assert {f["value"] for f in homes["figures"]} == {"40,000", "38,000"}
+    assert jobs_drain() == 0 and not QueuedTask.objects.exists()
 
 
-def test_jobs_are_claimed_once_and_failures_are_kept(engine_settings):
-    job_enqueue("summary", "999999")  # an article that does not exist: nothing to do, not an error
-    job_enqueue("summary", "999999")  # the same pending job is not queued twice
-    assert Job.objects.filter(kind="summary").count() == 1
-    assert jobs_run(limit=5) == 1
-    assert Job.objects.get(kind="summary").state == "done"
-    job_enqueue("digest", "not-a-number")
-    jobs_run(limit=5)
-    failed = Job.objects.get(kind="digest")
-    assert failed.state == "pending" and "ValueError" in failed.error and failed.attempts == 1
+def test_a_job_that_keeps_failing_is_retried_then_kept_with_its_error(engine_settings):
+    story_digest_job("not-a-number")
+    jobs_drain()  # retries are delayed; draining runs them at once
+    failure = JobFailure.objects.get()
+    assert failure.queue == "ai" and failure.task == "story_digest_job"
+    assert "ValueError" in failure.error and "'not-a-number'" in failure.args
 
 
 def test_summary_and_digest_jobs_tolerate_missing_rows(engine_settings):
-    summary_job("123456")
-    digest_job("123456")
+    article_summarize(123456)
+    story_digest(123456)
     assert not ArticleSummary.objects.exists() and not StoryDigest.objects.exists()
+
+
+def test_the_saved_state_lets_another_worker_continue_and_a_stale_one_reload(engine_settings):
+    wire, ledger, courier = make_source("Wire"), make_source("Ledger"), make_source("Courier")
+    a1 = make_article(
+        wire, title="Magnitude 6.4 quake strikes near Puerto Salinas", body=QUAKE_A, ago=timedelta(hours=5)
+    )
+    ingest(a1.pk)
+    stale = story_engine._ENGINE  # a worker that assigned a1, then sat idle
+    engine_reset()  # meanwhile another worker takes the next article
+    a2 = make_article(
+        ledger, title="Puerto Salinas death toll rises to seven", body=QUAKE_A2, ago=timedelta(hours=3)
+    )
+    ingest(a2.pk)
+    story_engine._ENGINE = stale  # the idle worker wakes for a third article
+    b1 = make_article(courier, title="Quake flattens houses in Karadere", body=QUAKE_B, ago=timedelta(hours=2))
+    ingest(b1.pk)
+    assert StoryMember.objects.get(article=a1).story == StoryMember.objects.get(article=a2).story
+    assert StoryMember.objects.get(article=b1).story != StoryMember.objects.get(article=a1).story
+    assert EngineState.objects.get().version == 4  # the first, empty state, then one per batch
 
 
 def test_central_title_prefers_the_headline_sharing_most_words():
@@ -148,11 +188,11 @@ def test_an_original_arriving_after_its_copy_takes_its_place(engine_settings):
     wire, ledger = make_source("Wire"), make_source("Ledger")
     trimmed = MERGER.rsplit(" Unions", 1)[0] + " Read more: what the deal means for shoppers."
     copy = make_article(ledger, title="Grocery giants to combine", body=trimmed, ago=timedelta(hours=2))
-    engine_get().articles_enrich([copy.pk])
+    ingest(copy.pk)
     original = make_article(
         wire, title="Fairfield and Corbel agree merger", body=MERGER, ago=timedelta(hours=4)
     )
-    engine_get().articles_enrich([original.pk])
+    ingest(original.pk)
     copy.refresh_from_db()
     original.refresh_from_db()
     assert copy.duplicate_of == original and original.duplicate_of is None
@@ -172,16 +212,15 @@ def test_a_restart_never_reuses_an_older_storys_row_for_a_new_event(engine_setti
             ledger, title="Puerto Salinas death toll rises to seven", body=QUAKE_A2, ago=timedelta(days=10)
         ),
     ]
-    engine_get().articles_enrich([a.pk for a in old])
+    ingest(*(a.pk for a in old))
     old_story = StoryMember.objects.get(article=old[0]).story
     title = old_story.title
 
-    engine_reset()  # restarted: the old event is outside the window it replays
-    engine_get()
+    cold_restart()  # restarted with no saved state: the old event is outside the window it replays
     new = make_article(
         courier, title="Quake flattens houses in Karadere", body=QUAKE_B, ago=timedelta(hours=2)
     )
-    engine_get().articles_enrich([new.pk])
+    ingest(new.pk)
 
     old_story.refresh_from_db()
     assert old_story.title == title and old_story.article_count == 2
@@ -209,14 +248,14 @@ def test_a_restart_keeps_each_replayed_storys_row_and_address(engine_settings):
     turkey = make_article(
         courier, title="Quake flattens houses in Karadere", body=QUAKE_B, ago=timedelta(hours=2)
     )
-    engine_get().articles_enrich([early.pk, *(a.pk for a in quake), turkey.pk])
+    ingest(early.pk, *(a.pk for a in quake), turkey.pk)
     rows_before = dict(StoryMember.objects.values_list("article_id", "story_id"))
     stories_before = set(Story.objects.values_list("pk", flat=True))
 
-    engine_reset()
-    engine_get()
-    assert dict(StoryMember.objects.values_list("article_id", "story_id")) == rows_before
-    assert set(Story.objects.values_list("pk", flat=True)) == stories_before
+    for again in (restart, cold_restart):
+        again()
+        assert dict(StoryMember.objects.values_list("article_id", "story_id")) == rows_before
+        assert set(Story.objects.values_list("pk", flat=True)) == stories_before
 
 
 def test_a_story_merged_into_another_keeps_its_row_pointing_at_the_survivor(engine_settings):
@@ -228,8 +267,9 @@ def test_a_story_merged_into_another_keeps_its_row_pointing_at_the_survivor(engi
     c = make_article(
         ledger, title="Fairfield and Corbel agree $14.2bn merger", body=MERGER, ago=timedelta(hours=3)
     )
-    engine = engine_get()
-    engine.articles_enrich([a.pk, b.pk, c.pk])
+    ingest(a.pk, b.pk, c.pk)
+    engine = story_engine._ENGINE
+    assert engine is not None
     first, second, third = (StoryMember.objects.get(article=x).story for x in (a, b, c))
     assert len({first.pk, second.pk, third.pk}) == 3
 
@@ -261,9 +301,9 @@ def test_a_row_the_replay_empties_points_at_the_story_its_members_joined(engine_
     )
     # Stored apart (an earlier run saw them apart); the replay finds one story.
     apart = [make_story([a1]), make_story([a2])]
+    Article.objects.update(enriched_at=timezone.now(), clustered_at=timezone.now())
 
-    engine_reset()
-    engine_get()
+    cold_restart()
     kept = StoryMember.objects.get(article=a1).story
     assert StoryMember.objects.get(article=a2).story == kept and kept in apart
     (emptied,) = [s for s in apart if s != kept]
