@@ -298,7 +298,7 @@ def _metadata(tree: HtmlElement, url: str | None, options: ExtractOptions) -> di
     fill("title", doc and doc.title)
     if not found.get("title"):
         fill("title", extract_title(tree))
-    fill("author", byline_clean(doc and doc.author) or None)
+    fill("author", byline_clean(doc.author if doc else None) or None)
     if not found.get("author") and options.author_from_body:
         fill("author", _byline_author(tree))
     fill("description", doc and doc.description)
