@@ -2,7 +2,9 @@
 
 The built-in bullets are the article's most central, least redundant sentences (the summary's scorer with
 a flatter position prior and stronger MMR, so they reach past the lead), in article order, trimmed of
-datelines and trailing attributions so that each reads as one fact.
+datelines and trailing attributions so that each reads as one fact. The panel shows them under the
+summary, so the summary's sentences are left out (and count as repeats for MMR); the summary's rules
+for prose apply too, so no bullet is a caption, a byline, a half-quotation or an unanchored "He said…".
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import re
 
 from gazette.ai.llm import LLMClient, LLMError
 from gazette.ai.sentences import sentences_split
-from gazette.ai.summarize import SummaryOptions, sentences_select
+from gazette.ai.summarize import SummaryOptions, quotes_balanced, sentences_select
 
 log = logging.getLogger(__name__)
 
@@ -31,8 +33,18 @@ _ATTRIBUTION = re.compile(
 )
 
 
-def keypoints_build(*, title: str | None, text: str, n: int = 4, llm: LLMClient | None = None) -> list[str]:
-    """`n` (clamped to 3–5) bullets stating the article's main facts; fewer only for very short texts."""
+def keypoints_build(
+    *,
+    title: str | None,
+    text: str,
+    n: int = 4,
+    llm: LLMClient | None = None,
+    summary: list[str] | None = None,
+) -> list[str]:
+    """`n` (clamped to 3–5) bullets stating the article's main facts; fewer only for very short texts.
+
+    The built-in bullets never repeat a sentence of `summary` (by default the built-in summary's).
+    """
     n = max(MIN_POINTS, min(MAX_POINTS, n))
     if llm is not None:
         try:
@@ -44,8 +56,16 @@ def keypoints_build(*, title: str | None, text: str, n: int = 4, llm: LLMClient 
                 return points[:n]
             log.info("keypoints: the LLM gave %d bullet(s); using the built-in method", len(points))
     sentences = sentences_split(text)
-    chosen = sentences_select(title=title, sentences=sentences, count=n, options=KEYPOINT_OPTIONS)
-    return [point_trim(sentences[i]) for i in chosen]
+    if summary is None:
+        shown = sentences_select(title=title, sentences=sentences, count=SummaryOptions().sentences)
+    else:
+        wanted = {" ".join(s.split()) for s in summary}
+        shown = [i for i, s in enumerate(sentences) if " ".join(s.split()) in wanted]
+    chosen = sentences_select(
+        title=title, sentences=sentences, count=n, options=KEYPOINT_OPTIONS, exclude=shown
+    )
+    trimmed = (point_trim(sentences[i]) for i in chosen)
+    return [point for point in trimmed if quotes_balanced(point)]
 
 
 def point_trim(sentence: str) -> str:

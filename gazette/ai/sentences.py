@@ -87,6 +87,15 @@ ABBREVIATIONS = frozenset(
 # "No. 1" is an abbreviation only before a number; "said no. The" ends a sentence.
 _NUMBER_ABBREVIATIONS = frozenset({"no", "nos", "fig", "vol", "op"})
 
+# After "a.m."/"p.m." these words continue the sentence ("4 a.m. GMT", "5 p.m. Tuesday").
+_AFTER_CLOCK = frozenset(
+    {"gmt", "utc", "bst", "cet", "cest", "est", "edt", "cst", "cdt", "mst", "mdt", "pst", "pdt", "et",
+     "ct", "mt", "pt", "local", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
+)  # fmt: skip
+_CLOCK = frozenset({"a.m", "p.m"})
+
+_YEAR = re.compile(r"(?:1[6-9]|20)\d\d\b(?![.,]\d)")
+
 _CLOSERS = "\"'”’»)]"
 _OPENERS = "\"'“‘«(["
 # A candidate end: terminal punctuation, closing quotes/brackets, space, then what may start a sentence.
@@ -96,6 +105,7 @@ _BOUNDARY = re.compile(
 _WORD_BEFORE = re.compile(r"([\w.]+)$")
 _INITIALS = re.compile(r"^(?:[A-Za-z]\.)*[A-Za-z]$")
 _LINE_END = re.compile(rf"[.!?…:;][{re.escape(_CLOSERS)}]*$")
+_NUMBER_END = re.compile(r"\d\.$")
 _BULLET = re.compile(r"^\s*(?:[-*•–]|\d+[.)])\s+")
 # A line shorter than this that ends without punctuation is taken as a heading, not a wrapped line.
 HEADING_MAX_CHARS = 60
@@ -128,6 +138,8 @@ def paragraphs_split(text: str) -> list[str]:
 def _line_ends_paragraph(previous: str, line: str) -> bool:
     if _BULLET.match(line):
         return True
+    if _NUMBER_END.search(previous) and line[:1].isdigit():
+        return False  # "rose 4." + "1 percent": a decimal wrapped onto the next line
     if line[:1].islower():
         return False
     return bool(_LINE_END.search(previous)) or len(previous) < HEADING_MAX_CHARS
@@ -161,10 +173,18 @@ def _is_boundary(paragraph: str, match: re.Match[str]) -> bool:
         return True
     word = before.group(1)
     bare = word.rstrip(".").lower()
+    following = paragraph[match.end("space") :]
     if bare in _NUMBER_ABBREVIATIONS:
-        return not paragraph[match.end("space") :][:1].isdigit()
+        return not following[:1].isdigit()
     if bare in ABBREVIATIONS:
         return False
+    if word[-1:].isdigit():
+        # "1." opening a paragraph numbers a list item; "4. 1 percent" is a decimal broken by a space
+        # (style guides spell out a number that starts a sentence, so a digit rarely opens one; a year may)
+        list_item = word.isdigit() and not paragraph[: before.start()].strip()
+        return not list_item and (not following[:1].isdigit() or bool(_YEAR.match(following)))
+    if bare in _CLOCK:
+        return following.split(" ", 1)[0].strip(",.;").lower() not in _AFTER_CLOCK
     # Initials ("J. K. Rowling", "U.S. officials"); a lone capital letter is an initial, not a sentence.
     return not (_INITIALS.match(word) and any(c.isupper() for c in word) and len(bare) <= 4)
 

@@ -5,8 +5,10 @@ The built-in method ("leadrank") scores each sentence by three signals and then 
   - centrality: PageRank over the sentences' TF-IDF cosine graph (LexRank), teleporting towards the
     lead, so a sentence the rest of the article keeps returning to rises;
   - title overlap with the headline (weight 0 by default: it did not help on the dev set).
-MMR (maximal marginal relevance) then skips a sentence that repeats one already chosen. The chosen
-sentences are returned in article order. Tunables live in SummaryOptions and were fitted on half of the
+MMR (maximal marginal relevance) then skips a sentence that repeats one already chosen. Only prose is
+picked: a line without a closing full stop (a caption or heading), a byline, a dateline, a section label
+or a sentence with an unclosed quotation never is, and a sentence opening with a pronoun ("He said…",
+"This means…") only right after the sentence before it. The chosen sentences are returned in article order. Tunables live in SummaryOptions and were fitted on half of the
 CNN/DailyMail dev set (bench/summaries.py --tune), with the other half held out.
 """
 
@@ -14,11 +16,14 @@ from __future__ import annotations
 
 import logging
 import math
+import re
 from collections import Counter
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
 from gazette.ai.llm import LLMClient, LLMError
 from gazette.ai.sentences import sentences_split, terms
+from gazette.ingest.clean import is_dateline, is_section_label
 
 log = logging.getLogger(__name__)
 
@@ -83,16 +88,70 @@ def summary_build(
 
 
 def sentences_select(
-    *, title: str | None, sentences: list[str], count: int, options: SummaryOptions = SummaryOptions()
+    *,
+    title: str | None,
+    sentences: list[str],
+    count: int,
+    options: SummaryOptions = SummaryOptions(),
+    exclude: Collection[int] = (),
 ) -> list[int]:
-    """Indexes of the `count` best summary sentences, in article order."""
+    """Indexes of the `count` best summary sentences, in article order; `exclude`d ones are not repeated."""
     if count <= 0 or not sentences:
         return []
-    if len(sentences) <= count:
-        return list(range(len(sentences)))
+    prose = [sentence_is_prose(s) for s in sentences]
+    if not any(prose):
+        prose = [True] * len(sentences)  # a text with no prose at all (a list of headlines) is what it is
+    candidates = [i for i in range(len(sentences)) if prose[i] and i not in exclude]
+    if len(candidates) <= count and not exclude:
+        return [i for i in candidates if not _needs_antecedent(sentences[i]) or i - 1 in candidates]
     vectors = tfidf_vectors([terms(s) for s in sentences])
     scores = sentences_score(title=title, sentences=sentences, vectors=vectors, options=options)
-    return sorted(mmr_select(scores, vectors, count=count, mmr_lambda=options.mmr_lambda))
+    needs = [_needs_antecedent(s) for s in sentences]
+
+    def allowed(i: int, chosen: Collection[int]) -> bool:
+        # a pronoun needs its antecedent read just before it
+        return prose[i] and (not needs[i] or i - 1 in chosen)
+
+    chosen = mmr_select(
+        scores, vectors, count=count, mmr_lambda=options.mmr_lambda, allowed=allowed, seen=list(exclude)
+    )
+    return sorted(chosen)
+
+
+# a caption or heading has no closing stop; ! and ? close sentences too, and quotes may follow them
+_CLOSED = re.compile(r"[.!?…][\"'”’»)\]]*$")
+_BYLINE = re.compile(r"^(?:by|von|por|par)\s+\S", re.IGNORECASE)
+BYLINE_MAX_WORDS = 8  # "By Wednesday morning, firefighters said…" is longer: a sentence
+_PRONOUN = re.compile(
+    r"^(?:he|she|they|it|its|his|her|their|them|him|this|these|those|that)\b"
+    r"(?!\s+(?:year|week|month|morning|afternoon|evening|night|summer|winter|spring|autumn|season|weekend)\b)",
+    re.IGNORECASE,
+)
+
+# '"…," she said.' and '"…," they told reporters.' name their speaker only by a pronoun
+_PRONOUN_QUOTE = re.compile(r"^[\"“].*[\"”],?\s+(?:he|she|they)\s+(?:said|says|added|told|wrote)\b[^\"“”]*$")
+_BARE_QUOTE = re.compile(r"^[\"“][^\"“”]*[\"”]$")
+
+
+def sentence_is_prose(sentence: str) -> bool:
+    """A sentence a summary may quote: closed by a stop, not a byline, dateline or section label, quotes paired."""
+    if not _CLOSED.search(sentence) or is_dateline(sentence) or is_section_label(sentence):
+        return False
+    if _BYLINE.match(sentence) and len(sentence.split()) <= BYLINE_MAX_WORDS:
+        return False
+    return quotes_balanced(sentence)
+
+
+def quotes_balanced(text: str) -> bool:
+    """Every double quotation mark opened is closed (single quotes double as apostrophes: not counted)."""
+    return (
+        text.count('"') % 2 == 0 and text.count("“") == text.count("”") and text.count("«") == text.count("»")
+    )
+
+
+def _needs_antecedent(sentence: str) -> bool:
+    """ "He said…", a quotation "…," she said, or a bare quotation: who is meant is in the sentence before."""
+    return bool(_PRONOUN.match(sentence) or _PRONOUN_QUOTE.search(sentence) or _BARE_QUOTE.match(sentence))
 
 
 def sentences_score(
@@ -125,17 +184,32 @@ def sentences_score(
 
 
 def mmr_select(
-    scores: list[float], vectors: list[dict[str, float]], *, count: int, mmr_lambda: float
+    scores: list[float],
+    vectors: list[dict[str, float]],
+    *,
+    count: int,
+    mmr_lambda: float,
+    allowed: Callable[[int, Collection[int]], bool] | None = None,
+    seen: list[int] | None = None,
 ) -> list[int]:
-    """Greedy maximal marginal relevance: relevant sentences that do not repeat each other."""
+    """Greedy maximal marginal relevance: relevant sentences that do not repeat each other.
+
+    `allowed(i, chosen)` says whether sentence i may be picked next; `seen` are sentences the reader
+    already has (never picked, but counted as repeats).
+    """
     chosen: list[int] = []
-    remaining = set(range(len(scores)))
+    seen = seen or []
+    remaining = set(range(len(scores))) - set(seen)
     while remaining and len(chosen) < count:
+        pool = [i for i in remaining if allowed is None or allowed(i, chosen)]
+        if not pool:
+            break
         best = max(
-            remaining,
+            pool,
             key=lambda i: (
                 mmr_lambda * scores[i]
-                - (1 - mmr_lambda) * max((cosine(vectors[i], vectors[j]) for j in chosen), default=0.0),
+                - (1 - mmr_lambda)
+                * max((cosine(vectors[i], vectors[j]) for j in chosen + seen), default=0.0),
                 -i,
             ),
         )

@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, replace
+from pathlib import Path
 from urllib.parse import urljoin
 
 from lxml import etree
@@ -62,7 +63,7 @@ JUNK_RULES: tuple[Rule, ...] = (
         80,
         r"^(?:related(?: (?:articles?|stories|posts|content|news|topics|coverage))?|more (?:stories|news|"
         r"articles|from [\w .]+|on this (?:topic|story))|you (?:may|might) also like|"
-        r"most (?:read|popular|viewed)|"
+        r"most (?:read|popular|viewed)|don['’]t miss|"
         r"trending(?: now)?|top stories|recommended(?: for you)?|further reading|"
         r"(?:weitere|mehr|[äa]hnliche|verwandte) (?:themen|artikel|beitr[äa]ge|nachrichten|news|meldungen)"
         r"(?: [\w ]+)?|mehr themen|top-themen(?: [\w ]+)?|meistgelesen|"
@@ -163,6 +164,17 @@ JUNK_RULES: tuple[Rule, ...] = (
         r"^(?:vorschau auf den )?n[äa]chste[nr]? (?:artikel|beitrag)$|"
         r"^(?:previous|next) (?:article|post|story)$",
     ),
+    # the newsroom asking readers for tips, printed under every story
+    _rule(
+        "newsroom-tip",
+        220,
+        r"\b(?:have|got) (?:a|any) (?:news )?(?:tips?|story|story idea|scoop)\s*\?",
+        r"\b(?:contact|call|email|e-mail|write to|reach) (?:the|our) (?:newsroom|news ?desk|editors?)\b",
+        r"^(?:please )?send (?:us )?(?:a |your )?(?:news |story )?tips?\b|"
+        r"\bsend us (?:a |your )?(?:news |story )?tips?\b|"
+        r"\bsend (?:your )?(?:news )?tips? (?:securely|confidentially|to us|via|through)\b",
+        r"\b(?:news|story) tips?\b[^.]{0,60}\b(?:call|email|e-mail|contact|send|reach)\b",
+    ),
     # taxonomy lines
     _rule(
         "taxonomy",
@@ -193,6 +205,14 @@ LINK_LIST_MAX_CHARS = 160  # after a related heading, blocks up to this long are
 LINK_DENSITY_TAIL = 0.8  # a trailing block whose text is this much link text is a teaser
 LINK_LIST_MIN_ITEMS = 2  # ... when there are at least this many in a row (one link is often the source)
 
+# a section label ("World", "Entertainment") printed above the headline and caught with the body
+SECTION_LABEL_MAX_CHARS = 30
+SECTION_NAMES = frozenset(
+    " ".join(line.casefold().split())
+    for line in (Path(__file__).parent / "sections.txt").read_text("utf-8").splitlines()
+    if line.strip() and not line.startswith("#")
+)
+
 _LEAF_BLOCKS = frozenset(
     {"p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "figcaption", "dt", "dd", "pre", "caption",
      "div", "td", "th"}
@@ -207,15 +227,18 @@ def clean(doc: Extracted) -> Extracted:
         return replace(doc, text=_clean_text(doc.text, doc.title), html="")
     blocks = _leaf_blocks(root)
     doomed = _junk_blocks(blocks, doc)
+    # captions stay in the HTML as <figcaption>, but out of the running text: summaries, answers and
+    # copy detection read the text, and a caption there reads as a first sentence without a verb
+    text = element_to_text(root, captions=False)
     if not doomed:
-        return doc
+        return replace(doc, text=text)
     for elem in doomed:
         _remove(elem)
     _prune_empty(root)
     html = "".join(etree.tostring(child, method="html", encoding="unicode") for child in root)
     if root.text and root.text.strip():
         html = root.text + html
-    return replace(doc, html=html.strip(), text=element_to_text(root))
+    return replace(doc, html=html.strip(), text=element_to_text(root, captions=False))
 
 
 def _leaf_blocks(root: etree._Element) -> list[tuple[etree._Element, str]]:
@@ -235,8 +258,12 @@ def _leaf_blocks(root: etree._Element) -> list[tuple[etree._Element, str]]:
 
 def _junk_blocks(blocks: list[tuple[etree._Element, str]], doc: Extracted) -> list[etree._Element]:
     doomed: list[etree._Element] = []
+    if blocks and is_section_label(blocks[0][1]):
+        doomed.append(blocks[0][0])
     # repeated headline and byline/dateline at the top
     for elem, text in blocks[:HEADLINE_SCAN_BLOCKS]:
+        if elem in doomed:
+            continue
         dateline = elem.tag != "li" and is_dateline(text)
         if _is_headline(text, doc.title) or _is_byline(text, doc.author) or dateline:
             doomed.append(elem)
@@ -292,6 +319,11 @@ def is_dateline(text: str, max_other_words: int = DATELINE_MAX_OTHER_WORDS) -> b
     rest = _DATELINE_WORDS.sub(" ", _DATE_RE.sub(" ", text))
     words = [w for w in re.split(r"[\s|·•,;:/()\[\]–—-]+", rest) if w and not w.isdigit()]
     return len(words) <= max_other_words
+
+
+def is_section_label(text: str) -> bool:
+    """A short line that is only the name of a newspaper section ("World", "Entertainment")."""
+    return len(text) <= SECTION_LABEL_MAX_CHARS and _fold(text) in SECTION_NAMES
 
 
 _BYLINE = re.compile(r"^(?:by|von|por|par|autor(?:in)?|author|text)\s*:?\s+\S", re.IGNORECASE)
@@ -356,6 +388,8 @@ def _prune_empty(root: etree._Element) -> None:
 def _clean_text(text: str, title: str | None) -> str:
     """Fallback for a document without HTML: apply the same rules paragraph by paragraph."""
     paragraphs = [p for p in text.split("\n\n") if p.strip()]
+    if paragraphs and is_section_label(_norm_space(paragraphs[0])):
+        paragraphs = paragraphs[1:]
     if paragraphs and _is_headline(_norm_space(paragraphs[0]), title):
         paragraphs = paragraphs[1:]
     return "\n\n".join(p for p in paragraphs if junk_rule(_norm_space(p)) is None)

@@ -32,6 +32,7 @@ from trafilatura.htmlprocessing import convert_to_html
 from trafilatura.metadata import examine_meta, extract_meta_json, extract_title
 from trafilatura.utils import load_html
 
+from gazette.ingest.bylines import byline_clean
 from gazette.ingest.sanitize import html_to_text
 
 log = logging.getLogger(__name__)
@@ -297,7 +298,7 @@ def _metadata(tree: HtmlElement, url: str | None, options: ExtractOptions) -> di
     fill("title", doc and doc.title)
     if not found.get("title"):
         fill("title", extract_title(tree))
-    fill("author", doc and doc.author)
+    fill("author", byline_clean(doc.author if doc else None) or None)
     if not found.get("author") and options.author_from_body:
         fill("author", _byline_author(tree))
     fill("description", doc and doc.description)
@@ -336,7 +337,7 @@ _BYLINE_PREFIX = re.compile(
 def _byline_author(tree: HtmlElement) -> str | None:
     for elem in _BYLINE_XPATH(tree):
         name = elem.get("content") or " ".join(" ".join(elem.itertext()).split())
-        name = _BYLINE_PREFIX.sub("", name).strip(" ,|·-")
+        name = byline_clean(_BYLINE_PREFIX.sub("", name).strip(" ,|·-"))
         if 3 <= len(name) <= 60 and not any(ch.isdigit() for ch in name) and len(name.split()) <= 6:
             return name
     return None

@@ -23,6 +23,8 @@ from feedparser.datetimes import _parse_date as feedparser_parse_date
 from feedparser.urls import resolve_relative_uris
 from lxml import etree
 
+from gazette.ingest.bylines import byline_clean
+
 # Limits on entity declarations in a document's DTD. Feeds hardly ever declare entities; these bounds
 # let the rare legitimate one through while refusing billion-laughs and quadratic-blowup documents,
 # which feedparser's lenient fallback parser would otherwise expand into gigabytes.
@@ -339,6 +341,12 @@ def _html_detail(detail: Any, url: str) -> str | None:
     return resolve_relative_uris(value, effective, "utf-8", detail.get("type"))
 
 
+def _author(item: Any) -> str | None:
+    """The author's name of a feed or entry; feedparser's own split of "address (Name)" is unreliable."""
+    raw = _plain_text(item.get("author")) or _plain_text((item.get("author_detail") or {}).get("name"))
+    return byline_clean(raw) or None
+
+
 def _entry_from_feedparser(entry: Any, base: str, feed_author: str | None) -> FeedEntry | None:
     title_detail = entry.get("title_detail") or {}
     title = _plain_text(entry.get("title"), title_detail.get("type"))
@@ -353,8 +361,7 @@ def _entry_from_feedparser(entry: Any, base: str, feed_author: str | None) -> Fe
         summary = _html_detail(entry["summary_detail"], base)
     if not (title or url or summary or content):
         return None
-    author_detail = entry.get("author_detail") or {}
-    author = _plain_text(author_detail.get("name")) or _plain_text(entry.get("author")) or feed_author
+    author = _author(entry) or feed_author
     tags = [_plain_text(t.get("term")) or _plain_text(t.get("label")) or "" for t in entry.get("tags") or []]
     entry_id = entry.get("id")
     entry_id = entry_id.strip() if isinstance(entry_id, str) else ""
@@ -414,8 +421,7 @@ def _parse_with_feedparser(body: bytes, url: str, content_type: str | None, root
     self_url = next((link.get("href") for link in links if link.get("rel") == "self"), None)
     image = feed.get("image")
     icon = feed.get("icon") or (image.get("href") if isinstance(image, dict) else None) or feed.get("logo")
-    author_detail = feed.get("author_detail") or {}
-    feed_author = _plain_text(author_detail.get("name")) or _plain_text(feed.get("author"))
+    feed_author = _author(feed)
     parsed = (_entry_from_feedparser(raw, url or base, feed_author) for raw in raw_entries)
     entries = [e for e in parsed if e]
     bozo = _describe(bozo_exc) if problem else encoding_note
@@ -450,7 +456,7 @@ def _json_author(obj: dict[str, Any]) -> str | None:
     authors = obj.get("authors")
     candidates = authors if isinstance(authors, list) else [obj.get("author")]
     for author in candidates:
-        if isinstance(author, dict) and (name := _plain_text(author.get("name"))):
+        if isinstance(author, dict) and (name := byline_clean(_plain_text(author.get("name")))):
             return name
     return None
 

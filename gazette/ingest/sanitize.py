@@ -110,14 +110,19 @@ def parse_fragment(html: str) -> etree._Element | None:
         return None
 
 
-def html_to_text(html: str) -> str:
+def html_to_text(html: str, *, captions: bool = True) -> str:
     """Plain text of an HTML fragment: blocks separated by a blank line, list items by a newline."""
     root = parse_fragment(html)
-    return element_to_text(root) if root is not None else ""
+    return element_to_text(root, captions=captions) if root is not None else ""
 
 
-def element_to_text(root: etree._Element) -> str:
-    """Plain text of a parsed element, with the same layout as html_to_text."""
+def element_to_text(root: etree._Element, *, captions: bool = True) -> str:
+    """Plain text of a parsed element, with the same layout as html_to_text.
+
+    captions=False leaves figure captions out: they describe a picture, and read as a stray
+    first sentence when the running text is summarised or quoted.
+    """
+    skip = _SKIP_TEXT if captions else _SKIP_TEXT | {"figcaption"}
     blocks: list[tuple[str, str]] = []  # (tag of the block, text)
     current: list[str] = []
     current_tag = ["p"]
@@ -135,7 +140,7 @@ def element_to_text(root: etree._Element) -> str:
 
     def walk(elem: etree._Element, in_pre: bool) -> None:
         tag = elem.tag if isinstance(elem.tag, str) else ""
-        if tag in _SKIP_TEXT or not tag:
+        if tag in skip or not tag:
             if elem.tail:
                 current.append(elem.tail if in_pre else elem.tail.replace("\n", " "))
             return

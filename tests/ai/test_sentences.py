@@ -28,6 +28,36 @@ def test_decimals_times_and_lowercase_continuations():
     assert sentences_split(text) == ["It measured 6.1 at 4:05 a.m. local time.", "Prices rose 2.5 percent."]
 
 
+def test_numbers_dates_and_clock_times_do_not_end_sentences():
+    text = (
+        "Unemployment rose to 4.1 percent on Jan. 5, Dr. Ruiz of the U.S. Labor Department said. "
+        "The rate was 4. 1 percent in the rounded table, a typo. The burn began at 4 a.m. GMT and ended "
+        "at 6 p.m. Tuesday. The probe ranks No. 5 on the list. It launched in 2019. 2020 was quieter."
+    )
+    assert sentences_split(text) == [
+        "Unemployment rose to 4.1 percent on Jan. 5, Dr. Ruiz of the U.S. Labor Department said.",
+        "The rate was 4. 1 percent in the rounded table, a typo.",
+        "The burn began at 4 a.m. GMT and ended at 6 p.m. Tuesday.",
+        "The probe ranks No. 5 on the list.",
+        "It launched in 2019.",
+        "2020 was quieter.",
+    ]
+
+
+def test_numbered_items_and_wrapped_decimals_stay_whole():
+    assert sentences_split("1. It took the long way. Then it slowed.") == [
+        "1. It took the long way.",
+        "Then it slowed.",
+    ]
+    assert sentences_split("Inflation hit 4.\n1 percent in May.") == ["Inflation hit 4. 1 percent in May."]
+    assert sentences_split("It ended at 4 a.m. The crew slept. He was hurt in 96. Then more.") == [
+        "It ended at 4 a.m.",
+        "The crew slept.",
+        "He was hurt in 96.",
+        "Then more.",
+    ]
+
+
 def test_quotes_close_sentences():
     text = '"We heard a roar," said Mrs. Varn. "The shelves came down." Police arrived. ‘It’s over.’ Then silence.'
     assert sentences_split(text) == [

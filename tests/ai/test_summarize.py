@@ -3,7 +3,7 @@ from pathlib import Path
 
 from gazette.ai.llm import LLMClient
 from gazette.ai.sentences import sentences_split
-from gazette.ai.summarize import EXTRACTIVE_METHOD, SummaryOptions, summary_build
+from gazette.ai.summarize import EXTRACTIVE_METHOD, SummaryOptions, sentence_is_prose, summary_build
 
 QUAKE = (Path(__file__).parent / "testdata" / "quake.txt").read_text(encoding="utf-8")
 
@@ -52,3 +52,37 @@ def test_unreachable_llm_falls_back_to_the_built_in_method():
     summary = summary_build(title=None, text=QUAKE, llm=client)
     assert summary.method == EXTRACTIVE_METHOD
     assert len(summary.sentences) == 3
+
+
+RECALL = (Path(__file__).parent / "testdata" / "recall.txt").read_text(encoding="utf-8")
+
+
+def test_captions_bylines_datelines_and_section_labels_are_never_summary_sentences():
+    summary = summary_build(title="Voltaris recalls 310,000 SUVs", text=RECALL)
+    assert summary.sentences[0].startswith("Voltaris Motors is recalling")
+    for sentence in summary.sentences:
+        assert not sentence.startswith(("Business", "A row of electric SUVs", "By Hannah", "May 16"))
+
+
+def test_sentence_opening_with_a_pronoun_only_follows_its_antecedent():
+    sentences = sentences_split(RECALL)
+    for count in range(1, 8):
+        chosen = summary_build(title=None, text=RECALL, options=SummaryOptions(sentences=count)).sentences
+        for sentence in chosen:
+            if sentence.startswith("It said") or sentence.endswith("she said."):
+                before = sentences[sentences.index(sentence) - 1]
+                assert before in chosen and chosen.index(before) == chosen.index(sentence) - 1
+
+
+def test_sentence_is_prose():
+    assert sentence_is_prose("Shares fell 4.1 percent in early trading.")
+    assert sentence_is_prose('"We will fix every car," the company said.')
+    assert sentence_is_prose("By Wednesday morning, firefighters said the blaze was 15 percent contained.")
+    for line in (
+        "A row of electric SUVs parked at a dealership lot",  # a caption: no closing stop
+        "By Hannah Bell.",
+        "Updated May 16, 2024 10:42 AM.",
+        "World.",
+        '"We are deeply sorry. We will fix every car.',  # a quotation left open
+    ):
+        assert not sentence_is_prose(line), line

@@ -1,3 +1,4 @@
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -187,3 +188,71 @@ def test_datelines():
     assert is_dateline("March 14, 2024")
     assert not is_dateline("The council met on 14.03.2024 to vote on the new harbour barrier plan.")
     assert not is_dateline("+81 158-23-2012")
+
+
+def test_newsroom_tip_lines_removed_from_a_local_paper():
+    page = (PAGES / "local_paper.html").read_bytes()
+    doc = clean(extract(page, "https://lakeside-gazette.example/business/ferry"))
+    assert "news tip" not in doc.text and "Contact the newsroom" not in doc.text
+    assert "news tip" not in doc.html
+    assert doc.text.startswith("Single fares on the harbour ferry")
+    assert doc.text.endswith("cut last winter for lack of crew.")
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Have a news tip? Call the newsroom at 555-0100 or email tips@example.org",
+        "Got a story? Email news@example.org or call us on 0800 000 000.",
+        "Contact the newsroom: newsdesk@example.org",
+        "Send us a tip: tips@example.org",
+        "Send tips securely via our contact page.",
+        "News tips can be sent by email to desk@example.org",
+    ],
+)
+def test_newsroom_tip_rule_matches(line):
+    assert junk_rule(line) is not None
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Police asked anyone with information to contact detectives, and said tips could be left anonymously.",
+        "The newsroom was evacuated on Tuesday after a fire alarm, and staff returned an hour later.",
+        "Investors who followed the tip lost most of their savings when the shares collapsed in March.",
+    ],
+)
+def test_newsroom_tip_rule_leaves_prose(line):
+    assert junk_rule(line) is None
+
+
+@pytest.mark.parametrize("label", ["World", "Entertainment", "Business", "Middle East", "Sport"])
+def test_leading_section_label_removed(label):
+    html = f'<p><a href="/section">{label}</a></p>' + BODY
+    doc = clean(doc_from_html(html))
+    assert doc.text.startswith("The council voted")
+    assert label not in doc.html
+
+
+def test_section_name_later_in_the_text_or_in_prose_is_kept():
+    html = BODY + "<h2>Business</h2><p>The chamber of commerce welcomed the plan on Friday.</p>"
+    doc = clean(doc_from_html("<p>World leaders met in Geneva on Monday to discuss the plan.</p>" + html))
+    assert doc.text.startswith("World leaders met in Geneva")
+    assert "\n\nBusiness\n\n" in doc.text
+
+
+def test_leading_section_label_removed_from_plain_text():
+    doc = doc_from_html("")
+    doc = clean(replace(doc, text="Politics\n\nThe council voted on Thursday.\n\nMembers left."))
+    assert doc.text == "The council voted on Thursday.\n\nMembers left."
+
+
+def test_captions_stay_in_the_html_but_out_of_the_text():
+    html = (
+        '<figure><img src="https://example.org/a.jpg" alt="">'
+        "<figcaption>Firefighters on the ridge above the town at dusk</figcaption></figure>" + BODY
+    )
+    doc = clean(doc_from_html(html))
+    assert "<figcaption>Firefighters on the ridge above the town at dusk</figcaption>" in doc.html
+    assert "Firefighters" not in doc.text
+    assert doc.text.startswith("The council voted on Thursday")

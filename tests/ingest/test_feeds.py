@@ -322,3 +322,10 @@ def test_feedparser_corpus_sample_never_raises_anything_but_feed_error():
         except FeedError as exc:
             assert not str(exc).startswith("internal parser error"), f"{path}: {exc}"
     assert parsed > len(sample) * 0.9
+
+
+def test_rss_author_addresses_give_the_name_or_nothing():
+    feed = parse("rss20-author-addresses.xml", "https://riverside.example/feed")
+    authors = [entry.author for entry in feed.entries]
+    # "address (Name)", an address alone (no name: the entry has no author), "Name <address>", "By Name"
+    assert authors == ["Hannah Bell", None, "Hannah Bell", "Tom Ashworth"]

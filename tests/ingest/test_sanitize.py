@@ -104,3 +104,9 @@ def test_html_to_text_drops_invisible_characters_and_scripts():
 
 def test_html_to_text_keeps_preformatted_whitespace():
     assert html_to_text("<pre>a\n    b</pre>") == "a\n    b"
+
+
+def test_text_without_captions():
+    html = '<figure><img src="a.jpg"><figcaption>A pier at dawn</figcaption></figure><p>Boats left.</p>'
+    assert html_to_text(html) == "A pier at dawn\n\nBoats left."
+    assert html_to_text(html, captions=False) == "Boats left."
