@@ -54,8 +54,12 @@ class Article(models.Model):
         ordering = ["-published_at", "-id"]
         constraints = [models.UniqueConstraint(fields=["source", "guid"], name="article_source_guid_unique")]
         indexes = [
-            models.Index(fields=["id"], condition=models.Q(enriched_at__isnull=True), name="article_to_enrich"),
-            models.Index(fields=["id"], condition=models.Q(clustered_at__isnull=True), name="article_to_cluster"),
+            models.Index(
+                fields=["id"], condition=models.Q(enriched_at__isnull=True), name="article_to_enrich"
+            ),
+            models.Index(
+                fields=["id"], condition=models.Q(clustered_at__isnull=True), name="article_to_cluster"
+            ),
         ]
 
     def __str__(self) -> str:

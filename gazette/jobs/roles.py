@@ -140,7 +140,9 @@ def worker_run(*, queues: Iterable[str], stop: threading.Event, scheduler: bool 
 
 def queues_parse(value: str) -> list[str]:
     """`--queues poll,ai` (or `all`) as a list of known queue names."""
-    names = list(QUEUES) if value.strip() in {"", "all"} else [q.strip() for q in value.split(",") if q.strip()]
+    names = (
+        list(QUEUES) if value.strip() in {"", "all"} else [q.strip() for q in value.split(",") if q.strip()]
+    )
     unknown = [q for q in names if q not in QUEUES]
     if unknown:
         raise ValueError(f"unknown queue(s) {', '.join(unknown)}; the queues are {', '.join(QUEUES)}")

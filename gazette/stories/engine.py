@@ -131,7 +131,8 @@ class StoryEngine:
             self._stories_recount(stored)
             self.version = 1
             EngineState.objects.update_or_create(
-                pk=1, defaults={"version": self.version, "data": self.state_dump(), "saved_at": timezone.now()}
+                pk=1,
+                defaults={"version": self.version, "data": self.state_dump(), "saved_at": timezone.now()},
             )
         log.info("stories: replayed %d article(s) with no saved state", len(articles))
 
@@ -228,7 +229,8 @@ class StoryEngine:
             Article.objects.filter(pk__in=[a.pk for a in articles]).update(clustered_at=timezone.now())
             self.version += 1
             EngineState.objects.update_or_create(
-                pk=1, defaults={"version": self.version, "data": self.state_dump(), "saved_at": timezone.now()}
+                pk=1,
+                defaults={"version": self.version, "data": self.state_dump(), "saved_at": timezone.now()},
             )
             if queue_next is not None and touched:
                 queue_next(touched)

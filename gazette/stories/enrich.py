@@ -74,12 +74,16 @@ def _vectors_compute(articles: list[Article], options: EnrichOptions) -> dict[in
     from gazette.stories.embeddings import article_text_for_embedding
 
     have = set(
-        Embedding.objects.filter(article__in=articles, model=embedder.name).values_list("article_id", flat=True)
+        Embedding.objects.filter(article__in=articles, model=embedder.name).values_list(
+            "article_id", flat=True
+        )
     )
     missing = [a for a in articles if a.pk not in have]
     if not missing:
         return {}
-    texts = [article_text_for_embedding(a.title, a.content_text, max_words=options.embed_words) for a in missing]
+    texts = [
+        article_text_for_embedding(a.title, a.content_text, max_words=options.embed_words) for a in missing
+    ]
     fresh = embedder.embed(texts)
     return {a.pk: fresh[i] for i, a in enumerate(missing)}
 

@@ -19,7 +19,9 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 def test_a_due_source_is_claimed_once_with_its_poll_job(ingest_settings):
     source = Source.objects.create(feed_url="http://127.0.0.1:9/feed.xml", next_poll_at=timezone.now())
-    Source.objects.create(feed_url="http://127.0.0.1:9/later.xml", next_poll_at=timezone.now() + timedelta(hours=1))
+    Source.objects.create(
+        feed_url="http://127.0.0.1:9/later.xml", next_poll_at=timezone.now() + timedelta(hours=1)
+    )
     assert sources_claim_due() == [source.pk]
     assert sources_claim_due() == []  # claimed: not due again until its poll ends or its claim lapses
     assert QueuedTask.objects.filter(queue="poll").count() == 1

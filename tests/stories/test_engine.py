@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-
 from django.utils import timezone
 
 from gazette.ai.jobs import article_summarize, story_digest
@@ -167,7 +166,9 @@ def test_the_saved_state_lets_another_worker_continue_and_a_stale_one_reload(eng
     )
     ingest(a2.pk)
     story_engine._ENGINE = stale  # the idle worker wakes for a third article
-    b1 = make_article(courier, title="Quake flattens houses in Karadere", body=QUAKE_B, ago=timedelta(hours=2))
+    b1 = make_article(
+        courier, title="Quake flattens houses in Karadere", body=QUAKE_B, ago=timedelta(hours=2)
+    )
     ingest(b1.pk)
     assert StoryMember.objects.get(article=a1).story == StoryMember.objects.get(article=a2).story
     assert StoryMember.objects.get(article=b1).story != StoryMember.objects.get(article=a1).story
