@@ -48,11 +48,13 @@ def article_summarize(article_id: int, *, force: bool = False) -> None:
     llm = llm_within_budget()
     try:
         summary = summary_build(title=article.title, text=article.content_text, llm=llm)
-        keypoints = keypoints_build(title=article.title, text=article.content_text, llm=llm)
+        keypoints = keypoints_build(
+            title=article.title, text=article.content_text, llm=llm, summary=summary.sentences
+        )
     except LLMError as exc:
         log.warning("ai: LLM failed for article %s, using the built-in method: %s", key, exc)
         summary = summary_build(title=article.title, text=article.content_text)
-        keypoints = keypoints_build(title=article.title, text=article.content_text)
+        keypoints = keypoints_build(title=article.title, text=article.content_text, summary=summary.sentences)
     ArticleSummary.objects.update_or_create(
         article_id=article.pk,
         defaults={
