@@ -15,7 +15,6 @@ from __future__ import annotations
 import datetime
 import functools
 import logging
-import signal
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -131,6 +130,14 @@ def jobs_drain(*, queues: Iterable[str] = QUEUES, limit: int = 100_000) -> int:
     return ran
 
 
+class _Consumer(Consumer):  # type: ignore[misc]
+    """Huey's consumer without its signal handlers: the role that runs it (worker_run) decides when to
+    stop, and Python lets only the main thread set handlers (tests run workers on other threads)."""
+
+    def _set_signal_handlers(self) -> None:
+        pass
+
+
 class Workers:
     """Huey consumers (threads) for some queues, in this process; stopped together."""
 
@@ -139,7 +146,8 @@ class Workers:
         for name in queues:
             count = (threads or {}).get(name, QUEUES[name])
             self.consumers.append(
-                queue_get(name).create_consumer(
+                _Consumer(
+                    queue_get(name),
                     workers=count,
                     worker_type="thread",
                     periodic=False,
@@ -152,12 +160,8 @@ class Workers:
             )
 
     def start(self) -> None:
-        handlers = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)}
         for consumer in self.consumers:
             consumer.start()
-        # Huey's consumer sets its own signal handlers; the caller's stay in charge of stopping.
-        for sig, handler in handlers.items():
-            signal.signal(sig, handler)
 
     def stop(self) -> None:
         """Let running jobs finish (up to the shutdown timeout), then stop."""

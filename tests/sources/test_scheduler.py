@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from datetime import timedelta
 
 import pytest
@@ -50,3 +51,49 @@ def test_a_worker_stops_when_told_and_takes_its_extraction_processes_with_it(ing
     stop.set()
     worker_run(queues=["poll", "ai"], stop=stop)
     assert polling._CPU_POOL is None
+
+
+def test_a_source_with_slow_pages_never_holds_up_another(http_server, ingest_settings):
+    from tests.sources.feedkit import BODY, article_page, rss
+
+    items = []
+    for i in range(6):  # teasers: every page is fetched, and each answers after two seconds
+        path = f"/slow/{i}.html"
+        page = article_page(
+            f"Slow report {i}", [f"Report {i}. " + BODY[0], *BODY[1:]], canonical=http_server.url(path)
+        )
+        http_server.route(path, page, headers={"Content-Type": "text/html"}, delay=2.0)
+        items.append(
+            {
+                "guid": f"slow-{i}",
+                "link": http_server.url(path),
+                "title": f"Slow report {i}",
+                "summary": "A teaser.",
+            }
+        )
+    http_server.route("/slow.xml", rss(items), headers={"Content-Type": "application/rss+xml"})
+    http_server.route("/quick.xml", rss([]), headers={"Content-Type": "application/rss+xml"})
+    slow = Source.objects.create(feed_url=http_server.url("/slow.xml"), next_poll_at=timezone.now())
+    # Another host (the same server by name): per-host politeness must not be what keeps them apart.
+    quick_url = http_server.url("/quick.xml").replace("127.0.0.1", "localhost")
+    quick = Source.objects.create(feed_url=quick_url, next_poll_at=timezone.now() + timedelta(seconds=1))
+
+    stop = threading.Event()
+    runner = threading.Thread(target=worker_run, kwargs={"queues": ["poll"], "stop": stop, "scheduler": True})
+    runner.start()
+    try:
+        deadline = time.monotonic() + 60
+        while (
+            time.monotonic() < deadline
+            and not Source.objects.filter(pk=quick.pk, last_success_at__isnull=False).exists()
+        ):
+            time.sleep(0.1)
+        slow.refresh_from_db()
+        quick.refresh_from_db()
+        assert quick.last_success_at is not None, "the quick source was never polled"
+        assert slow.last_polled_at is None, "the quick source waited for the slow one's pages"
+    finally:
+        stop.set()
+        runner.join(timeout=90)
+    slow.refresh_from_db()
+    assert slow.last_success_at is not None and slow.consecutive_errors == 0  # it finished before the stop
