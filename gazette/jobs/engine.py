@@ -20,7 +20,7 @@ import time
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from django.db import close_old_connections
+from django.db import close_old_connections, connection
 from huey import Huey
 from huey.api import Task
 from huey.consumer import Consumer
@@ -70,8 +70,15 @@ _started = threading.local()
 _FAR_FUTURE = datetime.datetime(9999, 1, 1, tzinfo=datetime.UTC)
 
 
+def _connections_refresh() -> None:
+    """Drop connections broken (a database restart) or past their age between jobs; never inside an
+    outer transaction (jobs run by jobs_drain from a caller's transaction)."""
+    if not connection.in_atomic_block:
+        close_old_connections()
+
+
 def _before(task: Task) -> None:
-    close_old_connections()
+    _connections_refresh()
     _started.at = time.monotonic()
 
 
@@ -84,7 +91,7 @@ def _after(queue: str, task: Task, value: Any, exc: BaseException | None) -> Non
             observer(queue, task.name, seconds, exc)
         except Exception:  # noqa: BLE001 — metrics must never fail a job
             log.exception("jobs: observer failed")
-    close_old_connections()
+    _connections_refresh()
 
 
 def _failure_record(queue: str, task: Task, exc: BaseException) -> None:

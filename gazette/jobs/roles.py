@@ -68,6 +68,9 @@ class SchedulerLock:
         return True
 
     def release(self) -> None:
+        if connection.vendor == "postgresql" and connection.connection is not None:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock_all()")  # every level taken by re-entry
         if self._file is not None:
             self._file.close()
             self._file = None

@@ -31,11 +31,27 @@ def test_a_due_source_is_claimed_once_with_its_poll_job(ingest_settings):
 
 
 def test_only_one_scheduler_holds_the_lock(ingest_settings):
+    from django.db import connection
+
+    def elsewhere(lock: SchedulerLock) -> bool:
+        """Another scheduler: its own thread, so its own database connection (session)."""
+        got: list[bool] = []
+
+        def run() -> None:
+            got.append(lock.acquire())
+            connection.close()  # a PostgreSQL session's advisory lock goes with it
+
+        thread = threading.Thread(target=run)
+        thread.start()
+        thread.join()
+        return got[0]
+
     first, second = SchedulerLock(), SchedulerLock()
     assert first.acquire()
-    assert not second.acquire()
+    assert not elsewhere(second)
     first.release()
-    assert second.acquire()
+    connection.close()
+    assert elsewhere(second)
     second.release()
 
 
