@@ -2,32 +2,12 @@
 
 from __future__ import annotations
 
-import importlib.util
-
 import pytest
 from django.core import checks
 
 from gazette.conf import ConfigError
 
 HTTPS_WARNINGS = {"security.W004", "security.W008", "security.W012", "security.W016"}
-
-
-@pytest.fixture
-def settings_from(monkeypatch, tmp_path):
-    """Run the settings module with these variables set, without touching the settings in use."""
-
-    def run(**env: str) -> dict:
-        monkeypatch.setenv("GAZETTE_DATA_DIR", str(tmp_path))
-        monkeypatch.setenv("GAZETTE_SECRET_KEY", "x" * 60)
-        for name, value in env.items():
-            monkeypatch.setenv(name, value)
-        spec = importlib.util.find_spec("gazette.settings")
-        assert spec is not None and spec.loader is not None
-        module = importlib.util.module_from_spec(spec)  # not put in sys.modules
-        spec.loader.exec_module(module)
-        return vars(module)
-
-    return run
 
 
 def test_https_settings_are_off_by_default(settings_from, monkeypatch):

@@ -20,6 +20,7 @@ import time
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from django.conf import settings
 from django.db import close_old_connections, connection
 from huey import Huey
 from huey.api import Task
@@ -30,9 +31,7 @@ from gazette.jobs.storage import DjangoStorage
 
 log = logging.getLogger(__name__)
 
-# queue -> worker threads a worker process runs for it by default. `stories` must stay at one: story
-# assignment is sequential by nature (its state is also guarded across processes, see stories/engine).
-QUEUES: dict[str, int] = {"poll": 8, "enrich": 1, "stories": 1, "ai": 1}
+QUEUES = ("poll", "enrich", "stories", "ai")
 
 # Retries of a failed job, the first delay and its growth: 30 s, 2 min, 8 min.
 RETRIES, RETRY_DELAY, RETRY_BACKOFF = 3, 30, 4.0
@@ -53,11 +52,11 @@ def queue_get(name: str) -> Huey:
     return _HUEYS[name]
 
 
-def job(queue: str, *, retries: int = RETRIES, **settings: Any) -> Callable[[Callable[..., Any]], Any]:
+def job(queue: str, *, retries: int = RETRIES, **options: Any) -> Callable[[Callable[..., Any]], Any]:
     """Declare a task of a queue. Calling the task queues it, inside the open transaction if there is
     one; `task.call_local(...)` runs it here and now."""
     return queue_get(queue).task(
-        retries=retries, retry_delay=RETRY_DELAY, retry_backoff=RETRY_BACKOFF, name=None, **settings
+        retries=retries, retry_delay=RETRY_DELAY, retry_backoff=RETRY_BACKOFF, name=None, **options
     )
 
 
@@ -103,10 +102,18 @@ def _failure_record(queue: str, task: Task, exc: BaseException) -> None:
             task=task.name[:100],
             args=args[:2000],
             error=f"{type(exc).__name__}: {exc}"[:4000],
-            attempts=RETRIES + 1,
+            attempts=task.default_retries + 1,
         )
     except Exception:  # noqa: BLE001 — the database may be what failed; the log line stays
         log.exception("jobs: could not record the failure")
+
+
+def queue_threads(name: str) -> int:
+    """Worker threads a worker process runs for a queue. `stories` stays at one: assignment is
+    sequential by nature (and guarded across processes, see stories/engine.py); `enrich` at one, as the
+    embedding model already uses every core."""
+    jobs = settings.GAZETTE_JOBS
+    return {"poll": jobs.poll_workers, "ai": jobs.ai_workers}.get(name, 1)
 
 
 def queue_depths() -> dict[str, int]:
@@ -148,14 +155,13 @@ class _Consumer(Consumer):  # type: ignore[misc]
 class Workers:
     """Huey consumers (threads) for some queues, in this process; stopped together."""
 
-    def __init__(self, queues: Iterable[str], *, threads: dict[str, int] | None = None) -> None:
+    def __init__(self, queues: Iterable[str]) -> None:
         self.consumers: list[Consumer] = []
         for name in queues:
-            count = (threads or {}).get(name, QUEUES[name])
             self.consumers.append(
                 _Consumer(
                     queue_get(name),
-                    workers=count,
+                    workers=queue_threads(name),
                     worker_type="thread",
                     periodic=False,
                     initial_delay=0.05,

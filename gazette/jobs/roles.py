@@ -122,8 +122,7 @@ def worker_run(*, queues: Iterable[str], stop: threading.Event, scheduler: bool 
     from gazette.sources.polling import poll_runtime_close
 
     queues = list(queues)
-    threads = {"poll": settings.GAZETTE_JOBS.poll_workers, "ai": settings.GAZETTE_JOBS.ai_workers}
-    workers = Workers(queues, threads=threads)
+    workers = Workers(queues)
     workers.start()
     log.info("worker: started on %s (pid %d)", ", ".join(queues), os.getpid())
     ticker = None

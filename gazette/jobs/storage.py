@@ -19,6 +19,7 @@ from datetime import datetime
 from typing import Any, TypeVar
 
 from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.db.models import QuerySet
 from huey.constants import EmptyData
 from huey.storage import BaseStorage
 
@@ -45,9 +46,17 @@ def _reconnecting(fn: Callable[..., T]) -> Callable[..., T]:
     return wrapper
 
 
-def _skip_locked() -> bool:
-    """Rows can be taken FOR UPDATE SKIP LOCKED (PostgreSQL); SQLite needs no row locks."""
-    return bool(connection.features.has_select_for_update_skip_locked)
+def _take(rows: QuerySet[Any], limit: int) -> list[bytes]:
+    """Delete and return the `data` of the first `limit` rows, in one transaction. On PostgreSQL rows
+    another worker is taking are skipped, never waited for; SQLite's IMMEDIATE transaction holds the
+    write lock from its start, so no one else can take them meanwhile."""
+    with transaction.atomic():
+        if connection.features.has_select_for_update_skip_locked:
+            rows = rows.select_for_update(skip_locked=True)
+        taken = list(rows.values_list("id", "data")[:limit])
+        if taken:
+            rows.model.objects.filter(id__in=[pk for pk, _ in taken]).delete()
+    return [bytes(data) for _, data in taken]
 
 
 class DjangoStorage(BaseStorage):  # type: ignore[misc]
@@ -69,16 +78,8 @@ class DjangoStorage(BaseStorage):  # type: ignore[misc]
         queued = QueuedTask.objects.filter(queue=self.name)
         if not queued.exists():  # a cheap look first: idle workers ask often
             return None
-        with transaction.atomic():
-            rows = queued.order_by("-priority", "id")
-            if _skip_locked():
-                rows = rows.select_for_update(skip_locked=True)
-            row = rows.values_list("id", "data").first()
-            if row is None:
-                return None
-            if QueuedTask.objects.filter(id=row[0]).delete()[0] != 1:
-                return None
-            return bytes(row[1])
+        taken = _take(queued.order_by("-priority", "id"), 1)
+        return taken[0] if taken else None
 
     @_reconnecting
     def queue_size(self) -> int:
@@ -104,13 +105,7 @@ class DjangoStorage(BaseStorage):  # type: ignore[misc]
         due = ScheduledTask.objects.filter(queue=self.name, timestamp__lte=ts.timestamp())
         if not due.exists():
             return []
-        with transaction.atomic():
-            rows = due.order_by("timestamp", "id")
-            if _skip_locked():
-                rows = rows.select_for_update(skip_locked=True)
-            taken = list(rows.values_list("id", "data")[:500])
-            ScheduledTask.objects.filter(id__in=[i for i, _ in taken]).delete()
-        return [bytes(d) for _, d in taken]
+        return _take(due.order_by("timestamp", "id"), 500)
 
     @_reconnecting
     def schedule_size(self) -> int:

@@ -197,12 +197,40 @@ _STATE_FIELDS = [
 
 
 class _Poller:
-    def __init__(self, fetcher: Fetcher, workers: _Workers, global_rules: list[FilterRule]) -> None:
+    def __init__(self, fetcher: Fetcher, workers: _Workers, *, flush_at: int) -> None:
         self.fetcher = fetcher
         self.workers = workers
-        self.global_rules = global_rules
+        self.global_rules: list[FilterRule] = []
         self.robots = RobotsCache()
         self.not_modified: list[Source] = []
+        self.flush_at = flush_at  # 304s written together once this many have come in
+
+    async def rules_load(self) -> None:
+        """The operator's rules for every source, read afresh (they change in the admin)."""
+        self.global_rules = await self.workers.db(
+            lambda: list(FilterRule.objects.filter(source__isnull=True))
+        )
+
+    async def poll_saved(self, source: Source) -> _Outcome:
+        """Poll one source and write what the poll changed on it. A bug in one source's processing is
+        recorded on that source, never stalls the others."""
+        try:
+            outcome = await self.poll(source)
+        except Exception as exc:  # noqa: BLE001 — the error is recorded on the source for the operator
+            log.exception("poll: %s crashed", source.feed_url)
+            error = f"internal error: {type(exc).__name__}: {exc}"[:1000]
+            await self.workers.db(source_record_error, source, error=error, status=None, now=timezone.now())
+            outcome = _Outcome(source, error=error)
+        if outcome.error:
+            await self.workers.db(_save_state, [source], [*_STATE_FIELDS, "etag", "last_modified"])
+        elif len(self.not_modified) >= self.flush_at:
+            await self.flush()
+        return outcome
+
+    async def flush(self) -> None:
+        """Write the 304s that have come in."""
+        if self.not_modified:
+            await self.workers.db(_save_not_modified, self.take_not_modified())
 
     async def poll(self, source: Source) -> _Outcome:
         now = timezone.now()
@@ -344,40 +372,24 @@ async def _poll_all(
     workers = _Workers()
     summary = PollSummary()
     try:
-        global_rules = await workers.db(lambda: list(FilterRule.objects.filter(source__isnull=True)))
         async with Fetcher(options) as fetcher:
-            poller = _Poller(fetcher, workers, global_rules)
-            failed: list[Source] = []
-            for coro in asyncio.as_completed([_guarded(poller, s) for s in sources]):
+            poller = _Poller(fetcher, workers, flush_at=1000)
+            await poller.rules_load()
+            for coro in asyncio.as_completed([poller.poll_saved(s) for s in sources]):
                 outcome = await coro
                 summary.polled += 1
                 if outcome.error:
                     summary.failed += 1
                     summary.errors[outcome.source.pk] = outcome.error
-                    failed.append(outcome.source)
                 elif outcome.result is not None and outcome.result.not_modified:
                     summary.not_modified += 1
                 summary.new_articles += outcome.new_articles
-                if len(poller.not_modified) >= 1000:
-                    await workers.db(_save_not_modified, poller.take_not_modified())
                 if progress:
                     progress()
-            await workers.db(_save_not_modified, poller.take_not_modified())
-            await workers.db(_save_state, failed, [*_STATE_FIELDS, "etag", "last_modified"])
+            await poller.flush()
     finally:
         workers.close()
     return summary
-
-
-async def _guarded(poller: _Poller, source: Source) -> _Outcome:
-    """A bug in one source's processing is recorded on that source, never stalls the others."""
-    try:
-        return await poller.poll(source)
-    except Exception as exc:  # noqa: BLE001 — the error is recorded on the source for the operator
-        log.exception("poll: %s crashed", source.feed_url)
-        error = f"internal error: {type(exc).__name__}: {exc}"[:1000]
-        await poller.workers.db(source_record_error, source, error=error, status=None, now=timezone.now())
-        return _Outcome(source, error=error)
 
 
 def sources_poll(
@@ -426,7 +438,7 @@ class PollRuntime:
         self.workers = _Workers()
         self.fetcher = Fetcher(options or fetch_options())
         self._run(self.fetcher.__aenter__())
-        self.poller = _Poller(self.fetcher, self.workers, [])
+        self.poller = _Poller(self.fetcher, self.workers, flush_at=1)
         self.inflight: set[int] = set()
         self._lock = threading.Lock()
 
@@ -444,15 +456,8 @@ class PollRuntime:
                 self.inflight.discard(source.pk)
 
     async def _one(self, source: Source) -> _Outcome:
-        self.poller.global_rules = await self.workers.db(
-            lambda: list(FilterRule.objects.filter(source__isnull=True))
-        )
-        outcome = await _guarded(self.poller, source)
-        if outcome.result is not None and outcome.result.not_modified:
-            await self.workers.db(_save_not_modified, self.poller.take_not_modified())
-        elif outcome.error:
-            await self.workers.db(_save_state, [source], [*_STATE_FIELDS, "etag", "last_modified"])
-        return outcome
+        await self.poller.rules_load()
+        return await self.poller.poll_saved(source)
 
     def close(self) -> None:
         """Stop; a source whose poll was cut short is due again at once (never backed off for it)."""

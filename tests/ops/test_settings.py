@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import subprocess
@@ -59,24 +58,6 @@ def test_text_format_is_the_default(tmp_path):
     assert " WARNING gazette.sources.polling poll: " in line
     with pytest.raises(json.JSONDecodeError):
         json.loads(line)
-
-
-@pytest.fixture
-def settings_from(monkeypatch, tmp_path):
-    """Run the settings module with these variables set, without touching the settings in use."""
-
-    def run(**env: str) -> dict:
-        monkeypatch.setenv("GAZETTE_DATA_DIR", str(tmp_path))
-        monkeypatch.setenv("GAZETTE_SECRET_KEY", "x" * 60)
-        for name, value in env.items():
-            monkeypatch.setenv(name, value)
-        spec = importlib.util.find_spec("gazette.settings")
-        assert spec is not None and spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
-        return vars(module)
-
-    return run
 
 
 def test_ops_settings_defaults(settings_from, monkeypatch):
