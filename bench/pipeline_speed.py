@@ -74,6 +74,7 @@ def run_pipeline(base: str, db_dir: str, mode: str, out) -> None:
         GAZETTE_ALLOW_PRIVATE_NETWORKS="1",
         GAZETTE_HOST_DELAY="0",
         GAZETTE_PER_HOST_CONCURRENCY="8",
+        GAZETTE_POLLS_PER_HOST="8",
         GAZETTE_LOG_LEVEL="WARNING",
         DJANGO_SETTINGS_MODULE="gazette.settings",
     )

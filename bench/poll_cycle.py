@@ -31,6 +31,7 @@ def poll_cycle(base: str, n: int, concurrency: int, db_dir: str, out) -> None:
         GAZETTE_ALLOW_PRIVATE_NETWORKS="1",
         GAZETTE_HOST_DELAY="0",
         GAZETTE_PER_HOST_CONCURRENCY=str(concurrency),
+        GAZETTE_POLLS_PER_HOST=str(concurrency),
         GAZETTE_MAX_CONNECTIONS=str(concurrency),
         GAZETTE_LOG_LEVEL="WARNING",
         DJANGO_SETTINGS_MODULE="gazette.settings",

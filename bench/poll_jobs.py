@@ -54,6 +54,8 @@ def main() -> int:
         GAZETTE_ALLOW_PRIVATE_NETWORKS="1",
         GAZETTE_HOST_DELAY="0",
         GAZETTE_PER_HOST_CONCURRENCY=str(args.threads),
+        # One local server stands for 10,000 publishers: do not hold its polls to one at a time.
+        GAZETTE_POLLS_PER_HOST=str(args.n),
         GAZETTE_POLL_WORKERS=str(args.threads),
         GAZETTE_LOG_LEVEL="WARNING",
         GAZETTE_EMBEDDINGS="0",

@@ -70,6 +70,7 @@ def serve(args: argparse.Namespace) -> int:
         env["GAZETTE_ALLOW_PRIVATE_NETWORKS"] = "1"
         env.setdefault("GAZETTE_HOST_DELAY", "0")
         env.setdefault("GAZETTE_PER_HOST_CONCURRENCY", "8")
+        env.setdefault("GAZETTE_POLLS_PER_HOST", "8")  # every demo publisher is on one host
     os.environ.update({k: v for k, v in env.items() if k.startswith("GAZETTE_")})
     _setup()
 

@@ -33,6 +33,7 @@ def ingest_settings(settings):
         host_delay=0.0,
         fetch_timeout=3.0,
         per_host_concurrency=4,
+        polls_per_host=4,  # the fixture feeds share the one local server
     )
     return settings.GAZETTE_INGEST
 

@@ -30,6 +30,7 @@ Invariants:
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from datetime import timedelta
 
 from django.conf import settings
@@ -40,7 +41,7 @@ from django.utils import timezone
 from gazette.articles.models import Article
 from gazette.jobs.engine import job, queue_get
 from gazette.jobs.models import JobFailure
-from gazette.sources.models import Source
+from gazette.sources.models import Source, feed_host
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +50,8 @@ POLL_LEASE = timedelta(minutes=10)
 # Digests wait a little so that a story's burst of arrivals makes one digest, not ten.
 DIGEST_DELAY = timedelta(seconds=30)
 SWEEP_BATCH = 500
+# How many due rows a claim reads for each source it may claim (see sources_claim_due).
+CLAIM_WINDOW = 4
 
 
 def sweep_after() -> timedelta:
@@ -61,15 +64,33 @@ def sweep_after() -> timedelta:
 
 def sources_claim_due(*, limit: int = 500) -> list[int]:
     """Claim due sources (their next poll moves a lease ahead) and queue a poll job for each, in one
-    transaction; on PostgreSQL rows another scheduler is claiming are skipped, never waited for."""
+    transaction. A host whose polls already number GAZETTE_POLLS_PER_HOST waits: politeness holds
+    across every worker because the one acting scheduler counts the polls it handed out and has not
+    seen finish. On PostgreSQL, rows another scheduler is claiming are skipped, never waited for."""
     now = timezone.now()
+    per_host = settings.GAZETTE_INGEST.polls_per_host
     with transaction.atomic():
-        due = Source.objects.due(now)
+        busy = Counter(
+            feed_host(url)
+            for url in Source.objects.claimed(now - POLL_LEASE).values_list("feed_url", flat=True)
+        )
+        picked: list[int] = []
+        # Read a window of due rows wider than the claim, so one crowded host cannot hide the rest.
+        for pk, url in Source.objects.due(now).values_list("pk", "feed_url")[: limit * CLAIM_WINDOW]:
+            host = feed_host(url)
+            if busy[host] < per_host:
+                busy[host] += 1
+                picked.append(pk)
+                if len(picked) >= limit:
+                    break
+        if not picked:
+            return []
+        rows = Source.objects.due(now).filter(pk__in=picked)
         if connection.features.has_select_for_update_skip_locked:
-            due = due.select_for_update(skip_locked=True)
-        ids = list(due.values_list("pk", flat=True)[:limit])
+            rows = rows.select_for_update(skip_locked=True)
+        ids = list(rows.values_list("pk", flat=True))
         if ids:
-            Source.objects.filter(pk__in=ids).update(next_poll_at=now + POLL_LEASE)
+            Source.objects.filter(pk__in=ids).update(next_poll_at=now + POLL_LEASE, claimed_at=now)
             for pk in ids:
                 source_poll_job(pk)
     return ids

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
+from urllib.parse import urlsplit
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -26,6 +27,17 @@ class Category(models.Model):
         return self.name
 
 
+def feed_host(url: str) -> str:
+    """The host a feed is fetched from, as politeness counts it: name and port, lower case."""
+    parts = urlsplit(url)
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    host = (parts.hostname or "").removeprefix("www.")
+    return f"{host}:{port}" if port else host
+
+
 class SourceQuerySet(models.QuerySet["Source"]):
     def active(self) -> SourceQuerySet:
         return self.filter(is_active=True)
@@ -34,6 +46,10 @@ class SourceQuerySet(models.QuerySet["Source"]):
         """Active sources whose next poll time has come."""
         now = now or timezone.now()
         return self.active().filter(next_poll_at__lte=now).order_by("next_poll_at")
+
+    def claimed(self, since: datetime) -> SourceQuerySet:
+        """Sources whose poll was handed out after `since` and has not stored its outcome yet."""
+        return self.filter(claimed_at__gt=since)
 
     def failing(self) -> SourceQuerySet:
         return self.filter(consecutive_errors__gt=0)
@@ -81,6 +97,9 @@ class Source(models.Model):
     # Polling state.
     poll_interval = models.PositiveIntegerField(default=1800, help_text="seconds between polls")
     next_poll_at = models.DateTimeField(default=timezone.now, db_index=True)
+    # Set when the scheduler hands the source to a poll job, cleared when the poll's outcome is
+    # stored: the scheduler counts these per host to keep a host's polls to GAZETTE_POLLS_PER_HOST.
+    claimed_at = models.DateTimeField(null=True, blank=True, db_index=True)
     last_polled_at = models.DateTimeField(null=True, blank=True)
     last_success_at = models.DateTimeField(null=True, blank=True)
     etag = models.CharField(max_length=500, blank=True, default="")

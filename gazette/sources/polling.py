@@ -174,6 +174,7 @@ def source_record_success(
         source.articles_per_day = _articles_per_day(source, now)
     source.poll_interval = interval_next(source, articles_per_day=source.articles_per_day if new else 0)
     source.next_poll_at = now + timedelta(seconds=source.poll_interval)
+    source.claimed_at = None
     if new or event:
         PollEvent.objects.create(source=source, at=now, status=result.status, new_articles=new, error=event)
 
@@ -186,13 +187,14 @@ def source_record_error(source: Source, *, error: str, status: int | None, now: 
     source.consecutive_errors += 1
     source.last_error = error
     source.next_poll_at = now + source.backoff_delay(settings.GAZETTE_INGEST.max_backoff)
+    source.claimed_at = None
     PollEvent.objects.create(source=source, at=now, status=status, error=error)
     log.warning("poll: %s failed (%d in a row): %s", source.feed_url, source.consecutive_errors, error)
 
 
 _STATE_FIELDS = [
     "last_polled_at", "last_success_at", "last_status", "consecutive_errors", "last_error",
-    "next_poll_at", "poll_interval",
+    "next_poll_at", "poll_interval", "claimed_at",
 ]  # fmt: skip
 
 
@@ -356,7 +358,7 @@ def _save_not_modified(sources: list[Source]) -> None:
             for start in range(0, len(ids), 900):  # stay under SQLite's bound-parameter limit
                 Source.objects.filter(pk__in=ids[start : start + 900]).update(
                     last_polled_at=now, last_success_at=now, last_status=304, consecutive_errors=0,
-                    last_error="", poll_interval=interval, next_poll_at=now + timedelta(seconds=interval),
+                    last_error="", poll_interval=interval, next_poll_at=now + timedelta(seconds=interval), claimed_at=None,
                 )  # fmt: skip
 
 
@@ -465,7 +467,9 @@ class PollRuntime:
             cut_short = list(self.inflight)
         if cut_short:
             self.workers.db_pool.submit(
-                lambda: Source.objects.filter(pk__in=cut_short).update(next_poll_at=timezone.now())
+                lambda: Source.objects.filter(pk__in=cut_short).update(
+                    next_poll_at=timezone.now(), claimed_at=None
+                )
             ).result()
         try:
             self._run(self.fetcher.__aexit__(None, None, None))
@@ -483,7 +487,8 @@ def source_poll(source_id: int) -> _Outcome | None:
     """Poll one source now through the process's shared runtime (the poll job's body)."""
     global _RUNTIME
     source = Source.objects.active().prefetch_related("rules").filter(pk=source_id).first()
-    if source is None:
+    if source is None:  # switched off since it was claimed
+        Source.objects.filter(pk=source_id).update(claimed_at=None)
         return None
     with _RUNTIME_LOCK:
         if _RUNTIME is None:

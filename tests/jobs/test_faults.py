@@ -38,6 +38,7 @@ def _env(**extra: str) -> dict[str, str]:
         GAZETTE_ALLOW_PRIVATE_NETWORKS="1",
         GAZETTE_HOST_DELAY="0",
         GAZETTE_PER_HOST_CONCURRENCY="8",
+        GAZETTE_POLLS_PER_HOST="8",
         **extra,
     )
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 import time
 from datetime import timedelta
@@ -9,6 +10,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from gazette.ingest.fetcher import FetchResult
 from gazette.jobs.models import QueuedTask
 from gazette.jobs.roles import SchedulerLock, scheduler_run, worker_run
 from gazette.jobs.stages import sources_claim_due
@@ -119,3 +121,58 @@ def test_a_source_with_slow_pages_never_holds_up_another(http_server, ingest_set
         runner.join(timeout=90)
     slow.refresh_from_db()
     assert slow.last_success_at is not None and slow.consecutive_errors == 0  # it finished before the stop
+
+
+def test_a_hosts_polls_are_handed_out_one_at_a_time(ingest_settings, settings):
+    """Politeness across workers: the scheduler counts a host's polls in flight, whoever runs them."""
+    settings.GAZETTE_INGEST = dataclasses.replace(ingest_settings, polls_per_host=1)
+    now = timezone.now()
+
+    def due_for(n: int) -> timedelta:  # the earlier in the list, the longer due
+        return timedelta(seconds=10 - n)
+
+    crowded = [
+        Source.objects.create(feed_url=f"http://news.example:8080/{n}.xml", next_poll_at=now - due_for(n))
+        for n in range(3)
+    ]
+    crowded.append(
+        Source.objects.create(feed_url="http://www.news.example:8080/4.xml", next_poll_at=now - due_for(3))
+    )
+    other = Source.objects.create(feed_url="http://other.example/feed.xml", next_poll_at=now)
+    first = sources_claim_due()
+    assert sorted(first) == sorted([crowded[0].pk, other.pk])
+    assert sources_claim_due() == []  # news.example:8080 is being polled
+    source = Source.objects.get(pk=crowded[0].pk)
+    polling.source_record_success(
+        source,
+        result=FetchResult(url=source.feed_url, final_url=source.feed_url, status=304),
+        feed=None,
+        new=0,
+        now=timezone.now(),
+    )
+    source.save()
+    assert sources_claim_due() == [crowded[1].pk]
+    # A claim whose poll died lapses with its lease; the host is free again.
+    Source.objects.filter(pk=crowded[1].pk).update(claimed_at=timezone.now() - timedelta(hours=1))
+    assert sources_claim_due() == [crowded[2].pk]
+
+
+def test_a_host_may_take_several_polls_when_the_operator_allows(ingest_settings, settings):
+    settings.GAZETTE_INGEST = dataclasses.replace(ingest_settings, polls_per_host=2)
+    now = timezone.now()
+    ids = [
+        Source.objects.create(
+            feed_url=f"http://h.example/{n}", next_poll_at=now - timedelta(seconds=9 - n)
+        ).pk
+        for n in range(3)
+    ]
+    assert sources_claim_due() == ids[:2]
+
+
+def test_a_poll_cut_short_frees_its_host(ingest_settings):
+    source = Source.objects.create(feed_url="http://127.0.0.1:9/feed.xml", next_poll_at=timezone.now())
+    assert sources_claim_due() == [source.pk]
+    Source.objects.filter(pk=source.pk).update(is_active=False)
+    polling.source_poll(source.pk)  # switched off meanwhile: nothing polled, the claim released
+    source.refresh_from_db()
+    assert source.claimed_at is None
