@@ -203,15 +203,20 @@ class _Poller:
         self.fetcher = fetcher
         self.workers = workers
         self.global_rules: list[FilterRule] = []
+        self.rules_read_at = -math.inf
         self.robots = RobotsCache()
         self.not_modified: list[Source] = []
         self.flush_at = flush_at  # 304s written together once this many have come in
 
-    async def rules_load(self) -> None:
-        """The operator's rules for every source, read afresh (they change in the admin)."""
+    async def rules_load(self, *, max_age: float = 0.0) -> None:
+        """The operator's rules for every source, read afresh (they change in the admin) unless the
+        copy in hand is younger than `max_age` seconds."""
+        if time.monotonic() - self.rules_read_at < max_age:
+            return
         self.global_rules = await self.workers.db(
             lambda: list(FilterRule.objects.filter(source__isnull=True))
         )
+        self.rules_read_at = time.monotonic()
 
     async def poll_saved(self, source: Source) -> _Outcome:
         """Poll one source and write what the poll changed on it. A bug in one source's processing is
@@ -428,6 +433,11 @@ def seconds_until_next_due() -> float:
     return max(0.0, (nxt - timezone.now()).total_seconds())
 
 
+# A process's poll jobs share the operator's global rules for this long: a rule edited in the admin
+# applies to polls starting at most this many seconds later, and a 304 job reads one table less.
+RULES_MAX_AGE = 10.0
+
+
 class PollRuntime:
     """The process's poll machinery, shared by the poll jobs of all its worker threads: one event
     loop on a thread of its own, one HTTP client (so per-host concurrency and delay hold across the
@@ -458,7 +468,7 @@ class PollRuntime:
                 self.inflight.discard(source.pk)
 
     async def _one(self, source: Source) -> _Outcome:
-        await self.poller.rules_load()
+        await self.poller.rules_load(max_age=RULES_MAX_AGE)
         return await self.poller.poll_saved(source)
 
     def close(self) -> None:
