@@ -24,6 +24,16 @@ def _fresh_story_engine():
     embedder_reset()
 
 
+@pytest.fixture(autouse=True)
+def _poll_runtime_closed():
+    """Poll jobs run in a test share a process-wide HTTP client; close it with the test's server."""
+    yield
+    from gazette.sources import polling
+
+    if polling._RUNTIME is not None:
+        polling.poll_runtime_close()
+
+
 @pytest.fixture
 def ingest_settings(settings):
     """Ingestion settings for tests: the local server is reachable, no politeness delay."""

@@ -1,4 +1,5 @@
-"""articles_reextract: run the current extraction rules again over stored raw pages."""
+"""articles_reextract: run the current extraction rules again over stored raw pages; an article whose
+text changed is enriched and summarised again through the usual jobs (see jobs/stages.py)."""
 
 from __future__ import annotations
 
@@ -7,9 +8,12 @@ from typing import Any
 
 from django.db import transaction
 
+from gazette.ai.models import ArticleSummary
 from gazette.articles.models import Article
 from gazette.ingest.pipeline import content_hash, page_process
+from gazette.jobs.stages import articles_stored
 from gazette.sources.polling import pipeline_options
+from gazette.stories.enrich import articles_enrichment_forget
 
 
 def articles_reextract(
@@ -28,6 +32,7 @@ def articles_reextract(
         doc = page_process(article.raw.html, article.raw.fetched_url, pipeline_options(article.source))
         text = doc.text.strip()
         if text:
+            changed = content_hash(text) != article.content_hash
             article.content_html = doc.html
             article.content_text = text
             article.word_count = len(text.split())
@@ -37,6 +42,12 @@ def articles_reextract(
                 article.save(
                     update_fields=["content_html", "content_text", "word_count", "content_hash", "extractor"]
                 )
+                if changed:
+                    # What was derived from the old text goes, and its jobs are queued with the new
+                    # text's commit, exactly as for a newly stored article.
+                    articles_enrichment_forget([article.pk])
+                    ArticleSummary.objects.filter(article_id=article.pk).delete()
+                    articles_stored([article.pk])
             updated += 1
         if bar:
             bar.update()

@@ -105,7 +105,8 @@ def source_poll_job(source_id: int) -> None:
 
 
 def articles_stored(article_ids: list[int]) -> None:
-    """Queue what follows the store; called inside the transaction that stored the articles."""
+    """Queue what follows the store (or a re-extraction that changed an article's text); called inside
+    the transaction that stored the articles."""
     if not article_ids:
         return
     articles_enrich_job(article_ids)

@@ -157,3 +157,12 @@ def _embedder_load() -> Any:
         log.error("enrich: embedding model unavailable: %s", exc)
         return None
     return embedder
+
+
+def articles_enrichment_forget(article_ids: list[int]) -> None:
+    """Drop what enrichment derived from the articles' text, so the next enrich job derives it again
+    (their text changed: a re-extraction). Their stories stay: a re-extraction regroups nothing."""
+    ArticleTopic.objects.filter(article_id__in=article_ids).delete()
+    ArticleEntity.objects.filter(article_id__in=article_ids).delete()
+    Embedding.objects.filter(article_id__in=article_ids).delete()
+    Article.objects.filter(pk__in=article_ids).update(enriched_at=None)
