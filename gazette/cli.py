@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import gzip
 import importlib
 import json
 import os
 import sys
+import zlib
 from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
@@ -44,10 +44,30 @@ def _emit(obj: dict[str, Any]) -> None:
     sys.stdout.flush()
 
 
+class InputTooLarge(OSError):
+    """A file (or its gzip content) over the fetcher's size cap: refused, as a response would be."""
+
+
 def _read_input(path: str) -> bytes:
-    data = sys.stdin.buffer.read() if path == "-" else Path(path).read_bytes()
-    if data[:2] == b"\x1f\x8b":
-        data = gzip.decompress(data)
+    """A file, `-` for stdin, gunzipped when it is gzip; never more than GAZETTE_MAX_RESPONSE_BYTES,
+    so a huge or bomb-like file costs what an oversized response costs the poller: a clear error."""
+    from gazette.ingest.config import ingest_config_from_env
+
+    cap = ingest_config_from_env().max_response_bytes
+    stream = sys.stdin.buffer if path == "-" else Path(path).open("rb")  # noqa: SIM115 — closed below
+    try:
+        data = stream.read(cap + 1)
+    finally:
+        if stream is not sys.stdin.buffer:
+            stream.close()
+    if len(data) <= cap and data[:2] == b"\x1f\x8b":
+        inflater = zlib.decompressobj(wbits=31)
+        try:
+            data = inflater.decompress(data, cap + 1)
+        except zlib.error as exc:
+            raise OSError(f"not valid gzip: {exc}") from None
+    if len(data) > cap:
+        raise InputTooLarge(f"larger than the {cap:,}-byte cap (GAZETTE_MAX_RESPONSE_BYTES); not read")
     return data
 
 

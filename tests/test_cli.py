@@ -63,6 +63,23 @@ def test_help_on_every_command():
         assert "usage: gazette" in out
 
 
+def test_extract_refuses_files_over_the_fetch_cap(tmp_path, cli_env):
+    """Oversized input is refused as an oversized response is: at the cap, with a clear error."""
+    env = dict(cli_env, GAZETTE_MAX_RESPONSE_BYTES=str(1024 * 1024))
+    page = article_page("Ferry terminal delayed", BODY)
+    small, huge, bomb = tmp_path / "small.html", tmp_path / "huge.html", tmp_path / "bomb.html.gz"
+    small.write_text(page)
+    huge.write_text(page.replace("</body>", "<p>" + "filler " * 400_000 + "</p></body>"))
+    bomb.write_bytes(gzip.compress(page.encode() + b" " * (8 * 1024 * 1024)))
+    proc = gazette("extract", str(huge), str(bomb), str(small), env=env, check=False)
+    rows = lines(proc)
+    assert proc.returncode == 1
+    assert [r["path"] for r in rows] == [str(huge), str(bomb), str(small)]
+    for row in rows[:2]:
+        assert "text" not in row and "cap (GAZETTE_MAX_RESPONSE_BYTES)" in row["error"]
+    assert "pier foundations" in rows[2]["text"]
+
+
 def test_extract_contract(tmp_path):
     page = article_page("Ferry terminal delayed", BODY)
     plain, packed = tmp_path / "a.html", tmp_path / "b.html.gz"

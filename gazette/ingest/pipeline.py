@@ -36,6 +36,12 @@ class PipelineOptions:
     teaser_max_chars: int = 1200
     # Length of the plain-text summary made when the feed gives none.
     summary_chars: int = 320
+    # Stored sizes a page and the API can carry, whatever a feed or page sends (a 10 MB title):
+    # longer titles and summaries are shortened at a word, longer bodies cut (before sanitising, so
+    # the stored HTML is still well formed).
+    title_max_chars: int = 300
+    summary_max_chars: int = 1500
+    content_max_chars: int = 300_000
 
 
 @dataclass
@@ -66,7 +72,15 @@ def page_process(html: str | bytes, url: str | None, options: PipelineOptions | 
     """Extract, clean and sanitise one HTML page: the `gazette extract` command and the live pipeline."""
     options = options or PipelineOptions()
     doc = clean(extract(html, url, options.extract))
-    return replace(doc, html=sanitize_html(doc.html, base_url=url))
+    return _capped(
+        replace(doc, html=sanitize_html(doc.html[: options.content_max_chars], base_url=url)), options
+    )
+
+
+def _capped(doc: Extracted, options: PipelineOptions) -> Extracted:
+    if len(doc.text) <= options.content_max_chars:
+        return doc
+    return replace(doc, text=doc.text[: options.content_max_chars].rsplit(" ", 1)[0] + " …")
 
 
 def entry_is_teaser(entry: FeedEntry, options: PipelineOptions) -> bool:
@@ -86,8 +100,8 @@ def _same_site(a: str, b: str) -> bool:
     return bool(ha) and (ha == hb or ha.endswith("." + hb) or hb.endswith("." + ha))
 
 
-def _feed_content(entry: FeedEntry, url: str) -> Extracted:
-    html = entry.content or ""
+def _feed_content(entry: FeedEntry, url: str, options: PipelineOptions) -> Extracted:
+    html = (entry.content or "")[: options.content_max_chars]
     return Extracted(
         title=None, author=None, published=None, updated=None, text=html_to_text(html), html=html,
         image=None, language=None, site_name=None, canonical_url=None, description=None, extractor="feed",
@@ -107,16 +121,22 @@ def article_build(
     """Turn one feed entry (and its fetched page, if any) into a draft ready to store."""
     options = options or PipelineOptions()
     now = now or datetime.now(UTC)
-    url = canonicalize_url(entry.url or feed_url, base=feed_url)
+    if entry.url:
+        url = canonicalize_url(entry.url, base=feed_url)
+    else:
+        # No http link (text-only items, bad links): the entry's GUID makes it an article of its
+        # own under the feed's address; without it, every such entry would be one article.
+        digest = hashlib.sha256(entry.id.encode()).hexdigest()[:16]
+        url = f"{canonicalize_url(feed_url, base=feed_url).split('#')[0]}#entry-{digest}"
 
     if page_html is not None:
         doc = page_process(page_html, page_url or url, options)
         if len(doc.text) < len(html_to_text(entry.content or "")):
             # The page gave less than the feed did (paywall, consent wall): trust the feed.
-            doc = _feed_from(entry, url, doc)
+            doc = _feed_from(entry, url, doc, options)
     else:
-        doc = clean(_feed_content(entry, url))
-        doc = replace(doc, html=sanitize_html(doc.html, base_url=url))
+        doc = clean(_feed_content(entry, url, options))
+        doc = _capped(replace(doc, html=sanitize_html(doc.html, base_url=url)), options)
 
     image = entry.image or doc.image or ""
     if image:
@@ -128,11 +148,16 @@ def article_build(
 
     text = doc.text.strip()
     summary_html = sanitize_html(entry.summary or "", base_url=url) if entry.summary else ""
-    if not html_to_text(summary_html).strip():
+    summary_text = html_to_text(summary_html).strip()
+    if not summary_text:
         summary_html = ""
+    elif len(summary_html) > options.summary_max_chars:
+        summary_html = f"<p>{_escape(_shorten(summary_text, options.summary_max_chars))}</p>"
     if not summary_html and text:
         summary_html = f"<p>{_escape(_shorten(text, options.summary_chars))}</p>"
-    title = _one_line(entry.title or doc.title or "") or _shorten(text, 90) or url
+    title = (
+        _shorten(entry.title or doc.title or "", options.title_max_chars) or _shorten(text, 90) or url[:300]
+    )
 
     return ArticleDraft(
         guid=(entry.id or url)[:1000],
@@ -156,9 +181,10 @@ def article_build(
     )
 
 
-def _feed_from(entry: FeedEntry, url: str, page: Extracted) -> Extracted:
-    feed = clean(_feed_content(entry, url))
-    return replace(page, text=feed.text, html=sanitize_html(feed.html, base_url=url), extractor="feed")
+def _feed_from(entry: FeedEntry, url: str, page: Extracted, options: PipelineOptions) -> Extracted:
+    feed = clean(_feed_content(entry, url, options))
+    doc = replace(page, text=feed.text, html=sanitize_html(feed.html, base_url=url), extractor="feed")
+    return _capped(doc, options)
 
 
 def _one_line(text: str) -> str:

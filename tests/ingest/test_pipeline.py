@@ -60,3 +60,27 @@ def test_page_canonical_is_honoured_only_on_the_same_site():
 def test_content_hash_ignores_case_punctuation_and_spacing():
     assert content_hash("The pier, rebuilt!") == content_hash("the  pier rebuilt")
     assert content_hash("") == ""
+
+
+def test_entries_without_a_link_are_articles_of_their_own():
+    feed = "https://news.example.com/feed"
+    first = article_build(entry(id="note-1", url=None, content=PARAS), feed_url=feed)
+    second = article_build(entry(id="note-2", url=None, content=PARAS), feed_url=feed)
+    again = article_build(entry(id="note-1", url=None, content=PARAS), feed_url=feed)
+    assert first.canonical_url != second.canonical_url
+    assert first.canonical_url == again.canonical_url  # the same GUID is the same article next poll
+    assert first.canonical_url.startswith(feed + "#entry-")
+
+
+def test_oversized_fields_are_cut_to_what_pages_can_carry():
+    huge_title = "Terminal " * 1_000_000  # 9 MB
+    huge_summary = "<p>" + "teaser words " * 500_000 + "</p>"
+    huge_body = PARAS * 2_000  # about 3.5 MB of text
+    draft = article_build(
+        entry(title=huge_title, summary=huge_summary, content=huge_body),
+        feed_url="https://news.example.com/f",
+    )
+    assert len(draft.title) <= 301 and draft.title.startswith("Terminal Terminal")
+    assert len(draft.summary) <= 1600 and draft.summary.endswith("…</p>")
+    assert len(draft.content_text) <= 300_002 and "Paragraph 0" in draft.content_text
+    assert len(draft.content_html) <= 320_000 and draft.content_html.endswith("</p>")
