@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
+from collections.abc import Collection
 from datetime import timedelta
 
 from django.conf import settings
@@ -62,7 +63,7 @@ def sweep_after() -> timedelta:
 # -- 1. poll ---------------------------------------------------------------------------------------
 
 
-def sources_claim_due(*, limit: int = 500) -> list[int]:
+def sources_claim_due(*, limit: int = 500, exclude: Collection[int] = frozenset()) -> list[int]:
     """Claim due sources (their next poll moves a lease ahead) and queue a poll job for each, in one
     transaction. A host whose polls already number GAZETTE_POLLS_PER_HOST waits: politeness holds
     across every worker because the one acting scheduler counts the polls it handed out and has not
@@ -78,7 +79,7 @@ def sources_claim_due(*, limit: int = 500) -> list[int]:
         # Read a window of due rows wider than the claim, so one crowded host cannot hide the rest.
         for pk, url in Source.objects.due(now).values_list("pk", "feed_url")[: limit * CLAIM_WINDOW]:
             host = feed_host(url)
-            if busy[host] < per_host:
+            if pk not in exclude and busy[host] < per_host:
                 busy[host] += 1
                 picked.append(pk)
                 if len(picked) >= limit:

@@ -39,7 +39,7 @@ from gazette.ingest.filters import EntryRule, entries_filter
 from gazette.ingest.pipeline import ArticleDraft, PipelineOptions, article_build, entry_is_teaser
 from gazette.ingest.robots import RobotsCache
 from gazette.ingest.workers import worker_watch
-from gazette.jobs.stages import articles_stored
+from gazette.jobs.stages import POLL_LEASE, articles_stored
 from gazette.ops.metrics import metrics_fetch_error, metrics_poll_observe
 from gazette.sources.models import FilterRule, PollEvent, Source
 from gazette.sources.websub import websub_needs_subscribe, websub_subscribe
@@ -47,8 +47,13 @@ from gazette.sources.websub import websub_needs_subscribe, websub_subscribe
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
-# Most entries a single poll takes from one feed; the rest wait for the next poll.
+# A poll stores a feed's new entries in batches of this many, each batch committed on its own, so a
+# crash keeps what was stored and a reader sees a long feed fill in.
 MAX_NEW_ENTRIES_PER_POLL = 200
+# A feed with a backlog (50,000 items) is worked through in one poll, without fetching and parsing it
+# again for every batch, until this many seconds have gone; then the poll ends and the source is due
+# again at once, behind the sources already waiting, so a backlog never holds a worker for long.
+BACKLOG_BUDGET = 60.0
 
 
 def fetch_options(config: IngestConfig | None = None, **overrides: Any) -> FetchOptions:
@@ -265,10 +270,20 @@ class _Poller:
 
         base = result.final_url or source.feed_url
         fresh = await self.workers.db(self._fresh, source, feed, base)
-        backlog = len(fresh) > MAX_NEW_ENTRIES_PER_POLL
         options = pipeline_options(source)
-        drafts, page_errors = await self._drafts(fresh[:MAX_NEW_ENTRIES_PER_POLL], base, options)
-        created = await self.workers.db(self._commit, source, result, feed, drafts, page_errors, now, backlog)
+        deadline = time.monotonic() + BACKLOG_BUDGET
+        created: list[int] = []
+        for start in range(0, max(len(fresh), 1), MAX_NEW_ENTRIES_PER_POLL):
+            batch = fresh[start : start + MAX_NEW_ENTRIES_PER_POLL]
+            drafts, page_errors = await self._drafts(batch, base, options)
+            more = start + MAX_NEW_ENTRIES_PER_POLL < len(fresh)
+            stop = more and time.monotonic() >= deadline
+            state = "backlog" if stop else "working" if more else "done"
+            created += await self.workers.db(
+                self._commit, source, result, feed, drafts, page_errors, now, state
+            )
+            if stop:
+                break
         if websub_needs_subscribe(source, now):
             websub_error = await websub_subscribe(source, self.fetcher)
             await self.workers.db(_websub_record, source, websub_error, now)
@@ -318,8 +333,12 @@ class _Poller:
         drafts: list[ArticleDraft],
         page_errors: list[str],
         now: datetime,
-        backlog: bool = False,
+        state: str = "done",
     ) -> list[int]:
+        """Store a batch of the poll's articles with their jobs and the source's state. `state` says
+        what is left: "done"; "working" (this poll goes on with more batches: the source stays
+        claimed and keeps no validator, so a crash before the end is a full poll later); "backlog"
+        (the poll stops with entries left: due again at once, no validator to hide them)."""
         notes = [f"feed parsed despite: {feed.bozo}"] if feed.bozo else []
         if page_errors:
             notes.append(
@@ -329,11 +348,16 @@ class _Poller:
         with transaction.atomic():
             created = articles_store(source=source, drafts=drafts)
             articles_stored([a.pk for a in created])
+            interval = source.poll_interval
             source_record_success(source, result=result, feed=feed, new=len(created), now=now, event=note)
-            if backlog:
-                # Entries are left over: forget the validators (a 304 would hide them) and come back now.
+            if state == "working":
+                source.poll_interval = interval  # set once, by the poll's last batch
+            if state != "done":
+                # Entries are left over: forget the validators (a 304 would hide them).
                 source.etag = source.last_modified = ""
                 source.next_poll_at = now
+            if state == "working":
+                source.next_poll_at, source.claimed_at = now + POLL_LEASE, now
             source.save()
         if created:
             log.info("poll: %s: %d new article(s)", source.feed_url, len(created))

@@ -264,8 +264,22 @@ def test_recoverable_feed_is_stored_with_its_problem_noted(http_server, ingest_s
     assert "ill-formed" in PollEvent.objects.get(source=source).error
 
 
-def test_a_large_backlog_is_taken_over_several_polls(http_server, ingest_settings, monkeypatch):
+def test_a_backlog_is_stored_in_batches_from_one_fetch_of_the_feed(http_server, ingest_settings, monkeypatch):
     monkeypatch.setattr("gazette.sources.polling.MAX_NEW_ENTRIES_PER_POLL", 2)
+    serve_feed(http_server, n=5)
+    source = make_source(http_server)
+    assert poll_due().new_articles == 5
+    assert len(http_server.requests_for("/feed.xml")) == 1
+    assert PollEvent.objects.filter(source=source, new_articles__gt=0).count() == 3  # one per batch
+    source.refresh_from_db()
+    assert source.etag == '"v1"' and source.claimed_at is None and source.next_poll_at > timezone.now()
+
+
+def test_a_backlog_over_the_time_budget_is_taken_over_several_polls(
+    http_server, ingest_settings, monkeypatch
+):
+    monkeypatch.setattr("gazette.sources.polling.MAX_NEW_ENTRIES_PER_POLL", 2)
+    monkeypatch.setattr("gazette.sources.polling.BACKLOG_BUDGET", 0.0)
     serve_feed(http_server, n=5)
     make_source(http_server)
     counts = [poll_due().new_articles for _ in range(4)]

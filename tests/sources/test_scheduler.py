@@ -176,3 +176,13 @@ def test_a_poll_cut_short_frees_its_host(ingest_settings):
     polling.source_poll(source.pk)  # switched off meanwhile: nothing polled, the claim released
     source.refresh_from_db()
     assert source.claimed_at is None
+
+
+def test_a_run_that_polls_each_source_once_ends_although_a_backlog_is_due_again(ingest_settings):
+    source = Source.objects.create(feed_url="http://127.0.0.1:9/huge.xml", next_poll_at=timezone.now())
+    polled = set(sources_claim_due())
+    assert polled == {source.pk}
+    # Its poll stopped with entries left: due again at once (see polling.BACKLOG_BUDGET).
+    Source.objects.filter(pk=source.pk).update(next_poll_at=timezone.now(), claimed_at=None)
+    assert sources_claim_due(exclude=polled) == []  # `gazette poll` ends here
+    assert sources_claim_due() == [source.pk]  # the scheduler takes it up again
