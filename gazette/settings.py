@@ -81,6 +81,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "gazette.ops.middleware.RequestTimingMiddleware",  # first, so it times everything below
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -201,6 +202,28 @@ GAZETTE_JOBS = jobs_config_from_env()
 GAZETTE_SITE_NAME = env_str("GAZETTE_SITE_NAME", "Gazette")
 GAZETTE_MEDIA_PROXY = env_bool("GAZETTE_MEDIA_PROXY", False)
 GAZETTE_MEDIA_PROXY_MAX_BYTES = env_int("GAZETTE_MEDIA_PROXY_MAX_BYTES", 5 * 1024 * 1024, minimum=1024)
+
+# Content-Security-Policy on every response that does not set its own (the media proxy does): the
+# site's own scripts and styles only, no inline script or style, nothing from third-party origins
+# but images, which come from publishers unless the media proxy serves them.
+_IMAGES = ("'self'", "data:") if GAZETTE_MEDIA_PROXY else ("'self'", "data:", "https:", "http:")
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ("'self'",),
+        "script-src": ("'self'",),
+        "style-src": ("'self'",),
+        "img-src": _IMAGES,
+        "font-src": ("'self'", "data:"),
+        "connect-src": ("'self'",),
+        "media-src": ("'self'",),
+        "worker-src": ("'self'",),
+        "manifest-src": ("'self'",),
+        "object-src": ("'none'",),
+        "base-uri": ("'self'",),
+        "form-action": ("'self'",),
+        "frame-ancestors": ("'none'",),
+    }
+}
 # "Ask about this article": questions each reader (session, else IP address) may ask.
 GAZETTE_ASK_RATE_PER_MINUTE = env_int("GAZETTE_ASK_RATE_PER_MINUTE", 10, minimum=1)
 GAZETTE_ASK_RATE_PER_DAY = env_int("GAZETTE_ASK_RATE_PER_DAY", 100, minimum=1)
