@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import os
 import secrets
 from pathlib import Path
 
@@ -119,6 +120,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=30000;",
     }
+    _db_file = Path(str(DATABASES["default"]["NAME"]))
+    if str(_db_file) != ":memory:" and not str(_db_file).startswith("file:"):
+        # Password hashes and sessions live in this file: readable by its owner only (SQLite gives
+        # its -wal and -shm files the same mode).
+        _db_file.parent.mkdir(parents=True, exist_ok=True)
+        os.close(os.open(_db_file, os.O_CREAT | os.O_RDWR, 0o600))
+        if _db_file.stat().st_mode & 0o077:
+            _db_file.chmod(0o600)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Rendered pages, rate-limit counters and a few computed lists live in the cache. By default each process

@@ -77,3 +77,15 @@ def test_trusted_proxies_are_networks_and_bad_ones_stop_start_up(settings_from):
     assert [str(n) for n in found["GAZETTE_TRUSTED_PROXIES"]] == ["10.0.0.0/8", "127.0.0.1/32"]
     with pytest.raises(ConfigError, match="GAZETTE_TRUSTED_PROXIES"):
         settings_from(GAZETTE_TRUSTED_PROXIES="proxy.example")
+
+
+def test_the_sqlite_file_is_readable_by_its_owner_only(settings_from, monkeypatch, tmp_path):
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    settings_from()
+    assert (tmp_path / "gazette.sqlite3").stat().st_mode & 0o777 == 0o600
+    (tmp_path / "gazette.sqlite3").chmod(0o644)  # made by an older release
+    settings_from()
+    assert (tmp_path / "gazette.sqlite3").stat().st_mode & 0o777 == 0o600
+    assert (tmp_path / "secret_key").exists() is False or (
+        tmp_path / "secret_key"
+    ).stat().st_mode & 0o077 == 0
