@@ -8,10 +8,14 @@ a labelled entity's names (compared as slugs); a second name for an entity alrea
 aliases left unfolded cost precision. Beside it, in the same run:
   - spaCy's entities as the model gives them (labels mapped the same way, no cleaning, no folding);
   - throughput of the whole en_core_web_sm pipeline (tagger, parser, lemmatizer too) on the same texts.
-Throughput is articles per second in one process on all 108 demo articles (best of --repeat), and the
+Throughput is articles per CPU second in one process on all 108 demo articles (best of --repeat), and the
 memory is the resident set the model adds to the process.
 
-    python bench/entities.py [--repeat 3] [--show]
+    python bench/entities.py [--repeat 3] [--show] [--compare FILE]
+
+--compare scores another recogniser in the same run: a Python file with `entities_extract(title, text)`
+returning objects with .name and .kind, e.g. the hand-written rules this replaced:
+    git show 0dfb786:gazette/stories/entities.py > /tmp/rules.py && python bench/entities.py --compare /tmp/rules.py
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import subprocess
 import sys
 import time
 from collections import Counter
@@ -58,6 +63,31 @@ def score(labels: dict[str, dict[str, str]], found: dict[str, list[tuple[str, st
     return {"precision": precision, "recall": recall, "f1": f1, "kind": kind_right / tp if tp else 0.0}
 
 
+def rate_of(fn: object, articles: list[tuple[str, str, str]], repeat: int) -> float:
+    """Articles per CPU second of this process, best of `repeat` passes: the rate of one core, which a
+    loaded machine changes less than the wall clock (a cache in `fn` is defeated by the caller)."""
+    best = float("inf")
+    for _ in range(repeat):
+        started = time.process_time()
+        for _, title, text in articles:
+            fn(title, text)  # type: ignore[operator]
+        best = min(best, time.process_time() - started)
+    return len(articles) / best
+
+
+def rss_without_torch() -> float:
+    """MiB that importing spaCy and loading the model add to a fresh process where torch is absent."""
+    code = (
+        "import sys; sys.modules['torch'] = None\n"
+        "def rss():\n    return int(open('/proc/self/statm').read().split()[1]) * 4096 / 2**20\n"
+        "before = rss()\nfrom gazette.stories.entities import entities_extract\n"
+        "entities_extract('Oslo', 'Ingrid Solbakken spoke in Oslo.')\nprint(rss() - before)\n"
+    )
+    env = dict(os.environ, PYTHONPATH=str(REPO))
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
+    return float(out.stdout.strip())
+
+
 def labels_load() -> dict[str, dict[str, str]]:
     return {k: v for k, v in json.loads(LABELS.read_text("utf-8")).items() if not k.startswith("_")}
 
@@ -66,6 +96,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--show", action="store_true", help="print each labelled article's misses")
+    parser.add_argument("--compare", help="a Python file with another entities_extract to score beside")
     args = parser.parse_args()
 
     from demo_summaries import BASE_URL, NOW, drafts
@@ -95,15 +126,27 @@ def main() -> None:
                 if span.label_ in entities.LABEL_KIND
             ]
     ours, bare = score(labels, found), score(labels, raw)
+    other = None
+    if args.compare:
+        import importlib.util
+
+        spec = importlib.util.spec_from_file_location("compared", args.compare)
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        sys.modules["compared"] = module  # dataclasses look their module up
+        spec.loader.exec_module(module)
+        theirs = {
+            article_id: [(m.name, m.kind) for m in module.entities_extract(title, text)]
+            for article_id, title, text in articles
+            if article_id in labels
+        }
+        cached = getattr(module, "_entities", None)  # the rules kept their last answers too
+        clear = cached.cache_clear if hasattr(cached, "cache_clear") else (lambda: None)
+        rules = module.entities_extract
+        other = score(labels, theirs), rate_of(lambda t, x: (clear(), rules(t, x)), articles, args.repeat)
 
     def rate(fn: object) -> float:
-        best = float("inf")
-        for _ in range(args.repeat):
-            started = time.perf_counter()
-            for _, title, text in articles:
-                fn(title, text)  # type: ignore[operator]
-            best = min(best, time.perf_counter() - started)
-        return len(articles) / best
+        return rate_of(fn, articles, args.repeat)
 
     ours_rate = rate(lambda t, x: (entities.entities_cache_clear(), entities.entities_extract(t, x)))
     rss_after = rss_mib()
@@ -125,6 +168,16 @@ def main() -> None:
         f"RSS: {rss_before:.0f} MiB before spaCy; +{rss_imported - rss_before:.0f} MiB import spacy, "
         f"+{rss_loaded - rss_imported:.0f} MiB the model, +{rss_after - rss_before:.0f} MiB in all after the runs"
     )
+    print(
+        f"RSS without torch installed (a fresh process): +{rss_without_torch():.0f} MiB for spaCy and the model"
+    )
+    if other is not None:
+        theirs_score, theirs_rate = other
+        print(
+            f"compared ({Path(args.compare).name}): P {theirs_score['precision']:.3f}  "
+            f"R {theirs_score['recall']:.3f}  F1 {theirs_score['f1']:.3f}  kind right {theirs_score['kind']:.3f}  "
+            f"{theirs_rate:.1f} articles/s"
+        )
     if args.show:
         from django.utils.text import slugify
 
