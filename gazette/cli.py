@@ -322,6 +322,18 @@ def cmd_reextract(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_reenrich(args: argparse.Namespace) -> int:
+    _django()
+    from gazette.stories.entity_store import entities_rebuild
+
+    counts = entities_rebuild(progress=_progress)
+    print(
+        f"found the entities of {counts['articles']} article(s) again: {counts['entities']} entities, "
+        f"{counts['links']} links; {counts['deleted']} old entity row(s) removed"
+    )
+    return 0
+
+
 def cmd_manage(args: argparse.Namespace) -> int:
     _django(migrate=False)
     from django.core.management import execute_from_command_line
@@ -397,6 +409,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("reextract", cmd_reextract, "Re-run extraction on stored raw pages (after rules improve).")
     p.add_argument("--source", type=int, help="only this source id")
     p.add_argument("--limit", type=int, help="at most this many articles")
+
+    p = add(
+        "reenrich",
+        cmd_reenrich,
+        "Find every stored article's entities again (after the recogniser or GAZETTE_NER_MODEL changes).",
+    )
 
     p = add("migrate", cmd_migrate, "Create or upgrade the database schema.")
     p.add_argument("-v", "--verbosity", type=int, default=1)

@@ -250,3 +250,5 @@ GAZETTE_LOGIN_FAILURES_PER_HOUR = env_int("GAZETTE_LOGIN_FAILURES_PER_HOUR", 10,
 
 # Stories and AI
 GAZETTE_EMBEDDINGS = env_bool("GAZETTE_EMBEDDINGS", True)  # off: no sentence embeddings even if installed
+# The spaCy pipeline that finds entities: empty is the bundled en_core_web_sm; else a package name or folder.
+GAZETTE_NER_MODEL = env_str("GAZETTE_NER_MODEL", "")

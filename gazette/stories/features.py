@@ -11,7 +11,7 @@ from collections import Counter
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from gazette.stories.entities import entities_extract, quantities_extract
+from gazette.stories.mentions import names_count, quantities_extract
 
 if TYPE_CHECKING:
     from gazette.stories.clustering import ClusterDoc, ClusterOptions
@@ -232,15 +232,15 @@ def features_build(doc: ClusterDoc, options: ClusterOptions) -> dict[str, dict[s
         if len(token) > 2 and token not in _STOPWORDS:
             words[_stem(token)] += int(options.title_weight)
     names: Counter[str] = Counter()
-    for mention in entities_extract(doc.title, doc.text):
-        name = mention.name.lower()
-        names[name] += mention.count
+    for phrase, count in names_count(doc.title, doc.text):
+        name = phrase.lower()
+        names[name] += count
         parts = name.split()
         if len(parts) > 1:
             # "Betty Ford" and "Betty Ford Center" share evidence through their words.
             for part in parts:
                 if len(part) > 2 and part not in _STOPWORDS:
-                    names["~" + part] += mention.count
+                    names["~" + part] += count
     quantities: Counter[str] = Counter()
     for mention in quantities_extract(doc.title, doc.text):
         if mention.kind == "number" and len(mention.name) == 1:

@@ -1,0 +1,152 @@
+"""Entity rows: an article's mentions saved as links to Entity rows, with aliases folded across articles.
+
+An article that says only "Voltaris" is linked to Voltaris Motors when that is the one stored entity the
+name abbreviates (its first words, for an organisation or other name; its last words, for a person), so
+following the company finds every article about it. When the full name arrives after the short one, the
+short entity is merged into it: its article links and its followers move over and it is deleted. A name
+several entities extend ("Pinewood": Pinewood Herald, Pinewood General Hospital) and a place's name are
+never folded. `entities_rebuild` runs the recogniser again over stored articles (the
+`gazette reenrich --entities` command), for an upgrade of the recogniser or a model of one's own.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils.text import slugify
+
+from gazette.articles.models import Article
+from gazette.stories.entities import Mention, entities_cache_clear, entities_extract
+from gazette.stories.models import ArticleEntity, Entity
+
+log = logging.getLogger(__name__)
+
+SLUG_MAX = 200
+FOLDABLE_KINDS = ("org", "other")  # kinds whose short name is their first words ("Voltaris")
+
+
+def entity_slug(name: str) -> str:
+    """The key of an entity's row and page."""
+    return slugify(name)[:SLUG_MAX]
+
+
+def article_entities_save(article: Article, mentions: list[Mention]) -> None:
+    """Link the article to an entity row per mention, folding aliases into stored entities."""
+    merged: dict[str, Mention] = {}
+    for mention in mentions:
+        slug = entity_slug(mention.name)
+        if not slug:
+            continue
+        owner = entity_alias_find(mention)
+        if owner is not None:
+            slug, mention = owner.slug, Mention(owner.name, owner.kind, mention.count)
+        if slug in merged:
+            mention = Mention(mention.name, mention.kind, mention.count + merged[slug].count)
+        merged[slug] = mention
+    if not merged:
+        return
+    existing = set(Entity.objects.filter(slug__in=list(merged)).values_list("slug", flat=True))
+    Entity.objects.bulk_create(
+        [Entity(slug=slug, name=m.name[:200], kind=m.kind[:16]) for slug, m in merged.items()],
+        ignore_conflicts=True,
+    )
+    entities = {e.slug: e for e in Entity.objects.filter(slug__in=list(merged))}
+    ArticleEntity.objects.bulk_create(
+        [ArticleEntity(article=article, entity=entities[s], mentions=m.count) for s, m in merged.items()],
+        ignore_conflicts=True,
+    )
+    for slug in set(merged) - existing:
+        _fold_short_into(entities[slug])
+
+
+def entity_alias_find(mention: Mention) -> Entity | None:
+    """The one stored entity a shorter name stands for, or None."""
+    if mention.kind == "place":
+        return None
+    if Entity.objects.filter(slug=entity_slug(mention.name)).exists():
+        return None  # a name with a row of its own stays itself
+    found = list(_extending(mention.name)[:2])
+    return found[0] if len(found) == 1 else None
+
+
+def _extending(name: str) -> Any:
+    """Stored entities whose name extends `name` the way an alias is shortened."""
+    return Entity.objects.filter(
+        Q(name__startswith=name + " ", kind__in=FOLDABLE_KINDS) | Q(name__endswith=" " + name, kind="person")
+    )
+
+
+def _fold_short_into(full: Entity) -> None:
+    """Merge stored entities that abbreviate a newly stored full name, where only it extends them."""
+    words = full.name.split()
+    if len(words) < 2 or full.kind == "place":
+        return
+    shorts = (
+        [" ".join(words[:n]) for n in range(1, len(words))]
+        if full.kind in FOLDABLE_KINDS
+        else [" ".join(words[-n:]) for n in range(1, len(words))]
+        if full.kind == "person"
+        else []
+    )
+    for short in Entity.objects.filter(slug__in=[entity_slug(s) for s in shorts]).exclude(kind="place"):
+        if not _extending(short.name).exclude(pk=full.pk).exists():
+            entity_merge(short, into=full)
+
+
+def entity_merge(entity: Entity, *, into: Entity) -> None:
+    """Move an entity's article links and followers to another entity, then delete it."""
+    from gazette.accounts.models import Follow
+
+    with transaction.atomic():
+        for link in ArticleEntity.objects.filter(entity=entity):
+            target = ArticleEntity.objects.filter(article_id=link.article_id, entity=into).first()
+            if target is None:
+                link.entity = into
+                link.save(update_fields=["entity"])
+            else:
+                target.mentions += link.mentions
+                target.save(update_fields=["mentions"])
+                link.delete()
+        followers = Follow.objects.filter(entity=into).values_list("user_id", flat=True)
+        Follow.objects.filter(entity=entity, user_id__in=list(followers)).delete()
+        Follow.objects.filter(entity=entity).update(entity=into)
+        entity.delete()
+    log.info("enrich: entity %r folded into %r", entity.name, into.name)
+
+
+def entities_rebuild(
+    *, limit: int | None = None, per_article: int = 12, progress: Callable[..., Any] | None = None
+) -> dict[str, int]:
+    """Find every stored article's entities again. Entity rows nobody follows are deleted first (their
+    pages come back when an article names them); returns counts."""
+    from gazette.accounts.models import Follow
+
+    entities_cache_clear()
+    # Start from no links, so that no entity of the old rows is taken for a full name.
+    ArticleEntity.objects.all().delete()
+    followed = Follow.objects.filter(entity__isnull=False).values_list("entity_id", flat=True)
+    deleted, _ = Entity.objects.exclude(pk__in=list(followed)).delete()
+    qs = Article.objects.order_by("id").only("id", "title", "content_text")
+    if limit:
+        qs = qs[:limit]
+    articles = list(qs)
+    bar = progress(len(articles), "entities") if progress else None
+    for article in articles:
+        mentions = entities_extract(article.title, article.content_text)[:per_article]
+        with transaction.atomic():
+            ArticleEntity.objects.filter(article=article).delete()
+            article_entities_save(article, mentions)
+        if bar:
+            bar.update()
+    if bar:
+        bar.close()
+    return {
+        "articles": len(articles),
+        "entities": Entity.objects.count(),
+        "links": ArticleEntity.objects.count(),
+        "deleted": deleted,
+    }
