@@ -14,7 +14,7 @@ from gazette.jobs.engine import jobs_drain
 from gazette.jobs.models import JobFailure, QueuedTask
 from gazette.jobs.stages import articles_stored, story_digest_job
 from gazette.stories import engine as story_engine
-from gazette.stories.engine import central_title, engine_reset, stories_assign
+from gazette.stories.engine import engine_reset, stories_assign
 from gazette.stories.enrich import articles_enrich
 from gazette.stories.models import ArticleEntity, ArticleTopic, EngineState, Story, StoryMember
 from tests.web.factories import make_article, make_source
@@ -48,6 +48,14 @@ MERGER = (
     "grocery mergers since 2019. Corbel shares rose 18 percent in early trading while Fairfield gained 4 percent. "
     "Analysts at Kestrel Research said the combined chain would save about $600 million a year. "
     "Unions representing 90,000 workers at both chains said they would seek guarantees on jobs and stores."
+)
+
+
+QUAKE_VIEW = (
+    "The magnitude 6.4 earthquake that struck Puerto Salinas on Monday hit hardest in the old harbour "
+    "district, where engineers say most buildings predate Chile's seismic code. Mayor Ines Carvajal has "
+    "promised inspections of every school in Puerto Salinas, and the emergency office put the toll at seven. "
+    "Residents of the harbour district said cracks from an earlier tremor were never repaired."
 )
 
 
@@ -173,16 +181,6 @@ def test_the_saved_state_lets_another_worker_continue_and_a_stale_one_reload(eng
     assert StoryMember.objects.get(article=a1).story == StoryMember.objects.get(article=a2).story
     assert StoryMember.objects.get(article=b1).story != StoryMember.objects.get(article=a1).story
     assert EngineState.objects.get().version == 4  # the first, empty state, then one per batch
-
-
-def test_central_title_prefers_the_headline_sharing_most_words():
-    titles = [
-        "Quake kills four in Puerto Salinas",
-        "Puerto Salinas quake toll rises",
-        "Opinion: build better",
-    ]
-    assert central_title(titles) in titles[:2]
-    assert central_title([]) == "" and central_title(["Only"]) == "Only"
 
 
 def test_an_original_arriving_after_its_copy_takes_its_place(engine_settings):
@@ -311,3 +309,47 @@ def test_a_row_the_replay_empties_points_at_the_story_its_members_joined(engine_
     emptied.refresh_from_db()
     assert emptied.merged_into == kept and emptied.article_count == 0
     assert kept.article_count == 2
+
+
+def test_a_story_keeps_its_first_news_headline_when_analysis_joins(engine_settings):
+    wire, ledger, post = make_source("Wire"), make_source("Ledger"), make_source("Post")
+    a1 = make_article(
+        wire, title="Magnitude 6.4 quake strikes near Puerto Salinas", body=QUAKE_A, ago=timedelta(hours=5)
+    )
+    ingest(a1.pk)
+    story = StoryMember.objects.get(article=a1).story
+    views = [
+        make_article(ledger, title="Why Puerto Salinas quake toll rose to seven", body=QUAKE_A2, ago=timedelta(hours=3)),
+        make_article(post, title="Puerto Salinas quake toll shows how fragile old harbour districts are",
+                     body=QUAKE_VIEW,
+                     ago=timedelta(hours=2)),
+    ]  # fmt: skip
+    ingest(*(v.pk for v in views))
+    story.refresh_from_db()
+    assert story.article_count == 3
+    assert story.title == a1.title
+
+
+def test_a_news_headline_replaces_an_analysis_title_and_then_stays(engine_settings):
+    ledger, wire, courier = make_source("Ledger"), make_source("Wire"), make_source("Courier")
+    view = make_article(
+        ledger, title="Puerto Salinas quake: what we know so far", body=QUAKE_A2, ago=timedelta(hours=5)
+    )
+    ingest(view.pk)
+    story = StoryMember.objects.get(article=view).story
+    assert story.title == view.title  # nothing better yet
+    news = make_article(
+        wire, title="Magnitude 6.4 quake strikes near Puerto Salinas", body=QUAKE_A, ago=timedelta(hours=4)
+    )
+    ingest(news.pk)
+    story.refresh_from_db()
+    assert story.title == news.title
+    later = make_article(
+        courier,
+        title="Puerto Salinas quake toll rises to seven as rescuers search hotel",
+        body=QUAKE_A2 + " Rescuers worked through the night.",
+        ago=timedelta(hours=1),
+    )
+    ingest(later.pk)
+    story.refresh_from_db()
+    assert story.article_count == 3 and story.title == news.title
