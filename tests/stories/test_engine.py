@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from functools import partial
 
 import pytest
 from django.utils import timezone
 
+from gazette.accounts.follows import follow_add, following_articles
 from gazette.ai.jobs import article_summarize, story_digest
 from gazette.ai.models import ArticleSummary, StoryDigest
 from gazette.articles.models import Article
@@ -14,6 +16,7 @@ from gazette.jobs.engine import jobs_drain
 from gazette.jobs.models import JobFailure, QueuedTask
 from gazette.jobs.stages import articles_stored, story_digest_job
 from gazette.stories import engine as story_engine
+from gazette.stories.clustering import ClusterOptions, StoryClusterer
 from gazette.stories.engine import engine_reset, stories_assign
 from gazette.stories.enrich import articles_enrich
 from gazette.stories.models import ArticleEntity, ArticleTopic, EngineState, Story, StoryMember
@@ -353,3 +356,49 @@ def test_a_news_headline_replaces_an_analysis_title_and_then_stays(engine_settin
     ingest(later.pk)
     story.refresh_from_db()
     assert story.article_count == 3 and story.title == news.title
+
+
+def test_a_small_story_merged_back_keeps_its_address_and_follower_and_the_state_survives_a_restart(
+    engine_settings, monkeypatch, django_user_model
+):
+    from tests.stories.test_clustering import CHILE_1, CHILE_2, CHILE_3
+
+    # A strict threshold, so that arrival order alone keeps the follow-up apart at first (as in
+    # test_clustering's merge-back test); story-to-story merges are off, so only merge-back can join.
+    options = ClusterOptions(threshold=0.5, merge_threshold=0.99)
+    monkeypatch.setattr(story_engine, "StoryClusterer", partial(StoryClusterer, options))
+    engine_reset()
+    wire, ledger, courier = make_source("Wire"), make_source("Ledger"), make_source("Courier")
+
+    def store(doc, source, hours):
+        return make_article(source, title=doc.title, body=doc.text, ago=timedelta(hours=hours))
+
+    first = store(CHILE_1, wire, 30)
+    ingest(first.pk)
+    follow_up = store(CHILE_3, ledger, 4)
+    ingest(follow_up.pk)
+    kept, small = (StoryMember.objects.get(article=a).story for a in (first, follow_up))
+    assert kept != small
+    reader = django_user_model.objects.create_user("rita")
+    follow_add(user=reader, target=small)
+
+    second = store(CHILE_2, courier, 25)
+    ingest(second.pk)
+    kept.refresh_from_db()
+    small.refresh_from_db()
+    assert {m.story for m in StoryMember.objects.all()} == {kept}
+    assert kept.article_count == 3 and kept.title == CHILE_1.title
+    assert small.merged_into == kept and small.article_count == 0
+    assert set(following_articles(user=reader)) == {first, second, follow_up}
+
+    version = EngineState.objects.get().version
+    restart()  # the saved state holds the merge: nothing regroups, and the next article finds the story
+    later = make_article(
+        wire,
+        title="Valparaiso schools reopen after Chile earthquake",
+        body=CHILE_3.text + " Teachers in Valparaiso checked classrooms for cracks.",
+        ago=timedelta(hours=2),
+    )
+    ingest(later.pk)
+    assert StoryMember.objects.get(article=later).story == kept
+    assert EngineState.objects.get().version == version + 1
