@@ -42,6 +42,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from clustering import DATA, DEMO, bcubed, nmi  # noqa: E402
 
+from gazette.ingest.sanitize import html_to_text  # noqa: E402
+
 ROOT = Path(__file__).resolve().parents[1]
 GAZETTE = [sys.executable, "-m", "gazette"]
 ORDERS = ("published", "source", "shuffled", "late", "excerpt")
@@ -305,9 +307,11 @@ def run(set_name: str, order: str, args: argparse.Namespace, cli_cache: dict[str
     timing = json.loads(out.strip().splitlines()[-1])
     with sqlite3.connect(data / "gazette.sqlite3") as conn:
         rows = conn.execute(
-            "select a.id, a.canonical_url, a.title, a.content_text, a.published_at, a.source_id, m.story_id "
-            "from articles_article a left join stories_storymember m on m.article_id = a.id order by a.id"
+            "select a.id, a.canonical_url, a.title, a.content_text, a.published_at, a.source_id, m.story_id, "
+            "a.summary from articles_article a left join stories_storymember m on m.article_id = a.id order by a.id"
         ).fetchall()
+    # The text the story stage reads (Article.body_text): an excerpt-only item's teaser.
+    rows = [(*r[:3], r[3] or html_to_text(r[7]).strip(), *r[4:7]) for r in rows]
     items = items_demo() if set_name == "demo" else items_ecb(Path(args.data), args.outlets, args.seed)
     gold_of = {i["id"]: i["gold"] for i in items}
     gold = {_item_id(r[1]): gold_of[_item_id(r[1])] for r in rows}

@@ -340,7 +340,7 @@ def _cluster_doc(article: Article, vector: np.ndarray | None) -> ClusterDoc:
     return ClusterDoc(
         id=str(article.pk),
         title=article.title,
-        text=article.content_text,
+        text=article.body_text,
         published=article.published_at,
         source=str(article.source_id),
         vector=vector,

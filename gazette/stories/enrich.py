@@ -81,9 +81,7 @@ def _vectors_compute(articles: list[Article], options: EnrichOptions) -> dict[in
     missing = [a for a in articles if a.pk not in have]
     if not missing:
         return {}
-    texts = [
-        article_text_for_embedding(a.title, a.content_text, max_words=options.embed_words) for a in missing
-    ]
+    texts = [article_text_for_embedding(a.title, a.body_text, max_words=options.embed_words) for a in missing]
     fresh = embedder.embed(texts)
     return {a.pk: fresh[i] for i, a in enumerate(missing)}
 
@@ -94,7 +92,7 @@ def _labels(article: Article, options: EnrichOptions) -> None:
         topics = {t.slug: t for t in Topic.objects.all()}
         scored = [
             (name, score)
-            for name, score in topics_classify(article.title, article.content_text)
+            for name, score in topics_classify(article.title, article.body_text)
             if score >= options.topic_min_score
         ][: options.topics_per_article]
         ArticleTopic.objects.bulk_create(
@@ -106,7 +104,7 @@ def _labels(article: Article, options: EnrichOptions) -> None:
             ignore_conflicts=True,
         )
     if not ArticleEntity.objects.filter(article=article).exists():
-        mentions = entities_extract(article.title, article.content_text)
+        mentions = entities_extract(article.title, article.body_text)
         by_slug = {slugify(m.name)[:200]: m for m in mentions[: options.entities_per_article]}
         by_slug.pop("", None)
         # Two queries for all of an article's entities instead of a get_or_create each.

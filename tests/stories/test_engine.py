@@ -402,3 +402,24 @@ def test_a_small_story_merged_back_keeps_its_address_and_follower_and_the_state_
     ingest(later.pk)
     assert StoryMember.objects.get(article=later).story == kept
     assert EngineState.objects.get().version == version + 1
+
+
+def test_excerpt_only_items_are_grouped_by_their_teaser(engine_settings):
+    wire, ledger, courier = make_source("Wire"), make_source("Ledger"), make_source("Courier")
+
+    def teaser(source, title, body, hours):
+        # A teaser-only feed whose page could not be fetched: the headline and the feed's first sentence.
+        lead = body.split(". ")[0] + "."
+        return make_article(
+            source, title=title, body=lead, content_text="", content_html="", ago=timedelta(hours=hours)
+        )
+
+    a1 = teaser(wire, "Dawn tremor hits Chilean port", QUAKE_A, 5)
+    a2 = teaser(ledger, "Two pulled alive from collapsed hotel", QUAKE_A2, 3)
+    b1 = teaser(courier, "Quake flattens houses in Karadere", QUAKE_B, 2)
+    ingest(a1.pk, a2.pk, b1.pk)
+    assert a1.body_text.startswith(
+        "A magnitude 6.4 earthquake struck near the Chilean port city of Puerto Salinas"
+    )
+    assert StoryMember.objects.get(article=a1).story == StoryMember.objects.get(article=a2).story
+    assert StoryMember.objects.get(article=b1).story != StoryMember.objects.get(article=a1).story
