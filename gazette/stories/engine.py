@@ -30,7 +30,7 @@ from gazette.stories.clustering import ClusterDoc, StoryClusterer
 from gazette.stories.copies import CopyIndex, Doc
 from gazette.stories.enrich import embedder_get
 from gazette.stories.models import Embedding, EngineState, Related, Story, StoryMember
-from gazette.stories.titles import story_title_choose
+from gazette.stories.titles import story_title
 
 log = logging.getLogger(__name__)
 
@@ -315,11 +315,10 @@ class StoryEngine:
             return None
         articles.sort(key=lambda a: (a.published_at, a.pk))
         originals = [a for a in articles if a.duplicate_of_id is None] or articles
-        current = Story.objects.filter(key=key).values_list("title", flat=True).first() or ""
         story, _ = Story.objects.update_or_create(
             key=key,
             defaults={
-                "title": story_title_choose([a.title for a in originals], current),
+                "title": story_title([a.title for a in originals]),
                 "first_reported_at": articles[0].published_at,
                 "last_article_at": articles[-1].published_at,
                 "article_count": len(articles),

@@ -1,22 +1,22 @@
-"""Story titles: the first report's headline, kept unless a clearly better one arrives.
+"""Story titles: the first report's headline, changed only when a clearly better one arrives.
 
 A story's title should name the event the way a news report does and stay put while the story grows:
 readers find a story again by its title. Headlines are ranked in three tiers: a news headline, a news
 headline that reads like clickbait (ai/headline.py), and a headline that frames analysis, opinion, an
-explainer or a feature (cues in views.txt, or a question). The current title is kept while it is still
-a member's headline and no member's headline is of a better tier; otherwise the most central headline
-of the best tier takes its place (the first report's when there are one or two).
+explainer or a feature (cues in views.txt, or a question). The title is the earliest published
+headline of the best tier present. So it changes only when a headline of a better tier joins (news
+for an opening analysis piece), or when the first report itself arrives after a later one (an outlet
+polled late); later reports, however central or wordy, never displace it. The "most central
+headline" rule this replaced moved the demo's titles to analysis pieces as they joined.
 """
 
 from __future__ import annotations
 
 import functools
 import re
-from collections import Counter
 from pathlib import Path
 
 from gazette.ai.headline import headline_check
-from gazette.stories.text import words
 
 NEWS, CLICKBAIT, VIEW = 0, 1, 2
 
@@ -53,27 +53,10 @@ def headline_tier(title: str) -> int:
     return CLICKBAIT if headline_check(title) else NEWS
 
 
-def _terms(title: str) -> set[str]:
-    return {w for w in words(title) if len(w) > 3}
-
-
-def central_title(titles: list[str]) -> str:
-    """The headline sharing most words with the others; the first one when there are one or two."""
-    if len(titles) <= 2:
-        return titles[0] if titles else ""
-    terms = [_terms(t) for t in titles]
-    counts = Counter(term for ts in terms for term in ts)
-    scores = [sum(counts[t] - 1 for t in ts) / (len(ts) ** 0.5 or 1) for ts in terms]
-    return titles[max(range(len(titles)), key=scores.__getitem__)]
-
-
-def story_title_choose(headlines: list[str], current: str = "") -> str:
-    """The title of a story whose original reports carry `headlines` (oldest first), given its
-    `current` title: kept while it is one of them and none is of a better tier."""
+def story_title(headlines: list[str]) -> str:
+    """The title of a story whose original reports carry `headlines`, oldest first: the first
+    report's headline among those of the best tier."""
     if not headlines:
-        return current
-    tiers = {h: headline_tier(h) for h in headlines}
-    best = min(tiers.values())
-    if current in tiers and tiers[current] <= best:
-        return current
-    return central_title([h for h in headlines if tiers[h] == best])
+        return ""
+    tiers = [headline_tier(h) for h in headlines]
+    return headlines[tiers.index(min(tiers))]

@@ -1,10 +1,10 @@
-"""Story titles: news before clickbait before analysis, and the current title kept unless beaten."""
+"""Story titles: the first report of the best tier, news before clickbait before analysis."""
 
 from __future__ import annotations
 
 import pytest
 
-from gazette.stories.titles import CLICKBAIT, NEWS, VIEW, central_title, headline_tier, story_title_choose
+from gazette.stories.titles import CLICKBAIT, NEWS, VIEW, headline_tier, story_title
 
 NEWS_HEADLINES = [
     "Wildfire forces 12,000 to flee homes near Spanish town of Valdecorzo",
@@ -39,34 +39,28 @@ def test_a_shouting_headline_ranks_between_news_and_views():
 
 
 def test_the_first_report_is_kept_when_later_news_arrives():
-    first, *later = NEWS_HEADLINES[:1] + [
+    first = NEWS_HEADLINES[0]
+    later = [
         "Valdecorzo wildfire: 12,000 flee homes near Valdecorzo as fire spreads near Valdecorzo",
         "Fire near Valdecorzo forces 12,000 from homes",
     ]
-    assert story_title_choose([first], "") == first
-    assert story_title_choose([first, *later], first) == first
+    assert story_title([first]) == first
+    assert story_title([first, *later]) == first
 
 
 def test_an_analysis_title_gives_way_to_news_but_news_never_to_analysis():
     view, news = VIEW_HEADLINES[0], NEWS_HEADLINES[0]
-    assert story_title_choose([view], "") == view
-    assert story_title_choose([view, news], view) == news
-    assert story_title_choose([news, view, VIEW_HEADLINES[1]], news) == news
-    # A story opened by analysis, with news among its members, is titled by the news on first write.
-    assert story_title_choose([view, VIEW_HEADLINES[1], news], "") == news
+    assert story_title([view]) == view
+    assert story_title([view, news]) == news
+    assert story_title([news, view, VIEW_HEADLINES[1]]) == news
+    assert story_title([view, VIEW_HEADLINES[1], news]) == news
 
 
-def test_a_title_whose_article_left_the_story_is_replaced_by_the_most_central_news():
-    headlines = [
-        "Quake kills four in Puerto Salinas",
-        "Puerto Salinas quake toll rises",
-        "Rescuers search Puerto Salinas quake rubble for survivors",
-    ]
-    chosen = story_title_choose(headlines, "Thieves steal two paintings from museum")
-    assert chosen in headlines[:2]
+def test_plain_news_is_preferred_to_a_shouting_first_report():
+    shouting = "SHOCK HORROR as BLAZE engulfs holiday towns"
+    assert story_title([shouting, VIEW_HEADLINES[0]]) == shouting
+    assert story_title([shouting, NEWS_HEADLINES[0]]) == NEWS_HEADLINES[0]
 
 
-def test_central_title_prefers_the_headline_sharing_most_words():
-    titles = ["Quake kills four in Puerto Salinas", "Puerto Salinas quake toll rises", "Build better"]
-    assert central_title(titles) in titles[:2]
-    assert central_title([]) == "" and central_title(["Only"]) == "Only"
+def test_no_headlines_no_title():
+    assert story_title([]) == ""
