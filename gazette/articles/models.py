@@ -7,6 +7,7 @@ import zlib
 from django.db import models
 from django.utils import timezone
 
+from gazette.ingest.sanitize import html_to_text
 from gazette.sources.models import Source
 
 
@@ -64,6 +65,12 @@ class Article(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def body_text(self) -> str:
+        """The text to analyse: the article's, or for an excerpt-only item (a teaser feed whose page
+        was not fetched) the feed's teaser, so it is not judged by its headline alone."""
+        return self.content_text or html_to_text(self.summary).strip()
 
 
 class RawPage(models.Model):

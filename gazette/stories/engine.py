@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import logging
 import pickle
-import re
 import secrets
 import zlib
 from collections import Counter
@@ -31,6 +30,7 @@ from gazette.stories.clustering import ClusterDoc, StoryClusterer
 from gazette.stories.copies import CopyIndex, Doc
 from gazette.stories.enrich import embedder_get
 from gazette.stories.models import Embedding, EngineState, Related, Story, StoryMember
+from gazette.stories.titles import story_title
 
 log = logging.getLogger(__name__)
 
@@ -41,23 +41,6 @@ class EngineOptions:
     related_per_article: int = 6
     related_min_score: float = 0.35  # cosine below this is not "related"
     batch: int = 500  # articles assigned per transaction
-
-
-_WORD = re.compile(r"\w+")
-
-
-def _title_terms(title: str) -> set[str]:
-    return {w for w in _WORD.findall(title.lower()) if len(w) > 3}
-
-
-def central_title(titles: list[str]) -> str:
-    """The headline sharing most words with the others: the most central way to name the story."""
-    if len(titles) <= 2:
-        return titles[0] if titles else ""
-    terms = [_title_terms(t) for t in titles]
-    counts = Counter(term for ts in terms for term in ts)
-    scores = [sum(counts[t] - 1 for t in ts) / (len(ts) ** 0.5 or 1) for ts in terms]
-    return titles[max(range(len(titles)), key=scores.__getitem__)]
 
 
 class StaleState(Exception):
@@ -335,7 +318,7 @@ class StoryEngine:
         story, _ = Story.objects.update_or_create(
             key=key,
             defaults={
-                "title": central_title([a.title for a in originals]),
+                "title": story_title([a.title for a in originals]),
                 "first_reported_at": articles[0].published_at,
                 "last_article_at": articles[-1].published_at,
                 "article_count": len(articles),
@@ -356,7 +339,7 @@ def _cluster_doc(article: Article, vector: np.ndarray | None) -> ClusterDoc:
     return ClusterDoc(
         id=str(article.pk),
         title=article.title,
-        text=article.content_text,
+        text=article.body_text,
         published=article.published_at,
         source=str(article.source_id),
         vector=vector,

@@ -52,7 +52,7 @@ def articles_enrich(
     vectors = _vectors_compute(articles, options)
     named = set(ArticleEntity.objects.filter(article__in=articles).values_list("article_id", flat=True))
     mentions = {  # the entity model too
-        a.pk: entities_extract(a.title, a.content_text)[: options.entities_per_article]
+        a.pk: entities_extract(a.title, a.body_text)[: options.entities_per_article]
         for a in articles
         if a.pk not in named
     }
@@ -88,9 +88,7 @@ def _vectors_compute(articles: list[Article], options: EnrichOptions) -> dict[in
     missing = [a for a in articles if a.pk not in have]
     if not missing:
         return {}
-    texts = [
-        article_text_for_embedding(a.title, a.content_text, max_words=options.embed_words) for a in missing
-    ]
+    texts = [article_text_for_embedding(a.title, a.body_text, max_words=options.embed_words) for a in missing]
     fresh = embedder.embed(texts)
     return {a.pk: fresh[i] for i, a in enumerate(missing)}
 
@@ -101,7 +99,7 @@ def _labels(article: Article, options: EnrichOptions, mentions: list[Mention] | 
         topics = {t.slug: t for t in Topic.objects.all()}
         scored = [
             (name, score)
-            for name, score in topics_classify(article.title, article.content_text)
+            for name, score in topics_classify(article.title, article.body_text)
             if score >= options.topic_min_score
         ][: options.topics_per_article]
         ArticleTopic.objects.bulk_create(

@@ -124,7 +124,7 @@ def test_story_ids_are_stable_strings_and_stories_lists_members():
 
 
 def test_a_story_closes_after_a_quiet_period():
-    options = ClusterOptions(close_after_hours=48)
+    options = ClusterOptions(close_after_hours=48, clock_window=1)  # the clock is the newest arrival
     clusterer = StoryClusterer(options)
     old = clusterer.add(CHILE_1)
     late = ClusterDoc(
@@ -136,6 +136,20 @@ def test_a_story_closes_after_a_quiet_period():
     assert clusterer.add(late) != old
     assert not clusterer.story(old).open
     assert clusterer.stories()[old] == ["chile-1"]
+
+
+def _budget(i: int, day: int) -> ClusterDoc:
+    return replace(BUDGET_1, id=f"budget-{i}", published=T0 + timedelta(days=day))
+
+
+def test_one_article_published_days_ahead_does_not_close_the_stories_late_ones_belong_to():
+    clusterer = StoryClusterer(ClusterOptions(close_after_hours=48))
+    chile = clusterer.add(CHILE_1)
+    clusterer.add(_budget(1, 10))  # an outlet polled late brings news ten days newer ...
+    assert clusterer.add(CHILE_2) == chile  # ... and the stream's other articles still find theirs
+    for i in range(2, 30):  # once the stream itself has moved on, the quiet story closes
+        clusterer.add(_budget(i, 10))
+    assert not clusterer.story(chile).open
 
 
 def test_without_dates_the_oldest_stories_close_beyond_max_open():
@@ -386,3 +400,46 @@ def test_merges_keep_the_older_story_whatever_the_id_prefix():
 
     assert _id_order("s2") < _id_order("s10")
     assert _id_order("9f3a0c1d-2") < _id_order("9f3a0c1d-10")  # the engine's per-run prefix
+
+
+def test_a_small_story_kept_apart_by_arrival_order_is_merged_back():
+    # At this strict threshold the follow-up (CHILE_3) arriving before CHILE_2 opens a story of its own;
+    # once CHILE_2 has joined the first report, the follow-up is as close to that story as an article
+    # must be to join, and is folded in: the bigger, older story keeps its id.
+    options = ClusterOptions(threshold=0.5, merge_threshold=0.99)
+    without = StoryClusterer(replace(options, regroup_max_size=0))
+    assert len({without.add(doc) for doc in (CHILE_1, CHILE_3, CHILE_2)}) == 2
+    clusterer = StoryClusterer(options)
+    first, follow_up, _ = (clusterer.add(doc) for doc in (CHILE_1, CHILE_3, CHILE_2))
+    assert follow_up != first
+    assert clusterer.stories() == {first: ["chile-1", "chile-2", "chile-3"]}
+    assert clusterer.merges() == [(follow_up, first)]
+    assert clusterer.story_id("chile-3") == first
+
+
+def test_merge_back_leaves_other_events_and_split_stories_alone():
+    options = ClusterOptions(threshold=0.5, merge_threshold=0.99)
+    clusterer = StoryClusterer(options)
+    for doc in (CHILE_1, TURKEY_1, CHILE_2, BUDGET_1, TURKEY_2):
+        clusterer.add(doc)
+    assert clusterer.story_id("turkey-1") != clusterer.story_id("chile-1")
+    assert clusterer.story_id("budget-1") not in {
+        clusterer.story_id("chile-1"),
+        clusterer.story_id("turkey-1"),
+    }
+    # Two stories the split test set apart are never folded together again.
+    apart = StoryClusterer(options)
+    first, follow_up = apart.add(CHILE_1), apart.add(CHILE_3)
+    apart.apart = {first: {follow_up}, follow_up: {first}}
+    apart.add(CHILE_2)
+    assert apart.story_id("chile-3") == follow_up != apart.story_id("chile-1")
+
+
+def test_a_state_saved_before_the_arrival_clock_loads_and_continues():
+    import pickle
+
+    clusterer = StoryClusterer()
+    first = clusterer.add(CHILE_1)
+    del clusterer._recent  # as pickled by the code before it
+    restored = pickle.loads(pickle.dumps(clusterer))
+    assert restored.add(CHILE_2) == first

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from functools import partial
 
 import pytest
 from django.utils import timezone
 
+from gazette.accounts.follows import follow_add, following_articles
 from gazette.ai.jobs import article_summarize, story_digest
 from gazette.ai.models import ArticleSummary, StoryDigest
 from gazette.articles.models import Article
@@ -14,7 +16,8 @@ from gazette.jobs.engine import jobs_drain
 from gazette.jobs.models import JobFailure, QueuedTask
 from gazette.jobs.stages import articles_stored, story_digest_job
 from gazette.stories import engine as story_engine
-from gazette.stories.engine import central_title, engine_reset, stories_assign
+from gazette.stories.clustering import ClusterOptions, StoryClusterer
+from gazette.stories.engine import engine_reset, stories_assign
 from gazette.stories.enrich import articles_enrich
 from gazette.stories.models import ArticleEntity, ArticleTopic, EngineState, Story, StoryMember
 from tests.web.factories import make_article, make_source
@@ -48,6 +51,14 @@ MERGER = (
     "grocery mergers since 2019. Corbel shares rose 18 percent in early trading while Fairfield gained 4 percent. "
     "Analysts at Kestrel Research said the combined chain would save about $600 million a year. "
     "Unions representing 90,000 workers at both chains said they would seek guarantees on jobs and stores."
+)
+
+
+QUAKE_VIEW = (
+    "The magnitude 6.4 earthquake that struck Puerto Salinas on Monday hit hardest in the old harbour "
+    "district, where engineers say most buildings predate Chile's seismic code. Mayor Ines Carvajal has "
+    "promised inspections of every school in Puerto Salinas, and the emergency office put the toll at seven. "
+    "Residents of the harbour district said cracks from an earlier tremor were never repaired."
 )
 
 
@@ -173,16 +184,6 @@ def test_the_saved_state_lets_another_worker_continue_and_a_stale_one_reload(eng
     assert StoryMember.objects.get(article=a1).story == StoryMember.objects.get(article=a2).story
     assert StoryMember.objects.get(article=b1).story != StoryMember.objects.get(article=a1).story
     assert EngineState.objects.get().version == 4  # the first, empty state, then one per batch
-
-
-def test_central_title_prefers_the_headline_sharing_most_words():
-    titles = [
-        "Quake kills four in Puerto Salinas",
-        "Puerto Salinas quake toll rises",
-        "Opinion: build better",
-    ]
-    assert central_title(titles) in titles[:2]
-    assert central_title([]) == "" and central_title(["Only"]) == "Only"
 
 
 def test_an_original_arriving_after_its_copy_takes_its_place(engine_settings):
@@ -311,3 +312,114 @@ def test_a_row_the_replay_empties_points_at_the_story_its_members_joined(engine_
     emptied.refresh_from_db()
     assert emptied.merged_into == kept and emptied.article_count == 0
     assert kept.article_count == 2
+
+
+def test_a_story_keeps_its_first_news_headline_when_analysis_joins(engine_settings):
+    wire, ledger, post = make_source("Wire"), make_source("Ledger"), make_source("Post")
+    a1 = make_article(
+        wire, title="Magnitude 6.4 quake strikes near Puerto Salinas", body=QUAKE_A, ago=timedelta(hours=5)
+    )
+    ingest(a1.pk)
+    story = StoryMember.objects.get(article=a1).story
+    views = [
+        make_article(ledger, title="Why Puerto Salinas quake toll rose to seven", body=QUAKE_A2, ago=timedelta(hours=3)),
+        make_article(post, title="Puerto Salinas quake toll shows how fragile old harbour districts are",
+                     body=QUAKE_VIEW,
+                     ago=timedelta(hours=2)),
+    ]  # fmt: skip
+    ingest(*(v.pk for v in views))
+    story.refresh_from_db()
+    assert story.article_count == 3
+    assert story.title == a1.title
+
+
+def test_a_news_headline_replaces_an_analysis_title_and_then_stays(engine_settings):
+    ledger, wire, courier = make_source("Ledger"), make_source("Wire"), make_source("Courier")
+    view = make_article(
+        ledger, title="Puerto Salinas quake: what we know so far", body=QUAKE_A2, ago=timedelta(hours=5)
+    )
+    ingest(view.pk)
+    story = StoryMember.objects.get(article=view).story
+    assert story.title == view.title  # nothing better yet
+    news = make_article(
+        wire, title="Magnitude 6.4 quake strikes near Puerto Salinas", body=QUAKE_A, ago=timedelta(hours=4)
+    )
+    ingest(news.pk)
+    story.refresh_from_db()
+    assert story.title == news.title
+    later = make_article(
+        courier,
+        title="Puerto Salinas quake toll rises to seven as rescuers search hotel",
+        body=QUAKE_A2 + " Rescuers worked through the night.",
+        ago=timedelta(hours=1),
+    )
+    ingest(later.pk)
+    story.refresh_from_db()
+    assert story.article_count == 3 and story.title == news.title
+
+
+def test_a_small_story_merged_back_keeps_its_address_and_follower_and_the_state_survives_a_restart(
+    engine_settings, monkeypatch, django_user_model
+):
+    from tests.stories.test_clustering import CHILE_1, CHILE_2, CHILE_3
+
+    # A strict threshold, so that arrival order alone keeps the follow-up apart at first (as in
+    # test_clustering's merge-back test); story-to-story merges are off, so only merge-back can join.
+    options = ClusterOptions(threshold=0.5, merge_threshold=0.99)
+    monkeypatch.setattr(story_engine, "StoryClusterer", partial(StoryClusterer, options))
+    engine_reset()
+    wire, ledger, courier = make_source("Wire"), make_source("Ledger"), make_source("Courier")
+
+    def store(doc, source, hours):
+        return make_article(source, title=doc.title, body=doc.text, ago=timedelta(hours=hours))
+
+    first = store(CHILE_1, wire, 30)
+    ingest(first.pk)
+    follow_up = store(CHILE_3, ledger, 4)
+    ingest(follow_up.pk)
+    kept, small = (StoryMember.objects.get(article=a).story for a in (first, follow_up))
+    assert kept != small
+    reader = django_user_model.objects.create_user("rita")
+    follow_add(user=reader, target=small)
+
+    second = store(CHILE_2, courier, 25)
+    ingest(second.pk)
+    kept.refresh_from_db()
+    small.refresh_from_db()
+    assert {m.story for m in StoryMember.objects.all()} == {kept}
+    assert kept.article_count == 3 and kept.title == CHILE_1.title
+    assert small.merged_into == kept and small.article_count == 0
+    assert set(following_articles(user=reader)) == {first, second, follow_up}
+
+    version = EngineState.objects.get().version
+    restart()  # the saved state holds the merge: nothing regroups, and the next article finds the story
+    later = make_article(
+        wire,
+        title="Valparaiso schools reopen after Chile earthquake",
+        body=CHILE_3.text + " Teachers in Valparaiso checked classrooms for cracks.",
+        ago=timedelta(hours=2),
+    )
+    ingest(later.pk)
+    assert StoryMember.objects.get(article=later).story == kept
+    assert EngineState.objects.get().version == version + 1
+
+
+def test_excerpt_only_items_are_grouped_by_their_teaser(engine_settings):
+    wire, ledger, courier = make_source("Wire"), make_source("Ledger"), make_source("Courier")
+
+    def teaser(source, title, body, hours):
+        # A teaser-only feed whose page could not be fetched: the headline and the feed's first sentence.
+        lead = body.split(". ")[0] + "."
+        return make_article(
+            source, title=title, body=lead, content_text="", content_html="", ago=timedelta(hours=hours)
+        )
+
+    a1 = teaser(wire, "Dawn tremor hits Chilean port", QUAKE_A, 5)
+    a2 = teaser(ledger, "Two pulled alive from collapsed hotel", QUAKE_A2, 3)
+    b1 = teaser(courier, "Quake flattens houses in Karadere", QUAKE_B, 2)
+    ingest(a1.pk, a2.pk, b1.pk)
+    assert a1.body_text.startswith(
+        "A magnitude 6.4 earthquake struck near the Chilean port city of Puerto Salinas"
+    )
+    assert StoryMember.objects.get(article=a1).story == StoryMember.objects.get(article=a2).story
+    assert StoryMember.objects.get(article=b1).story != StoryMember.objects.get(article=a1).story
