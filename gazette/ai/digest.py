@@ -127,8 +127,13 @@ def _sentence(text: str) -> _Sentence:
         and not _pronoun_before_name(trimmed)
         and trimmed[:1] not in "\"“‘'"
     )
-    actions = frozenset(terms(" ".join(w for w in text.split() if not w[:1].isupper())))
-    return _Sentence(text, frozenset(terms(text)), frozenset(facts), actions, fit)
+    # Numbers are weighed as facts, not as words ("310,000" would count as "310" and "000").
+    actions = _words_only(terms(" ".join(w for w in text.split() if not w[:1].isupper())))
+    return _Sentence(text, _words_only(terms(text)), frozenset(facts), actions, fit)
+
+
+def _words_only(found: list[str]) -> frozenset[str]:
+    return frozenset(t for t in found if not t.isdigit())
 
 
 def digest_build(articles: list[DigestArticle], options: DigestOptions | None = None) -> Digest:
@@ -328,10 +333,15 @@ def _difference(
 
 
 def _about(first: Quantity, group: list[Quantity]) -> str:
-    """What the figures are of, in the outlets' words: the counted noun, else a word all clauses share."""
-    if first.unit not in ("%",) and first.noun.isalpha():
-        return first.noun
+    """What the figures are of, in the outlets' words: the counted noun with the word all the
+    figures share just after it ("buildings collapsed"), else a word all clauses share."""
     shared = frozenset.intersection(*(q.frame for q in group))
+    if first.unit != "%" and first.noun.isalpha():
+        following = first.sentence.split(first.phrase, 1)[-1]
+        for word in words(following)[:3]:
+            if stem(word) in shared and word not in STOPWORDS:
+                return f"{first.noun} {word}"
+        return first.noun
     for word in words(first.sentence):
         if stem(word) in shared:
             return word

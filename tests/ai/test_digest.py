@@ -34,7 +34,7 @@ def test_agreement_differences_and_first_report():
     assert digest.first is not None and digest.first.source == "Wire" and digest.outlets == 3
     top = digest.agreed[0]
     assert "evacuation" in top.text and {c.source for c in top.citations} == {"Wire", "Ledger", "Courier"}
-    residents = next(d for d in digest.differences if d.about == "residents")
+    residents = next(d for d in digest.differences if d.about == "residents left")
     assert {(f.value, tuple(f.sources)) for f in residents.figures} == {
         ("12,000", ("Wire",)),
         ("9,000", ("Ledger",)),
@@ -61,7 +61,7 @@ def test_two_outlets_counting_one_thing_differently_is_a_difference():
     officials = "Officials said 1,150 rescue workers were in the town and that 41 buildings had collapsed."
     digest = digest_build([art(1, "Civic", governor, 0), art(2, "Ledger", officials, 30)])
     [row] = digest.differences
-    assert row.about == "buildings"
+    assert row.about == "buildings collapsed"
     assert {(f.value, tuple(f.sources)) for f in row.figures} == {("46", ("Civic",)), ("41", ("Ledger",))}
     assert [f.quotes for f in row.figures] == [[governor], [officials]] or [
         f.quotes for f in row.figures
