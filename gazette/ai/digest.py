@@ -28,7 +28,7 @@ class DigestOptions:
     support_coverage: float = (
         0.4  # and the share of the point's words, and of its lower-case words, it must hold
     )
-    redundancy_overlap: float = 0.4  # a point this close to a chosen one (or its citations) repeats it
+    redundancy_overlap: float = 0.5  # shared share of the shorter sentence: a point this close to a chosen one (or its citations) repeats it
     max_points: int = 4
     max_differences: int = 4
     frame_overlap: float = 0.5  # share of the shorter clause's words two figures must share to be one thing
@@ -81,6 +81,11 @@ class Digest:
     outlets: int
 
 
+def _overlap(a: frozenset[str], b: frozenset[str]) -> float:
+    """Shared words over the shorter sentence's: a short sentence inside a long one repeats it."""
+    return len(a & b) / min(len(a), len(b)) if a and b else 0.0
+
+
 def _jaccard(a: set[str] | frozenset[str], b: set[str] | frozenset[str]) -> float:
     return len(a & b) / len(a | b) if a and b else 0.0
 
@@ -91,7 +96,8 @@ _FACT_WORDS = frozenset(
 )
 
 
-_PERSON_PRONOUNS = _wordset("he she him his her")
+# Pronouns whose antecedent a point cannot show ("The company has linked it to 27 incidents").
+_PERSON_PRONOUNS = _wordset("he she him his her it they them")
 _NOT_NAMES = _wordset("monday tuesday wednesday thursday friday saturday sunday")
 
 
@@ -157,6 +163,16 @@ def digest_build(articles: list[DigestArticle], options: DigestOptions | None = 
     )
 
 
+_OPENING_CONJUNCTION = re.compile(r"^(?:But|And|Yet|However|Still|Meanwhile),?\s+(?=\w)")
+
+
+def _point_text(sentence: str) -> str:
+    """The sentence as a point: no dateline or trailing attribution, no "But" that answers a sentence
+    not shown."""
+    text = _OPENING_CONJUNCTION.sub("", point_trim(sentence), count=1)
+    return text[:1].upper() + text[1:]
+
+
 def _carries(point: _Sentence, other: _Sentence, options: DigestOptions) -> float:
     """How well `other` states the point (0 when it does not): most of the point's words, and every
     number the point gives, so that an outlet reporting six dead is not credited with seven."""
@@ -186,7 +202,7 @@ def _agreed(
         for position, sentence in enumerate(sentences[article.id]):
             if not sentence.point:
                 continue
-            point = Point(point_trim(sentence.text), [Citation(article.id, article.source, sentence.text)])
+            point = Point(_point_text(sentence.text), [Citation(article.id, article.source, sentence.text)])
             backing = [sentence]
             credited = {article.source}
             for other in articles:
@@ -206,7 +222,7 @@ def _agreed(
     for _, _, point, backing in candidates:
         # The same fact told by another outlet, or a sentence already shown as a citation, repeats it.
         if any(
-            b.text == u.text or _jaccard(b.terms, u.terms) >= options.redundancy_overlap
+            b.text == u.text or _overlap(b.terms, u.terms) >= options.redundancy_overlap
             for b in backing
             for u in used
         ):

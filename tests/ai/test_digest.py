@@ -190,10 +190,18 @@ def test_points_name_their_subject_and_each_fact_is_told_once():
         "Ledger": "He said the evacuation of the riverside districts was ordered late on Monday night. "
         "On Tuesday he said the river had peaked. "
         "The regional governor ordered riverside districts evacuated late on Monday night.",
-        "Courier": "Late on Monday night, the regional governor ordered the evacuation of the riverside districts.",
+        "Courier": "Late on Monday night, the regional governor ordered the evacuation of the riverside districts. "
+        "But the dam operator has linked it to a faulty sluice gate on the upper river.",
+        "Post": "The dam operator has linked it to a faulty sluice gate on the upper river. "
+        "But the river is expected to fall quickly once the rain stops tonight.",
+        "Times": "The river is expected to fall quickly once the rain stops tonight, forecasters said.",
     }
     digest = digest_build([art(i, s, t, 10 * i) for i, (s, t) in enumerate(texts.items())])
-    assert len(digest.agreed) == 1
-    [point] = digest.agreed
+    # "linked it to …" never says what "it" is: no point; "But …" answers a sentence not shown.
+    assert [p.text for p in digest.agreed] == [
+        digest.agreed[0].text,
+        "The river is expected to fall quickly once the rain stops tonight.",
+    ]
+    point = digest.agreed[0]
     assert "governor" in point.text and not point.text.startswith(("He", "On Tuesday he"))
     assert {c.source for c in point.citations} == {"Wire", "Ledger", "Courier"}
