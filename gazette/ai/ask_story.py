@@ -145,9 +145,14 @@ def _extractive_answer(pool: list[StoryCitation], ranked: list[Ranked], question
         if len(cited) >= CITATIONS_MAX or other.score < SECOND_MIN_RATIO * best.score:
             break
         candidate = pool[other.index]
-        # One sentence an outlet, and a copy of a wire sentence already cited adds nothing.
-        if other.support < SUPPORT_MIN or any(
-            c.source_name == candidate.source_name or _same(c.sentence, candidate.sentence) for c in cited
+        # Corroboration holds every question word the answer holds ("cost", not just "Voltaris" and
+        # "recall"); one sentence an outlet, and a copy of a wire sentence already cited adds nothing.
+        if (
+            other.support < SUPPORT_MIN
+            or not other.matched >= best.matched
+            or any(
+                c.source_name == candidate.source_name or _same(c.sentence, candidate.sentence) for c in cited
+            )
         ):
             continue
         cited.append(candidate)

@@ -135,6 +135,8 @@ def test_the_answer_can_come_from_a_members_headline():
     answer = answer_story_question(articles=RECALL, question="How much will the recall cost Voltaris?")
     assert answer.answered
     assert answer.citations[0] == StoryCitation(22, "Lumen Business", RECALL[1].title)
+    # A sentence naming Voltaris and the recall but no cost does not corroborate a cost.
+    assert len(answer.citations) == 1
 
 
 def test_a_sentence_saying_as_much_as_a_headline_is_cited_before_it():
