@@ -1,14 +1,18 @@
-"""Grounded answers: how often `answer_question` cites the right sentence, and declines when it should.
+"""Grounded answers: how often the answer cites the right sentence, and declines when it should.
 
-The question set (bench/data/questions.jsonl) was written by hand over the bundled demo articles:
-each line names an article, a question, and a substring of the sentence that answers it, or null when
-the article does not answer it. Questions are phrased as a reader would ask, not copied from the text.
+Two hand-written question sets over the bundled demo corpus, phrased as a reader would ask, not copied
+from the text:
+  - bench/data/questions.jsonl, about one article (`answer_question`): each line names an article, a
+    question, and a substring of the sentence that answers it, or null when the article does not say;
+  - bench/data/story_questions.jsonl, about a story (`answer_story_question` over every original
+    article of the event, headlines included, as the story page asks): each line names the event, a
+    question, and the substrings any of which the top citation must hold, or null.
 
-    python bench/answers.py [--questions PATH] [--llm] [--misses] [--gate]
+    python bench/answers.py [--questions PATH] [--story-questions PATH] [--llm] [--misses] [--gate]
 
 --llm uses the configured model (GAZETTE_LLM_*) instead of the built-in method.
---gate exits 1 when top-citation accuracy falls below 80% or fewer than 75% of unanswerable questions
-are declined.
+--gate exits 1 when top-citation accuracy falls below 80% (articles or stories), or fewer than
+75% of unanswerable questions are declined.
 """
 
 from __future__ import annotations
@@ -22,11 +26,14 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from gazette.ai.ask import answer_question  # noqa: E402
+from gazette.ai.ask_story import StoryArticle, answer_story_question  # noqa: E402
 from gazette.ai.llm import LLMClient, llm_from_env  # noqa: E402
 
 CORPUS = REPO / "gazette" / "demo" / "corpus"
 DEFAULT_QUESTIONS = REPO / "bench" / "data" / "questions.jsonl"
+DEFAULT_STORY_QUESTIONS = REPO / "bench" / "data" / "story_questions.jsonl"
 GATE_TOP_CITATION = 0.80
+GATE_STORY_TOP_CITATION = 0.80
 GATE_DECLINED = 0.75
 
 
@@ -40,11 +47,104 @@ def demo_articles() -> dict[str, tuple[str, str]]:
     return articles
 
 
+def demo_stories() -> dict[str, list[StoryArticle]]:
+    """Demo event -> its original articles (copies left out, as the story page leaves them out)."""
+    stories = {}
+    for path in sorted(CORPUS.glob("events_*.json")):
+        for event in json.loads(path.read_text(encoding="utf-8")):
+            stories[event["event"]] = [
+                StoryArticle(n, a["outlet"], a["headline"], "\n\n".join(a.get("paragraphs") or []))
+                for n, a in enumerate(event["articles"])
+                if not a.get("copy_of")
+            ]
+    return stories
+
+
+class Score:
+    """Top-citation accuracy over answerable questions and declines over unanswerable ones."""
+
+    def __init__(self) -> None:
+        self.top = self.anywhere = self.answerable = self.wrongly_declined = 0
+        self.declined = self.unanswerable = 0
+
+    def add(self, *, expect: list[str] | None, answered: bool, citations: list[str]) -> bool:
+        if expect is None:
+            self.unanswerable += 1
+            self.declined += not answered
+            return not answered
+        self.answerable += 1
+        top = bool(citations) and any(e in citations[0] for e in expect)
+        self.top += top
+        self.anywhere += any(e in c for c in citations for e in expect)
+        self.wrongly_declined += not answered
+        return top
+
+    @property
+    def top_rate(self) -> float:
+        return self.top / self.answerable if self.answerable else 1.0
+
+    @property
+    def declined_rate(self) -> float:
+        return self.declined / self.unanswerable if self.unanswerable else 1.0
+
+    def print(self, title: str) -> None:
+        print(title)
+        print(f"  answerable questions:   {self.answerable}")
+        print(f"    top citation right:   {self.top} ({100 * self.top_rate:.0f}%)")
+        print(
+            f"    right in citations:   {self.anywhere} ({100 * self.anywhere / max(1, self.answerable):.0f}%)"
+        )
+        print(f"    wrongly declined:     {self.wrongly_declined}")
+        print(f"  unanswerable questions: {self.unanswerable}")
+        print(f"    declined:             {self.declined} ({100 * self.declined_rate:.0f}%)")
+
+
+def _rows(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def scores(
+    *,
+    questions: Path = DEFAULT_QUESTIONS,
+    story_questions: Path = DEFAULT_STORY_QUESTIONS,
+    llm: LLMClient | None = None,
+    misses: bool = False,
+) -> tuple[Score, Score]:
+    """The article-level and story-level scores over the two question sets."""
+    articles = demo_articles()
+    per_article = Score()
+    for row in _rows(questions):
+        title, text = articles[row["article"]]
+        answer = answer_question(text=text, question=row["question"], title=title, llm=llm)
+        expect = None if row["expect"] is None else [row["expect"]]
+        if (
+            not per_article.add(expect=expect, answered=answer.answered, citations=answer.citations)
+            and misses
+        ):
+            print(
+                f"MISS [{row['article']}] {row['question']}\n  expected: {expect}\n  got: {answer.citations[:2]}"
+            )
+    stories = demo_stories()
+    per_story = Score()
+    for row in _rows(story_questions):
+        story_answer = answer_story_question(
+            articles=stories[row["story"]], question=row["question"], llm=llm
+        )
+        cited = [c.sentence for c in story_answer.citations]
+        if (
+            not per_story.add(expect=row["expect"], answered=story_answer.answered, citations=cited)
+            and misses
+        ):
+            print(f"MISS [{row['story']}] {row['question']}\n  expected: {row['expect']}\n  got: {cited[:2]}")
+    return per_article, per_story
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--questions", type=Path, default=DEFAULT_QUESTIONS)
+    parser.add_argument("--story-questions", type=Path, default=DEFAULT_STORY_QUESTIONS)
     parser.add_argument("--llm", action="store_true", help="use the configured LLM")
     parser.add_argument("--misses", action="store_true", help="print every wrong answer")
     parser.add_argument("--gate", action="store_true", help="exit 1 when a figure drops below its floor")
@@ -52,43 +152,18 @@ def main() -> int:
     llm: LLMClient | None = llm_from_env() if args.llm else None
     if args.llm and llm is None:
         raise SystemExit("--llm needs GAZETTE_LLM_BASE_URL and GAZETTE_LLM_MODEL")
-    articles = demo_articles()
-    rows = [
-        json.loads(line) for line in args.questions.read_text(encoding="utf-8").splitlines() if line.strip()
-    ]
-    top_right = any_right = answered_total = declined_wrongly = 0
-    declined = unanswerable = 0
-    for row in rows:
-        title, text = articles[row["article"]]
-        answer = answer_question(text=text, question=row["question"], title=title, llm=llm)
-        expect = row["expect"]
-        if expect is None:
-            unanswerable += 1
-            ok = not answer.answered
-            declined += ok
-        else:
-            answered_total += 1
-            top = bool(answer.citations) and expect in answer.citations[0]
-            anywhere = any(expect in c for c in answer.citations)
-            top_right += top
-            any_right += anywhere
-            declined_wrongly += not answer.answered
-            ok = top
-        if args.misses and not ok:
-            print(
-                f"MISS [{row['article']}] {row['question']}\n  expected: {expect}\n  got: {answer.citations[:2]}"
-            )
-    top_rate = top_right / answered_total
-    declined_rate = declined / unanswerable if unanswerable else 1.0
-    method = f"LLM ({llm.model})" if llm else "built-in"
-    print(f"method: {method}")
-    print(f"answerable questions:   {answered_total}")
-    print(f"  top citation right:   {top_right} ({100 * top_rate:.0f}%)")
-    print(f"  right in citations:   {any_right} ({100 * any_right / answered_total:.0f}%)")
-    print(f"  wrongly declined:     {declined_wrongly}")
-    print(f"unanswerable questions: {unanswerable}")
-    print(f"  declined:             {declined} ({100 * declined_rate:.0f}%)")
-    if args.gate and (top_rate < GATE_TOP_CITATION or declined_rate < GATE_DECLINED):
+    per_article, per_story = scores(
+        questions=args.questions, story_questions=args.story_questions, llm=llm, misses=args.misses
+    )
+    print(f"method: {f'LLM ({llm.model})' if llm else 'built-in'}")
+    per_article.print("about one article:")
+    per_story.print("about a story (every outlet's headline and sentences):")
+    failed = (
+        per_article.top_rate < GATE_TOP_CITATION
+        or per_story.top_rate < GATE_STORY_TOP_CITATION
+        or min(per_article.declined_rate, per_story.declined_rate) < GATE_DECLINED
+    )
+    if args.gate and failed:
         print("GATE FAILED: answer quality dropped below its floor", file=sys.stderr)
         return 1
     return 0

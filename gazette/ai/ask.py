@@ -19,7 +19,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from gazette.ai.llm import LLMClient, LLMError
-from gazette.ai.sentences import sentences_split, stem, terms
+from gazette.ai.sentences import sentences_split, stem, terms, words
 
 log = logging.getLogger(__name__)
 
@@ -56,7 +56,7 @@ SYNONYMS: tuple[tuple[str, ...], ...] = (
     ("injure", "injured", "injuries", "injury", "hurt", "wounded", "wound"),
     ("buy", "bought", "purchase", "acquire", "acquired", "acquisition"),
     ("sell", "sold", "sale"),
-    ("cost", "price", "priced", "worth", "value", "valued", "valuing", "fee", "pay", "paid"),
+    ("cost", "price", "priced", "worth", "value", "valued", "valuing", "fee", "pay", "paid", "charge"),
     ("begin", "began", "start", "started", "launch", "launched", "open", "opened"),
     ("end", "ended", "finish", "finished", "close", "closed", "conclude", "concluded"),
     ("win", "won", "victory", "beat", "defeat", "defeated"),
@@ -78,16 +78,18 @@ SYNONYMS: tuple[tuple[str, ...], ...] = (
     ("plane", "aircraft", "airliner", "jet", "flight", "turboprop", "airplane"),
     ("strong", "strongest", "big", "biggest", "large", "largest", "powerful"),
     ("investigate", "investigating", "investigation", "investigator", "investigators", "inquiry", "probe"),
-    ("lead", "led", "leads", "leading", "head", "headed", "heads", "run", "ran", "runs"),
+    ("lead", "led", "leads", "leading", "head", "headed", "heads", "run", "ran", "runs", "leader", "chief"),
     ("fail", "failed", "failure", "failing", "fault", "malfunction"),
     ("save", "saving", "savings"),
     ("merger", "merge", "deal", "takeover", "tie-up"),
     ("score", "scored", "goal", "goals"),
     ("award", "prize", "honour", "honor"),
     ("injection", "inject", "injected", "dose"),
-    ("leader", "chief", "president", "director", "chair", "chairman"),
+    ("president", "director", "chair", "chairman"),
     ("evacuate", "evacuated", "evacuation", "flee", "fled", "leave"),
     ("drug", "medicine", "medication", "treatment"),
+    ("deep", "depth"),
+    ("trial", "study"),
 )
 _CANONICAL: dict[str, str] = {stem(w): stem(group[0]) for group in SYNONYMS for w in group}
 # Question words that name the question, not its subject.
@@ -152,13 +154,16 @@ def question_kind(question: str) -> str | None:
     return None
 
 
-def _has_cue(sentence: str, kind: str | None) -> bool:
+def _has_cue(sentence: str, kind: str | None, asked: frozenset[str] = frozenset()) -> bool:
+    """Whether the sentence holds what the question asks for; a name the question itself gives
+    ("the governor of the Reserve Bank") is not an answer to "who"."""
     if kind == "number":
         return bool(_NUMBER.search(sentence))
     if kind == "time":
         return bool(_DATE.search(sentence))
     if kind == "person":
-        return bool(_PROPER.search(sentence))
+        # a capital right after an opening quote starts the quotation, it is not a name
+        return any(m.start() > 2 and m.group().lower() not in asked for m in _PROPER.finditer(sentence))
     if kind == "place":
         return bool(_PLACE.search(sentence))
     return False
@@ -176,8 +181,14 @@ class Ranked:
     matched: frozenset[str]
 
 
-def sentences_rank(*, sentences: list[str], question: str) -> list[Ranked]:
-    """Sentences by how well they answer the question, best first (only those sharing a question term)."""
+def sentences_rank(
+    *, sentences: list[str], question: str, positions: list[int] | None = None
+) -> list[Ranked]:
+    """Sentences by how well they answer the question, best first (only those sharing a question term).
+
+    `positions` gives each sentence's place in its own article when the sentences come from several
+    (the lead preference is about an article's lead); by default it is the sentence's index.
+    """
     docs = [_fold(terms(s)) for s in sentences]
     query = [t for t in dict.fromkeys(_fold(terms(question))) if t not in _QUESTION_NOISE]
     if not docs or not query:
@@ -190,6 +201,7 @@ def sentences_rank(*, sentences: list[str], question: str) -> list[Ranked]:
     total_weight = sum(idf.values())
     avg_len = sum(len(d) for d in docs) / n or 1.0
     kind = question_kind(question)
+    asked = frozenset(words(question))
     ranked = []
     for i, doc in enumerate(docs):
         counts = Counter(doc)
@@ -200,9 +212,9 @@ def sentences_rank(*, sentences: list[str], question: str) -> list[Ranked]:
         for t in matched:
             tf = counts[t]
             score += idf[t] * tf * (BM25_K1 + 1) / (tf + BM25_K1 * (1 - BM25_B + BM25_B * len(doc) / avg_len))
-        if _has_cue(sentences[i], kind):
+        if _has_cue(sentences[i], kind, asked):
             score *= 1 + CUE_BOOST
-        score *= 1 + LEAD_BOOST / (1 + i)
+        score *= 1 + LEAD_BOOST / (1 + (positions[i] if positions else i))
         support = sum(idf[t] for t in matched) / total_weight
         ranked.append(Ranked(index=i, score=score, support=support, matched=matched))
     ranked.sort(key=lambda r: (-r.score, r.index))

@@ -1,6 +1,7 @@
 """Grounded answers to a reader's question about a story, from the articles of the outlets covering it.
 
-The same two methods as gazette.ai.ask, over the sentences of every original article of the story:
+The same two methods as gazette.ai.ask, over the headline and sentences of every original article of
+the story:
   1. LLM (when a client is given): the best sentences, taken from as many outlets as possible, are numbered
      with their outlet and the model must answer from them alone, citing numbers; citations are mapped back
      to (article, outlet, sentence) and checked. A reply that cites nothing valid is not shown and step 2
@@ -9,8 +10,9 @@ The same two methods as gazette.ai.ask, over the sentences of every original art
      supporting sentence plus near-equal ones from other outlets (corroboration), each naming its outlet.
      When too little of the question is found in any sentence, it declines.
 
-Sentences are pooled round-robin (every outlet's first sentence, then every second one, …) so that the
-ranking's preference for early sentences favours each article's lead, not the first outlet's whole text.
+Sentences are pooled round-robin (every outlet's headline, then every first sentence, …), and the
+ranking's preference for early sentences counts each sentence's place in its own article, so that it
+favours every article's lead, not the first outlet's whole text.
 """
 
 from __future__ import annotations
@@ -66,12 +68,48 @@ class StoryAnswer:
     method: str = EXTRACTIVE_METHOD
 
 
-def _pool(articles: list[StoryArticle]) -> list[StoryCitation]:
-    """Every sentence of every article, interleaved by position in its article."""
+def _pool(articles: list[StoryArticle]) -> tuple[list[StoryCitation], set[int], list[int]]:
+    """Every headline and sentence of every article, interleaved by position in its article; the pool
+    indexes of the headlines, and each entry's position in its article.
+
+    A headline is the article's first "sentence": it may state the figure a reader asks for
+    ("Voltaris takes $210 million hit from SUV recall") where no sentence below it names the thing asked.
+    """
     per_article = [
-        [StoryCitation(a.article_id, a.source_name, s) for s in sentences_split(a.text)] for a in articles
+        [
+            (StoryCitation(a.article_id, a.source_name, s), n == 0 and bool(_headline(a)))
+            for n, s in enumerate(_headline(a) + sentences_split(a.text))
+        ]
+        for a in articles
     ]
-    return [s for row in zip_longest(*per_article) for s in row if s is not None]
+    pool: list[StoryCitation] = []
+    headlines: set[int] = set()
+    positions: list[int] = []
+    for position, row in enumerate(zip_longest(*per_article)):
+        for item in row:
+            if item is not None:
+                if item[1]:
+                    headlines.add(len(pool))
+                pool.append(item[0])
+                positions.append(position)
+    return pool, headlines, positions
+
+
+def _sentences_first(ranked: list[Ranked], headlines: set[int]) -> list[Ranked]:
+    """The ranking with headlines moved below every sentence, unless a headline holds more of the
+    question than any sentence does: a short headline outscores the sentence that says the same
+    thing in full, and the sentence is the better citation."""
+    body = [r for r in ranked if r.index not in headlines]
+    best_support = max((r.support for r in body), default=0.0)
+    ahead = [r for r in ranked if r.index in headlines and r.support > best_support]
+    behind = [r for r in ranked if r.index in headlines and r.support <= best_support]
+    return ahead + body + behind
+
+
+def _headline(article: StoryArticle) -> list[str]:
+    title = " ".join(article.title.split())
+    # A text that opens with its headline would offer the same words twice.
+    return [title] if title and not article.text.lstrip().startswith(title) else []
 
 
 def answer_story_question(
@@ -82,8 +120,9 @@ def answer_story_question(
 ) -> StoryAnswer:
     """An answer grounded in the story's articles, citing outlet and sentence, or a plain decline."""
     story = [StoryArticle(*a) for a in articles]
-    pool = _pool(story)
-    ranked = sentences_rank(sentences=[p.sentence for p in pool], question=question)
+    pool, headlines, positions = _pool(story)
+    ranked = sentences_rank(sentences=[p.sentence for p in pool], question=question, positions=positions)
+    ranked = _sentences_first(ranked, headlines)
     if llm is not None and pool and question.strip():
         try:
             answer = _llm_answer(pool=pool, ranked=ranked, question=question, llm=llm)
@@ -106,9 +145,14 @@ def _extractive_answer(pool: list[StoryCitation], ranked: list[Ranked], question
         if len(cited) >= CITATIONS_MAX or other.score < SECOND_MIN_RATIO * best.score:
             break
         candidate = pool[other.index]
-        # One sentence an outlet, and a copy of a wire sentence already cited adds nothing.
-        if other.support < SUPPORT_MIN or any(
-            c.source_name == candidate.source_name or _same(c.sentence, candidate.sentence) for c in cited
+        # Corroboration holds every question word the answer holds ("cost", not just "Voltaris" and
+        # "recall"); one sentence an outlet, and a copy of a wire sentence already cited adds nothing.
+        if (
+            other.support < SUPPORT_MIN
+            or not other.matched >= best.matched
+            or any(
+                c.source_name == candidate.source_name or _same(c.sentence, candidate.sentence) for c in cited
+            )
         ):
             continue
         cited.append(candidate)

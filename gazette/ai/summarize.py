@@ -149,6 +149,11 @@ def quotes_balanced(text: str) -> bool:
     )
 
 
+def sentence_needs_antecedent(sentence: str) -> bool:
+    """Whether the sentence opens with a pronoun or a quotation whose speaker is named elsewhere."""
+    return _needs_antecedent(sentence)
+
+
 def _needs_antecedent(sentence: str) -> bool:
     """ "He said…", a quotation "…," she said, or a bare quotation: who is meant is in the sentence before."""
     return bool(_PRONOUN.match(sentence) or _PRONOUN_QUOTE.search(sentence) or _BARE_QUOTE.match(sentence))

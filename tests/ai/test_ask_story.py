@@ -110,3 +110,50 @@ def test_llm_reply_without_valid_citations_or_failing_falls_back_to_built_in():
             articles=ARTICLES, question="How many homes lost power?", llm=ScriptedLLM(reply)
         )
         assert answer.method == "extractive" and "40,000 homes" in answer.citations[0].sentence
+
+
+RECALL = [
+    StoryArticle(
+        21,
+        "Meridian Wire",
+        "Voltaris Motors recalls 310,000 electric SUVs over battery software fault",
+        "Voltaris Motors is recalling about 310,000 electric SUVs worldwide because of a battery software fault. "
+        "The recall covers the Terra and Terra Max built between 2022 and 2024. "
+        "Voltaris cut Terra prices by up to 9% in the spring to compete with cheaper rivals.",
+    ),
+    StoryArticle(
+        22,
+        "Lumen Business",
+        "Voltaris recall to cost $210 million as shares slide 7.4%",
+        "Analysts said the brand, not the direct bill, was the bigger worry for Voltaris. "
+        "Owners will receive a free over-the-air update.",
+    ),
+]
+
+
+def test_the_answer_can_come_from_a_members_headline():
+    answer = answer_story_question(articles=RECALL, question="How much will the recall cost Voltaris?")
+    assert answer.answered
+    assert answer.citations[0] == StoryCitation(22, "Lumen Business", RECALL[1].title)
+    # A sentence naming Voltaris and the recall but no cost does not corroborate a cost.
+    assert len(answer.citations) == 1
+
+
+def test_a_sentence_saying_as_much_as_a_headline_is_cited_before_it():
+    answer = answer_story_question(articles=RECALL, question="How many electric SUVs is Voltaris recalling?")
+    first = answer.citations[0]
+    assert (first.article_id, first.sentence) == (21, RECALL[0].text.split(". ")[0] + ".")
+
+
+def test_who_questions_want_a_name_the_question_does_not_give():
+    articles = [
+        StoryArticle(
+            31,
+            "Wire",
+            "Rates rise",
+            "The Reserve Bank of Australia lifted its cash rate to 4.35 percent from 4.1 percent. "
+            "Governor Philippa Vance, who took over the bank eight months ago, said more rises were possible.",
+        )
+    ]
+    answer = answer_story_question(articles=articles, question="Who is the governor of the Reserve Bank?")
+    assert "Philippa Vance" in answer.citations[0].sentence

@@ -31,7 +31,12 @@ DIGEST = {
             "about": "dead",
             "figures": [
                 {"value": "4", "sources": ["Meridian Wire"], "article_ids": [0]},
-                {"value": "7", "sources": ["The Harbor Ledger"], "article_ids": [0]},
+                {
+                    "value": "7",
+                    "sources": ["The Harbor Ledger"],
+                    "article_ids": [0],
+                    "quotes": ["Seven people died, officials said."],
+                },
             ],
         }
     ],
@@ -95,7 +100,11 @@ def test_story_page_digest_placeholder_then_digest(client, quake_story):
     assert "hx-get" not in ready
     assert "The quake struck Puerto Salinas before dawn." in ready
     assert f'href="/article/{second.pk}/"' in ready and "The Harbor Ledger" in ready
-    assert "<strong>dead:</strong> 4 (Meridian Wire) · 7 (The Harbor Ledger)" in ready
+    # each figure shows the outlet's sentence on hover; digests stored before quotes were kept still show
+    assert (
+        "<strong>dead:</strong> <span>4 (Meridian Wire)</span> · "
+        '<span title="Seven people died, officials said.">7 (The Harbor Ledger)</span>'
+    ) in ready
     assert "First reported by" in ready
 
 
