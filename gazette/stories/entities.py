@@ -285,10 +285,16 @@ def _alias_owner(short: str, names: list[str], votes: dict[str, Counter[str]]) -
     return owners.pop() if len(owners) == 1 else None
 
 
+def has_org_head(name: str) -> bool:
+    """True when a name of several words ends like a company's or a body's ("Voltaris Motors")."""
+    words = name.lower().replace(".", "").split()
+    return len(words) > 1 and words[-1] in _ORG_HEADS
+
+
 def entity_kind(name: str, votes: Counter[str]) -> str:
     """The kind a name's last word settles, else the one most of its mentions were labelled with."""
     words = name.lower().replace(".", "").split()
-    if len(words) > 1 and words[-1] in _ORG_HEADS:
+    if has_org_head(name):
         return "org"
     if len(words) > 1 and words[-1] in _PLACE_HEADS:
         return "place"
