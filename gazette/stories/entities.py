@@ -174,8 +174,8 @@ def entities_cache_clear() -> None:
 
 @lru_cache(maxsize=64)
 def _entities(title: str, text: str) -> tuple[Mention, ...]:
-    # The live engine labels an article and then clusters it, and both ask for its entities:
-    # keeping the last few answers (immutable Mentions) does the work once per article.
+    # A retried enrich job asks again for the same articles: the last few answers (immutable Mentions)
+    # are kept, since the model is the cost.
     if not title.strip() and not text.strip():
         return ()
     recogniser = recogniser_get()
