@@ -484,7 +484,10 @@ def wrk(base: str, paths: Path, script: Path, *, duration: int, connections: int
         text=True,
         check=True,
     ).stdout
-    figures = {"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))}
+    figures = {
+        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
+        "requests": float(re.search(r"(\d+) requests in", out).group(1)),
+    }
     for pct in ("50", "99"):
         value, unit = re.search(rf"^\s+{pct}(?:\.000)?%\s+([\d.]+)(us|ms|s)\s*$", out, re.M).groups()
         figures[f"p{pct}"] = float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
@@ -545,6 +548,9 @@ def database_idle(url: str, *, timeout: float = 300) -> None:
 
 
 def _print_row(cache: str, label: str, size: int, result: dict, *, baseline: dict | None) -> None:
+    if not result["requests"]:
+        print(f"{cache:<6}{label:<26}{size:>8}  no request completed", flush=True)
+        return
     ratio = ""
     if baseline:
         ratio = f"{result['rps'] / baseline['rps']:>9.2f}× {result['p99'] / baseline['p99']:>7.1f}×"

@@ -124,19 +124,21 @@ def search_articles(
     limit: int = 20,
     offset: int = 0,
     any_term: bool = False,
+    count: bool = True,
 ) -> tuple[list[Hit], int]:
     """Ranked hits for a reader's query, with highlighted title and snippet, and the count of matches.
 
     Only the newest MAX_HITS matches are ranked and counted: the count is exact up to MAX_HITS, and
-    MAX_HITS + 1 means "more than that".
+    MAX_HITS + 1 means "more than that". Without `count` the second query is skipped and the count is
+    the number of hits returned.
     """
     terms = query_terms(q)
     if not terms:
         return [], 0
     try:
         if connection.vendor == "postgresql":
-            return _search_postgres(terms, filters, limit, offset, any_term)
-        return _search_sqlite(terms, filters, limit, offset, any_term)
+            return _search_postgres(terms, filters, limit, offset, any_term, count)
+        return _search_sqlite(terms, filters, limit, offset, any_term, count)
     except DatabaseError as exc:
         log.warning("search: query %r failed: %s", q[:80], exc)
         return [], 0
@@ -174,7 +176,7 @@ def _filter_sql(filters: SearchFilters) -> tuple[list[str], list[Any]]:
 
 
 def _search_sqlite(
-    terms: list[Term], filters: SearchFilters, limit: int, offset: int, any_term: bool
+    terms: list[Term], filters: SearchFilters, limit: int, offset: int, any_term: bool, count: bool
 ) -> tuple[list[Hit], int]:
     table = Article._meta.db_table
     clauses, params = _filter_sql(filters)
@@ -195,8 +197,10 @@ def _search_sqlite(
     with connection.cursor() as cur:
         cur.execute(sql, [*marks, *marks, *marks, match, *params, match, *params, limit, offset])
         rows = cur.fetchall()
-        cur.execute(f"SELECT count(*) FROM (SELECT 1 {base} LIMIT {MAX_HITS + 1})", [match, *params])  # noqa: S608
-        total = cur.fetchone()[0]
+        total = len(rows)
+        if count:
+            cur.execute(f"SELECT count(*) FROM (SELECT 1 {base} LIMIT {MAX_HITS + 1})", [match, *params])  # noqa: S608
+            total = cur.fetchone()[0]
     hits = [
         Hit(
             article_id=row[0],
@@ -210,7 +214,7 @@ def _search_sqlite(
 
 
 def _search_postgres(
-    terms: list[Term], filters: SearchFilters, limit: int, offset: int, any_term: bool
+    terms: list[Term], filters: SearchFilters, limit: int, offset: int, any_term: bool, count: bool
 ) -> tuple[list[Hit], int]:
     table = Article._meta.db_table
     clauses, params = _filter_sql(filters)
@@ -238,11 +242,13 @@ def _search_postgres(
             [text, *params, text, limit, offset, text, options + ", HighlightAll=true", text, options],
         )
         rows = cur.fetchall()
-        cur.execute(
-            f"SELECT count(*) FROM (SELECT 1 FROM {table} a WHERE {where} LIMIT {MAX_HITS + 1}) AS m",  # noqa: S608
-            [text, *params],
-        )
-        total = cur.fetchone()[0]
+        total = len(rows)
+        if count:
+            cur.execute(
+                f"SELECT count(*) FROM (SELECT 1 FROM {table} a WHERE {where} LIMIT {MAX_HITS + 1}) AS m",  # noqa: S608
+                [text, *params],
+            )
+            total = cur.fetchone()[0]
     hits = [
         Hit(
             article_id=row[0],

@@ -76,6 +76,8 @@ POSTGRES_VECTOR_FORWARD = [
     f"ALTER TABLE articles_article ADD COLUMN IF NOT EXISTS {PG_VECTOR_COLUMN} tsvector "
     f"GENERATED ALWAYS AS ({pg_vector_sql()}) STORED",
     f"CREATE INDEX IF NOT EXISTS web_article_search_vector ON articles_article USING GIN ({PG_VECTOR_COLUMN})",
+    # The planner picks the date index or this one by how common the words are: it needs their counts.
+    "ANALYZE articles_article",
 ]
 POSTGRES_VECTOR_BACKWARD = [
     *POSTGRES_FORWARD,

@@ -245,6 +245,9 @@ def test_only_the_newest_matches_are_ranked_and_counted(three_hits):
     assert {h.article_id for h in hits} == {a.pk for a in newer[:3]}
     assert search_articles(q="regatta", offset=2)[0][0].article_id in {a.pk for a in newer[:3]}
     assert search_articles(q="regatta", offset=3)[0] == []
+    # Without the count, the second query is skipped: the count is the hits'.
+    assert search_articles(q="regatta", count=False)[1] == 3
+    assert search_articles(q="regatta", limit=2, count=False)[1] == 2
     # Inside the window, ranking decides: the title match of the oldest comes first.
     hits, total = search_articles(q="regatta", filters=SearchFilters(published_before=newer[2].published_at))
     assert total == 2 and hits[0].article_id == oldest.pk
