@@ -1,6 +1,6 @@
 """The reader site on a million articles in PostgreSQL: front page, article pages and search under wrk.
 
-    python bench/web_million.py [--articles 1000000] [--duration 20] [--connections 8] [--rebuild]
+    python bench/web_million.py [--articles 1000000] [--duration 15] [--connections 2] [--rebuild]
                                 [--cache both|on|off] [--database-url postgres://postgres@127.0.0.1:5432/gazette_million]
 
 Creates its own database (never `test`), migrates it and fills it with generated rows through COPY:
@@ -567,8 +567,8 @@ def main() -> None:
     parser.add_argument("--sources", type=int, default=1000)
     parser.add_argument("--database-url", default=DEFAULT_URL)
     parser.add_argument("--rebuild", action="store_true", help="generate the data again even if present")
-    parser.add_argument("--duration", type=int, default=20, help="seconds per wrk run")
-    parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--duration", type=int, default=15, help="seconds per wrk run")
+    parser.add_argument("--connections", type=int, default=2)
     parser.add_argument("--cache", choices=("both", "on", "off"), default="both")
     parser.add_argument("--pages", default="front page,article page,search", help="comma-separated")
     parser.add_argument("--port", type=int, default=8741)
