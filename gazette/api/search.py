@@ -13,7 +13,7 @@ from gazette.api.schemas import ArticleCard, article_card
 from gazette.sources.models import Category
 from gazette.stories.models import Topic
 from gazette.web.lists import card_queryset
-from gazette.web.search import MAX_QUERY_CHARS, SearchFilters, search_articles
+from gazette.web.search import MAX_HITS, MAX_QUERY_CHARS, SearchFilters, search_articles
 
 router = Router(tags=["search"])
 
@@ -75,4 +75,5 @@ def search(request: HttpRequest, params: Query[SearchParams], page: Query[PagePa
         for hit in hits
         if hit.article_id in found
     ]
-    return {**page_meta(request, page, total), "items": items}
+    # The newest MAX_HITS matches are ranked and counted, so count and paging stop there.
+    return {**page_meta(request, page, min(total, MAX_HITS)), "items": items}

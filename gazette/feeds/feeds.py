@@ -229,7 +229,7 @@ class SearchFeed(ArticleFeed):
         form = SearchForm(request.GET)
         form.is_valid()
         q = (form.cleaned_data.get("q") or "").strip()
-        hits, _ = search_articles(q=q, filters=form.filters(), limit=ITEMS)
+        hits, _ = search_articles(q=q, filters=form.filters(), limit=ITEMS, count=False)
         found = card_queryset().select_related("ai_summary").in_bulk([h.article_id for h in hits])
         articles = [found[h.article_id] for h in hits if h.article_id in found]
         page = reverse("web:search") + "?" + request.GET.urlencode()

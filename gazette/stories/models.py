@@ -8,12 +8,21 @@ from django.utils import timezone
 from gazette.articles.models import Article
 
 
+class TopicQuerySet(models.QuerySet["Topic"]):
+    def with_articles(self) -> TopicQuerySet:
+        """Topics at least one article carries: one index probe per topic, not a join over every label."""
+        links = ArticleTopic.objects.filter(topic=models.OuterRef("pk"))
+        return self.filter(models.Exists(links))
+
+
 class Topic(models.Model):
     """One heading of the fixed taxonomy (World, Politics, Business, …)."""
 
     slug = models.SlugField(max_length=40, unique=True)
     name = models.CharField(max_length=60)
     position = models.PositiveSmallIntegerField(default=0)
+
+    objects = TopicQuerySet.as_manager()
 
     class Meta:
         ordering = ["position", "name"]

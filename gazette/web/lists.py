@@ -9,6 +9,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import F, Max, QuerySet
 from django.db.models.functions import Substr
 from django.http import HttpRequest
+from django.utils.functional import cached_property
 
 from gazette.articles.models import Article
 from gazette.sources.models import Category
@@ -23,6 +24,10 @@ SECTION_SIZE = 4
 # Lists need the start of the text only when a feed gave no teaser; the full text is never loaded.
 TEXT_START_CHARS = 400
 LATEST_ID_SECONDS = 2
+# Lists are paged this deep at most. Counting every article takes seconds at a million (COUNT(*) reads
+# the whole table), and a page thousands deep is an OFFSET just as slow; older articles are found through
+# search, its date filters, and the topic, source and entity pages.
+MAX_PAGES = 500
 
 
 def card_queryset() -> QuerySet[Article]:
@@ -48,15 +53,35 @@ def latest_article_id() -> int:
     return latest
 
 
+class CappedPaginator(Paginator):
+    """Django's paginator over at most `max_pages` pages: it counts no further than that many rows.
+
+    `capped` says whether rows were left uncounted, so the pager can say "of 500+".
+    """
+
+    def __init__(self, object_list: QuerySet, per_page: int, *, max_pages: int = MAX_PAGES) -> None:
+        super().__init__(object_list, per_page)
+        self.rows = object_list
+        self.max_rows = max_pages * per_page
+        self.capped = False
+
+    @cached_property
+    def count(self) -> int:
+        # Unordered: the count of a limited set does not depend on its order, so any index will do.
+        found = self.rows.order_by().values("pk")[: self.max_rows + 1].count()
+        self.capped = found > self.max_rows
+        return min(found, self.max_rows)
+
+
 def paginate(request: HttpRequest, queryset: QuerySet[Article], *, key: str, version: int) -> Page:
     """A page of cards; ?page= out of range shows the nearest page. The count is cached per version."""
-    paginator = Paginator(queryset, PAGE_SIZE)
-    count_key = f"web:count:{key}:{version}"
-    count = cache.get(count_key)
-    if count is None:
-        count = paginator.count
-        cache.set(count_key, count, 300)
-    paginator.__dict__["count"] = count  # Paginator.count is a cached_property
+    paginator = CappedPaginator(queryset, PAGE_SIZE, max_pages=MAX_PAGES)
+    count_key = f"web:pages:{key}:{version}"
+    counted = cache.get(count_key)
+    if counted is None:
+        counted = (paginator.count, paginator.capped)
+        cache.set(count_key, counted, 300)
+    paginator.__dict__["count"], paginator.capped = counted  # Paginator.count is a cached_property
     return paginator.get_page(request.GET.get("page"))
 
 
@@ -125,7 +150,7 @@ def topic_sections(*, version: int) -> list[tuple[str, Topic | Category, list[Ar
     if cached is not None:
         return cached
     sections: list[tuple[str, Topic | Category, list[Article]]] = []
-    for topic in Topic.objects.filter(article_links__isnull=False).distinct()[:SECTIONS]:
+    for topic in Topic.objects.with_articles()[:SECTIONS]:
         articles = list(card_queryset().filter(topic_links__topic=topic)[:SECTION_SIZE])
         if articles:
             sections.append(("web:topic", topic, articles))

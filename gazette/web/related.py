@@ -36,7 +36,7 @@ def related_articles(article: Article, *, limit: int = 5, exclude_ids: tuple[int
         published_from=article.published_at - WINDOW,
         published_before=article.published_at + WINDOW,
     )
-    hits, _ = search_articles(q=" ".join(words), filters=filters, limit=limit * 6, any_term=True)
+    hits, _ = search_articles(q=" ".join(words), filters=filters, limit=limit * 6, any_term=True, count=False)
     found = card_queryset().in_bulk([hit.article_id for hit in hits])
     need = min(MIN_SHARED, len(words))
     related: list[Article] = []

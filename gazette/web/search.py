@@ -1,7 +1,7 @@
 """Full-text search over stored articles.
 
 SQLite (the embedded default) uses the FTS5 table `web_article_fts`, kept in sync with the articles table by
-triggers; PostgreSQL uses a GIN expression index over `to_tsvector`. Both are created by this app's
+triggers; PostgreSQL uses a stored `to_tsvector` column with a GIN index. Both are created by this app's
 migrations. Every string that reaches the page is escaped here except the highlight marks.
 """
 
@@ -21,15 +21,18 @@ from django.utils.safestring import SafeString, mark_safe
 from gazette.articles.models import Article
 from gazette.sources.models import Source
 from gazette.stories.models import ArticleTopic
-from gazette.web.search_index import pg_vector_sql
+from gazette.web.search_index import PG_VECTOR_COLUMN
 
 log = logging.getLogger(__name__)
 
 FTS_TABLE = "web_article_fts"
 PG_CONFIG = "english"
-# Must match the expression of the GIN index created in migration 0001, or PostgreSQL will not use it.
-PG_VECTOR = f"({pg_vector_sql('a')})"
+# The stored vector of migration 0002 (title A, summary B, text C), with its GIN index.
+PG_VECTOR = f"a.{PG_VECTOR_COLUMN}"
 MAX_QUERY_CHARS = 300
+# Matches ranked for one query: the newest this many. Ranking reads every candidate's vector, so a word in
+# a third of a million articles would cost seconds; 1,000 is 50 pages of results.
+MAX_HITS = 1000
 MAX_TERMS = 16
 # Private-use characters: cannot occur in stored text, so they survive escaping as unambiguous marks.
 MARK_START, MARK_END = "\ue000", "\ue001"
@@ -121,15 +124,21 @@ def search_articles(
     limit: int = 20,
     offset: int = 0,
     any_term: bool = False,
+    count: bool = True,
 ) -> tuple[list[Hit], int]:
-    """Ranked hits for a reader's query, with highlighted title and snippet, and the total count."""
+    """Ranked hits for a reader's query, with highlighted title and snippet, and the count of matches.
+
+    Only the newest MAX_HITS matches are ranked and counted: the count is exact up to MAX_HITS, and
+    MAX_HITS + 1 means "more than that". Without `count` the second query is skipped and the count is
+    the number of hits returned.
+    """
     terms = query_terms(q)
     if not terms:
         return [], 0
     try:
         if connection.vendor == "postgresql":
-            return _search_postgres(terms, filters, limit, offset, any_term)
-        return _search_sqlite(terms, filters, limit, offset, any_term)
+            return _search_postgres(terms, filters, limit, offset, any_term, count)
+        return _search_sqlite(terms, filters, limit, offset, any_term, count)
     except DatabaseError as exc:
         log.warning("search: query %r failed: %s", q[:80], exc)
         return [], 0
@@ -167,13 +176,14 @@ def _filter_sql(filters: SearchFilters) -> tuple[list[str], list[Any]]:
 
 
 def _search_sqlite(
-    terms: list[Term], filters: SearchFilters, limit: int, offset: int, any_term: bool
+    terms: list[Term], filters: SearchFilters, limit: int, offset: int, any_term: bool, count: bool
 ) -> tuple[list[Hit], int]:
     table = Article._meta.db_table
     clauses, params = _filter_sql(filters)
     where = " AND ".join([f"{FTS_TABLE} MATCH %s", *clauses])
     match = fts5_match(terms, any_term=any_term)
     base = f"FROM {FTS_TABLE} JOIN {table} a ON a.id = {FTS_TABLE}.rowid WHERE {where}"
+    newest = f"SELECT a.id {base} ORDER BY a.published_at DESC LIMIT {MAX_HITS}"
     marks = [MARK_START, MARK_END]
     # Title matches weigh most; bm25() is lower for better matches.
     sql = (
@@ -182,13 +192,15 @@ def _search_sqlite(
         f"snippet({FTS_TABLE}, 2, %s, %s, '…', 28), "
         f"snippet({FTS_TABLE}, 1, %s, %s, '…', 28), "
         f"a.content_text <> '' "
-        f"{base} ORDER BY rank, a.published_at DESC LIMIT %s OFFSET %s"
+        f"{base} AND a.id IN ({newest}) ORDER BY rank, a.published_at DESC LIMIT %s OFFSET %s"
     )
     with connection.cursor() as cur:
-        cur.execute(sql, [*marks, *marks, *marks, match, *params, limit, offset])
+        cur.execute(sql, [*marks, *marks, *marks, match, *params, match, *params, limit, offset])
         rows = cur.fetchall()
-        cur.execute(f"SELECT count(*) {base}", [match, *params])
-        total = cur.fetchone()[0]
+        total = len(rows)
+        if count:
+            cur.execute(f"SELECT count(*) FROM (SELECT 1 {base} LIMIT {MAX_HITS + 1})", [match, *params])  # noqa: S608
+            total = cur.fetchone()[0]
     hits = [
         Hit(
             article_id=row[0],
@@ -202,7 +214,7 @@ def _search_sqlite(
 
 
 def _search_postgres(
-    terms: list[Term], filters: SearchFilters, limit: int, offset: int, any_term: bool
+    terms: list[Term], filters: SearchFilters, limit: int, offset: int, any_term: bool, count: bool
 ) -> tuple[list[Hit], int]:
     table = Article._meta.db_table
     clauses, params = _filter_sql(filters)
@@ -210,22 +222,33 @@ def _search_postgres(
     where = " AND ".join([f"{PG_VECTOR} @@ {query}", *clauses])
     text = tsquery_text(terms, any_term=any_term)
     options = f"StartSel={MARK_START}, StopSel={MARK_END}, MaxWords=35, MinWords=15"
-    # Table names and fixed clauses only; every value is a parameter.
+    # Table names and fixed clauses only; every value is a parameter. The newest matches are found
+    # first (the planner picks the date index or the GIN index by how common the words are); only they
+    # are ranked, and only the page shown gets its headlines.
     sql = (
-        f"SELECT a.id, ts_rank_cd({PG_VECTOR}, {query}) AS rank, "  # noqa: S608
+        f"WITH newest AS (SELECT a.id, a.published_at, {PG_VECTOR} AS vector FROM {table} a "  # noqa: S608
+        f"WHERE {where} ORDER BY a.published_at DESC LIMIT {MAX_HITS}), "
+        f"ranked AS (SELECT id, published_at, ts_rank_cd(vector, {query}) AS rank FROM newest "
+        f"ORDER BY rank DESC, published_at DESC LIMIT %s OFFSET %s) "
+        f"SELECT a.id, ranked.rank, "
         f"ts_headline('english'::regconfig, a.title, {query}, %s), "
         f"ts_headline('english'::regconfig, coalesce(nullif(a.content_text, ''), a.summary), {query}, %s), "
         f"a.content_text <> '' "
-        f"FROM {table} a WHERE {where} ORDER BY rank DESC, a.published_at DESC LIMIT %s OFFSET %s"
+        f"FROM {table} a JOIN ranked ON ranked.id = a.id ORDER BY ranked.rank DESC, ranked.published_at DESC"
     )
     with connection.cursor() as cur:
         cur.execute(
             sql,
-            [text, text, options + ", HighlightAll=true", text, options, text, *params, limit, offset],
+            [text, *params, text, limit, offset, text, options + ", HighlightAll=true", text, options],
         )
         rows = cur.fetchall()
-        cur.execute(f"SELECT count(*) FROM {table} a WHERE {where}", [text, *params])  # noqa: S608
-        total = cur.fetchone()[0]
+        total = len(rows)
+        if count:
+            cur.execute(
+                f"SELECT count(*) FROM (SELECT 1 FROM {table} a WHERE {where} LIMIT {MAX_HITS + 1}) AS m",  # noqa: S608
+                [text, *params],
+            )
+            total = cur.fetchone()[0]
     hits = [
         Hit(
             article_id=row[0],

@@ -9,6 +9,7 @@ import pytest
 from django.core.cache import cache
 
 from gazette.sources.models import Source
+from gazette.web import lists
 from tests.web.factories import make_article, make_category, make_source
 
 pytestmark = pytest.mark.django_db
@@ -51,6 +52,33 @@ def test_front_page_pagination_bounds(client):
     assert "Top stories" not in second
     for odd in ("999", "-1", "abc", "0", "1e9"):
         assert client.get(f"/?page={odd}").status_code == 200
+
+
+def test_lists_page_no_deeper_than_max_pages(client, monkeypatch):
+    monkeypatch.setattr(lists, "MAX_PAGES", 2)
+    source = make_source()
+    for i in range(45):
+        make_article(source, title=f"Headline number {i}", ago=timedelta(minutes=i + 1))
+    first = client.get("/").content.decode()
+    assert "Page 1 of 2+" in first and "Headline number 0<" in first
+    # Past the last counted page: the nearest page, which still offers no older one.
+    last = client.get("/?page=3").content.decode()
+    assert "Page 2 of 2+" in last and "Headline number 39<" in last
+    assert "Headline number 40<" not in last and 'rel="next"' not in last
+    source_page = client.get(f"/source/{source.pk}/").content.decode()
+    assert "Page 1 of 2+" in source_page
+
+
+def test_capped_paginator_counts_exactly_below_the_cap():
+    source = make_source()
+    for i in range(5):
+        make_article(source, title=f"Headline number {i}")
+    below = lists.CappedPaginator(lists.card_queryset(), 2, max_pages=3)
+    assert (below.count, below.num_pages, below.capped) == (5, 3, False)
+    at = lists.CappedPaginator(lists.card_queryset(), 2, max_pages=2)
+    assert (at.count, at.num_pages, at.capped) == (4, 2, True)
+    exact = lists.CappedPaginator(lists.card_queryset(), 5, max_pages=1)
+    assert (exact.count, exact.capped) == (5, False)
 
 
 def test_article_page_essentials(client):

@@ -216,3 +216,48 @@ def test_search_page_pagination(client):
 def test_search_page_without_query(client):
     html = client.get("/search").content.decode()
     assert "result" not in html.split("</form>", 1)[1].split("<footer")[0]
+
+
+@pytest.fixture
+def three_hits(monkeypatch):
+    """Rank and count at most three matches."""
+    from gazette.api import search as search_api
+    from gazette.web import search
+    from gazette.web.views import search as search_view
+
+    for module in (search, search_view, search_api):
+        monkeypatch.setattr(module, "MAX_HITS", 3)
+    source = make_source()
+    oldest = make_article(source, title="Regatta", body="Boats.", ago=timedelta(days=9))
+    newer = [
+        make_article(
+            source, title=f"Harbour news {i}", body="A regatta was mentioned.", ago=timedelta(hours=i)
+        )
+        for i in range(1, 5)
+    ]
+    return oldest, newer
+
+
+def test_only_the_newest_matches_are_ranked_and_counted(three_hits):
+    oldest, newer = three_hits
+    hits, total = search_articles(q="regatta")
+    assert total == 4  # one past the window: "more than 3"
+    assert {h.article_id for h in hits} == {a.pk for a in newer[:3]}
+    assert search_articles(q="regatta", offset=2)[0][0].article_id in {a.pk for a in newer[:3]}
+    assert search_articles(q="regatta", offset=3)[0] == []
+    # Without the count, the second query is skipped: the count is the hits'.
+    assert search_articles(q="regatta", count=False)[1] == 3
+    assert search_articles(q="regatta", limit=2, count=False)[1] == 2
+    # Inside the window, ranking decides: the title match of the oldest comes first.
+    hits, total = search_articles(q="regatta", filters=SearchFilters(published_before=newer[2].published_at))
+    assert total == 2 and hits[0].article_id == oldest.pk
+
+
+def test_search_page_and_api_say_more_than_the_window(client, three_hits):
+    html = client.get("/search", {"q": "regatta"}).content.decode()
+    assert "More than 3 results" in html and html.count("data-nav-item") == 3
+    assert client.get("/api/search", {"q": "regatta"}).json()["count"] == 3
+    html = client.get(
+        "/search", {"q": "regatta", "to": str(three_hits[0].published_at.date())}
+    ).content.decode()
+    assert "1 result for" in html

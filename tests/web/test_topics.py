@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from gazette.stories.models import ArticleEntity, ArticleTopic
+from gazette.stories.models import ArticleEntity, ArticleTopic, Topic
 from tests.web.factories import make_article, make_category, make_entity, make_source, make_topic
 
 pytestmark = pytest.mark.django_db
@@ -81,3 +81,15 @@ def test_article_entity_chips_top_five_by_mentions(client):
     chips = html.split('aria-label="Named in this article"')[1].split("</ul>")[0]
     assert chips.index("Alpha") < chips.index("Echo")
     assert 'href="/entity/alpha/"' in chips and "Foxtrot" not in chips
+
+
+def test_topics_with_articles_once_each_in_taxonomy_order(client):
+    world, sport, science = make_topic("world"), make_topic("sport"), make_topic("science")
+    source = make_source()
+    for title in ("Cup final tonight", "Cup final won on penalties", "Summit ends without a deal"):
+        article = make_article(source, title=title)
+        ArticleTopic.objects.create(article=article, topic=world if "Summit" in title else sport, score=0.9)
+    assert list(Topic.objects.with_articles()) == [t for t in Topic.objects.all() if t in (world, sport)]
+    html = client.get("/").content.decode()
+    assert 'href="/topic/world/"' in html and 'href="/topic/sport/"' in html
+    assert f'href="/topic/{science.slug}/"' not in html

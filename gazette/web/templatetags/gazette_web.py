@@ -142,7 +142,7 @@ def nav_topics() -> list[tuple[str, Topic | Category]]:
     """
     topics = cache.get("web:nav-topics")
     if topics is None:
-        found = Topic.objects.filter(article_links__isnull=False).distinct()[:NAV_TOPICS]
+        found = Topic.objects.with_articles()[:NAV_TOPICS]
         topics = [("web:topic", t) for t in found]
         if not topics:
             categories = Category.objects.filter(sources__isnull=False).distinct()[:NAV_TOPICS]

@@ -14,7 +14,7 @@ from django.utils import timezone
 from gazette.sources.models import Category, Source
 from gazette.stories.models import Topic
 from gazette.web.lists import PAGE_SIZE, card_queryset
-from gazette.web.search import SearchFilters, search_articles
+from gazette.web.search import MAX_HITS, SearchFilters, search_articles
 from gazette.web.views.caching import public_page
 
 # The filters the search feed takes too (gazette/feeds/feeds.py reads them with the same form).
@@ -76,10 +76,13 @@ def search(request: HttpRequest) -> HttpResponse:
         hits, total = search_articles(
             q=q, filters=form.filters(), limit=PAGE_SIZE, offset=(number - 1) * PAGE_SIZE
         )
+        # Past MAX_HITS matches the count stops: "more than 1,000", and pages to the 1,000th.
+        context["more"] = total > MAX_HITS
+        total = min(total, MAX_HITS)
         if not hits and total and number > 1:
             # Past the last page: show the last one.
             number = (total - 1) // PAGE_SIZE + 1
-            hits, total = search_articles(
+            hits, _ = search_articles(
                 q=q, filters=form.filters(), limit=PAGE_SIZE, offset=(number - 1) * PAGE_SIZE
             )
         found = card_queryset().in_bulk([h.article_id for h in hits])
