@@ -1,6 +1,7 @@
 """Stories from the live pipeline in several arrival orders, scored beside `gazette cluster`.
 
     .venv/bin/python bench/live_order.py [--sets ecb,demo] [--orders published,source,shuffled,late,excerpt]
+                                         [--no-embeddings] [--verbose]
 
 Each set is published through local feeds (RSS 2.0 with the text in `content:encoded`, article pages
 beside them) from several outlets, its articles spread over time. The real pipeline ingests them the
@@ -16,7 +17,8 @@ round after round, while the feeds reveal the articles in one of these orders:
 Each (set, order) runs in a process of its own on a new SQLite database; the stories are read back
 from it and scored against the set's events (B-cubed F1, NMI, stories). `gazette cluster --embeddings`
 is then run on the same stored articles (in published order: the CLI contract) as the same run's
-baseline. ECB+ dev has no dates: each topic's two same-kind events are placed a few days apart, the
+baseline; `--no-embeddings` turns embeddings off on both sides (the embedding model is most of the
+cost on a small machine). ECB+ dev has no dates: each topic's two same-kind events are placed a few days apart, the
 topics a day or so from each other, and an event's articles over the two days after it.
 """
 
