@@ -16,8 +16,8 @@ outlet added with its history finds its stories still open. After each assignmen
 compared with its nearest rivals and merged when they have grown into one, and small runner-up
 stories (a singleton that arrived before the reports it belongs with) are folded into it when they
 are now as close as a joining article must be: that gathers what arrival order alone kept apart
-(on ECB+ dev with dates, published through feeds in five arrival orders, B-cubed F1 0.93-0.94
-became 0.96-0.98; bench/live_order.py). Every few arrivals a story is re-examined for two events glued together (an article about
+(ECB+ dev published through feeds and ingested live in four arrival orders: B-cubed F1 0.79-0.93
+became 0.95-0.99; bench/live_order.py). Every few arrivals a story is re-examined for two events glued together (an article about
 the second of two same-kind events often joins the first's story, since their words agree): inside
 the story, what all members share says nothing, so each term is weighted by its rarity among the
 members as well as in the collection, which leaves the names, places and days that tell the events
