@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import IO
 
 from django.conf import settings
-from django.db import close_old_connections, connection
+from django.db import close_old_connections, connection, connections
 
 from gazette.jobs.engine import QUEUES, Workers
 from gazette.jobs.stages import failures_prune, sources_claim_due, work_sweep
@@ -113,6 +113,7 @@ def scheduler_run(*, stop: threading.Event, once: bool = False) -> None:
             stop.wait(0.05 if len(claimed) >= 500 else TICK_SECONDS)
     finally:
         lock.release()
+        connections.close_all()  # this thread's, which would otherwise outlive the scheduler
         log.info("scheduler: stopped")
 
 
