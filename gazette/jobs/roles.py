@@ -100,7 +100,8 @@ def scheduler_run(*, stop: threading.Event, once: bool = False) -> None:
                     # The first sweep after a start takes everything unfinished: a worker killed
                     # with this process left those rows, and their jobs are lost with it.
                     work_sweep(older_than=None if next_sweep else timedelta(0))
-                    next_sweep = now + SWEEP_EVERY
+                    # A sweep delay shorter than a minute asks for a sweep as often.
+                    next_sweep = now + min(SWEEP_EVERY, float(settings.GAZETTE_JOBS.sweep_after))
                 if now >= next_prune:
                     failures_prune()
                     next_prune = now + PRUNE_EVERY
