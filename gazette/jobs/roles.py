@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import IO
 
 from django.conf import settings
-from django.db import close_old_connections, connection, connections
+from django.db import DatabaseError, close_old_connections, connection, connections
 
 from gazette.jobs.engine import QUEUES, Workers
 from gazette.jobs.stages import failures_prune, sources_claim_due, work_sweep
@@ -69,8 +69,11 @@ class SchedulerLock:
 
     def release(self) -> None:
         if connection.vendor == "postgresql" and connection.connection is not None:
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_unlock_all()")  # every level taken by re-entry
+            try:
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT pg_advisory_unlock_all()")  # every level taken by re-entry
+            except DatabaseError:
+                connection.close()  # the session, and the lock with it, are gone already or now
         if self._file is not None:
             self._file.close()
             self._file = None

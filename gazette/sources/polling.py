@@ -25,7 +25,7 @@ from functools import partial
 from typing import Any, TypeVar
 
 from django.conf import settings
-from django.db import close_old_connections, connections, transaction
+from django.db import InterfaceError, OperationalError, close_old_connections, connections, transaction
 from django.utils import timezone
 
 from gazette.articles.models import Article
@@ -216,6 +216,13 @@ class _Poller:
         recorded on that source, never stalls the others."""
         try:
             outcome = await self.poll(source)
+        except (OperationalError, InterfaceError):
+            # The database went away (a restart), which is no fault of the source: nothing is recorded
+            # on it and it is not backed off; its claim lapses and it is polled again.
+            log.warning(
+                "poll: %s: the database is unreachable; polled again when its claim lapses", source.feed_url
+            )
+            raise
         except Exception as exc:  # noqa: BLE001 — the error is recorded on the source for the operator
             log.exception("poll: %s crashed", source.feed_url)
             error = f"internal error: {type(exc).__name__}: {exc}"[:1000]
@@ -376,7 +383,12 @@ async def _poll_all(
             poller = _Poller(fetcher, workers, flush_at=1000)
             await poller.rules_load()
             for coro in asyncio.as_completed([poller.poll_saved(s) for s in sources]):
-                outcome = await coro
+                try:
+                    outcome = await coro
+                except (OperationalError, InterfaceError):  # logged by poll_saved; still due
+                    summary.polled += 1
+                    summary.failed += 1
+                    continue
                 summary.polled += 1
                 if outcome.error:
                     summary.failed += 1
