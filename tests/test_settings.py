@@ -77,3 +77,8 @@ def test_trusted_proxies_are_networks_and_bad_ones_stop_start_up(settings_from):
     assert [str(n) for n in found["GAZETTE_TRUSTED_PROXIES"]] == ["10.0.0.0/8", "127.0.0.1/32"]
     with pytest.raises(ConfigError, match="GAZETTE_TRUSTED_PROXIES"):
         settings_from(GAZETTE_TRUSTED_PROXIES="proxy.example")
+
+
+def test_poll_lease_from_the_environment(settings_from):
+    assert settings_from()["GAZETTE_JOBS"].poll_lease == 600
+    assert settings_from(GAZETTE_POLL_LEASE="45")["GAZETTE_JOBS"].poll_lease == 45

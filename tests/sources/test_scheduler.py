@@ -119,3 +119,14 @@ def test_a_source_with_slow_pages_never_holds_up_another(http_server, ingest_set
         runner.join(timeout=90)
     slow.refresh_from_db()
     assert slow.last_success_at is not None and slow.consecutive_errors == 0  # it finished before the stop
+
+
+def test_a_claim_lasts_the_configured_lease(ingest_settings, settings):
+    import dataclasses
+
+    settings.GAZETTE_JOBS = dataclasses.replace(settings.GAZETTE_JOBS, poll_lease=30)
+    source = Source.objects.create(feed_url="http://127.0.0.1:9/feed.xml", next_poll_at=timezone.now())
+    claimed_at = timezone.now()
+    assert sources_claim_due() == [source.pk]
+    source.refresh_from_db()
+    assert claimed_at + timedelta(seconds=29) <= source.next_poll_at <= timezone.now() + timedelta(seconds=30)
