@@ -83,6 +83,17 @@ def stop(proc: subprocess.Popen[bytes], *, timeout: float = 60) -> int:
         raise
 
 
+def stop_all(procs: dict[str, subprocess.Popen[bytes]]) -> dict[str, int]:
+    """Stop every role, even when one will not stop cleanly; the roles that did not exit with 0."""
+    codes = {}
+    for name, proc in procs.items():
+        try:
+            codes[name] = stop(proc)
+        except subprocess.TimeoutExpired:
+            codes[name] = -9
+    return {name: code for name, code in codes.items() if code != 0}
+
+
 def kill(proc: subprocess.Popen[bytes]) -> None:
     """SIGKILL the process and its children, and wait until every one of them is gone."""
     os.killpg(proc.pid, signal.SIGKILL)
@@ -96,6 +107,13 @@ def gone(pgid: int) -> bool:
     except ProcessLookupError:
         return True
     return False
+
+
+def logs(folder: Path) -> str:
+    """The end of every role's log in `folder`, for a failure's message."""
+    return "\n".join(
+        f"-- {p.name}\n{p.read_text(errors='replace')[-3000:]}" for p in sorted(folder.glob("*.log"))
+    )
 
 
 def children_cpu(pid: int) -> float:

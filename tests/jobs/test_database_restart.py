@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from pathlib import Path
 
 import pytest
 from django.db import connection
@@ -23,20 +22,15 @@ from tests.jobs.faultkit import (
     Publishers,
     database_prepare,
     env,
+    logs,
     start,
-    stop,
+    stop_all,
     wait,
 )
 
 pytestmark = pytest.mark.slow
 
 OUTLETS = ["harbor-ledger", "meridian-wire", "pinewood-herald", "lumen-business", "techfront"]
-
-
-def _logs(path: Path) -> str:
-    return "\n".join(
-        f"-- {p.name}\n{p.read_text(errors='replace')[-3000:]}" for p in sorted(path.glob("*.log"))
-    )
 
 
 def test_roles_ride_out_a_database_restart_mid_ingestion(tmp_path):
@@ -71,7 +65,7 @@ def test_roles_ride_out_a_database_restart_mid_ingestion(tmp_path):
                 # The roles meet the dead database for a few seconds; each must stay up.
                 while time.monotonic() - stopped_at < 4:
                     crashed = [name for name, proc in procs.items() if proc.poll() is not None]
-                    assert not crashed, f"{crashed} exited while the database was down\n{_logs(tmp_path)}"
+                    assert not crashed, f"{crashed} exited while the database was down\n{logs(tmp_path)}"
                     time.sleep(0.5)
                 cluster.start()
                 assert min(before) < expected, f"the stop came too late to prove anything: {before}"
@@ -84,9 +78,15 @@ def test_roles_ride_out_a_database_restart_mid_ingestion(tmp_path):
                         what=f"all {expected} articles through every stage",
                     )
                 except AssertionError as exc:
-                    raise AssertionError(f"{exc}; at {db.progress()}\n{_logs(tmp_path)}") from None
+                    raise AssertionError(f"{exc}; at {db.progress()}\n{logs(tmp_path)}") from None
                 crashed = [name for name, proc in procs.items() if proc.poll() is not None]
-                assert not crashed, f"{crashed} exited\n{_logs(tmp_path)}"
+                assert not crashed, f"{crashed} exited\n{logs(tmp_path)}"
+                for name in ("worker-1", "worker-2"):
+                    lines = (tmp_path / f"{name}.log").read_text()
+                    # Told once, and no traceback per thread per second while the database is away.
+                    assert lines.count("jobs: the database is unreachable") == 1, lines[-3000:]
+                    assert "jobs: the database answers again" in lines
+                    assert "Error reading from queue" not in lines
                 guids = Counter(db.rows("select source_id, guid from articles_article"))
                 assert max(guids.values()) == 1, "an article was stored twice"
                 failing = db.rows(
@@ -94,7 +94,7 @@ def test_roles_ride_out_a_database_restart_mid_ingestion(tmp_path):
                 )
                 assert not failing, "a source was backed off for the database's restart"
             finally:
-                for name, proc in procs.items():
-                    assert stop(proc) == 0, f"{name} did not stop cleanly\n{_logs(tmp_path)}"
+                unclean = stop_all(procs)
+                assert not unclean, f"{unclean} did not stop cleanly\n{logs(tmp_path)}"
     finally:
         cluster.remove()

@@ -27,8 +27,10 @@ from tests.jobs.faultkit import (
     database_prepare,
     env,
     kill,
+    logs,
     start,
     stop,
+    stop_all,
     wait,
 )
 
@@ -61,12 +63,6 @@ def _job_waiting(db: Database, job_id: int) -> bool:
     return db.one("select count(*) from jobs_queuedtask where id = %s", (job_id,))[0] == 1
 
 
-def _logs(path: Path) -> str:
-    return "\n".join(
-        f"-- {p.name}\n{p.read_text(errors='replace')[-3000:]}" for p in sorted(path.glob("*.log"))
-    )
-
-
 @pytest.mark.parametrize("stage", ["fetch", "extract", "enrich", "stories", "ai"])
 def test_a_worker_killed_inside_a_stage_loses_and_duplicates_nothing(stage, tmp_path):
     db = Database.for_test(tmp_path)
@@ -95,14 +91,14 @@ def test_a_worker_killed_inside_a_stage_loses_and_duplicates_nothing(stage, tmp_
                     what=f"all {expected} articles through every stage",
                 )
             except AssertionError as exc:
-                raise AssertionError(f"{exc}; at {db.progress()}\n{_logs(tmp_path)}") from None
+                raise AssertionError(f"{exc}; at {db.progress()}\n{logs(tmp_path)}") from None
             guids = Counter(db.rows("select source_id, guid from articles_article"))
             assert max(guids.values()) == 1, "an article was stored twice"
             failing = db.rows("select feed_url, last_error from sources_source where consecutive_errors > 0")
             assert not failing, "a source was backed off because its worker died"
         finally:
-            for proc in procs:
-                assert stop(proc) == 0, _logs(tmp_path)
+            unclean = stop_all({str(proc.args): proc for proc in procs})
+            assert not unclean, f"{unclean} did not stop cleanly\n{logs(tmp_path)}"
 
 
 def _kill_inside_a_poll(
