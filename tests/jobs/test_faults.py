@@ -137,7 +137,7 @@ def test_roles_on_postgresql_two_schedulers_and_workers_one_killed(tmp_path):
             polled = {path: n for path, n in requests.paths.items() if path in feeds}
             assert polled == dict.fromkeys(feeds, 1), "each due source is polled once, by one worker"
         finally:
-            unclean = stop_all({str(proc.args): proc for proc in procs})
+            unclean = stop_all({f"{i}: {' '.join(proc.args)}": proc for i, proc in enumerate(procs)})
             assert not unclean, f"{unclean} did not stop cleanly"
             demo_log.removeHandler(requests)
     assert not Source.objects.filter(consecutive_errors__gt=0).exists()

@@ -97,7 +97,7 @@ def test_a_worker_killed_inside_a_stage_loses_and_duplicates_nothing(stage, tmp_
             failing = db.rows("select feed_url, last_error from sources_source where consecutive_errors > 0")
             assert not failing, "a source was backed off because its worker died"
         finally:
-            unclean = stop_all({str(proc.args): proc for proc in procs})
+            unclean = stop_all({f"{i}: {' '.join(proc.args)}": proc for i, proc in enumerate(procs)})
             assert not unclean, f"{unclean} did not stop cleanly\n{logs(tmp_path)}"
 
 
