@@ -48,6 +48,10 @@ def _setup() -> None:
 
     call_command("migrate", interactive=False, verbosity=0)
     call_command("collectstatic", interactive=False, verbosity=0)
+    from django.db import connections
+
+    # Not carried into gunicorn's forked workers, nor kept open by the master that never queries.
+    connections.close_all()
 
 
 def web(args: argparse.Namespace) -> int:

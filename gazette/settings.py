@@ -137,7 +137,8 @@ CACHE_URL = env_str("GAZETTE_CACHE_URL")
 if CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's RedisCache, served from process memory while Redis is down (ops/cache.py).
+            "BACKEND": "gazette.ops.cache.FallbackRedisCache",
             "LOCATION": CACHE_URL,
             "KEY_PREFIX": "gazette",
         }

@@ -9,6 +9,7 @@ import pytest
 
 from tests.browser import browser  # noqa: F401 — fixtures for every test module
 from tests.httpserver import http_server  # noqa: F401
+from tests.redisserver import redis_server  # noqa: F401
 
 
 @pytest.fixture(autouse=True)

@@ -63,7 +63,7 @@ def test_cache_is_per_process_by_default_and_redis_when_given(settings_from, mon
     monkeypatch.delenv("GAZETTE_CACHE_URL", raising=False)
     assert "CACHES" not in settings_from()  # Django's default: each process's own memory
     found = settings_from(GAZETTE_CACHE_URL="redis://127.0.0.1:6379/3")
-    assert found["CACHES"]["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    assert found["CACHES"]["default"]["BACKEND"] == "gazette.ops.cache.FallbackRedisCache"
     assert found["CACHES"]["default"]["LOCATION"] == "redis://127.0.0.1:6379/3"
 
 
@@ -89,3 +89,8 @@ def test_the_sqlite_file_is_readable_by_its_owner_only(settings_from, monkeypatc
     assert (tmp_path / "secret_key").exists() is False or (
         tmp_path / "secret_key"
     ).stat().st_mode & 0o077 == 0
+
+
+def test_poll_lease_from_the_environment(settings_from):
+    assert settings_from()["GAZETTE_JOBS"].poll_lease == 600
+    assert settings_from(GAZETTE_POLL_LEASE="45")["GAZETTE_JOBS"].poll_lease == 45

@@ -15,6 +15,13 @@ def _django() -> None:
     setup()
 
 
+def _connections_close() -> None:
+    """Close this thread's connections before the process exits (start-up checks opened them)."""
+    from django.db import connections
+
+    connections.close_all()
+
+
 def cmd_worker(args: argparse.Namespace) -> int:
     _django()
     from gazette.jobs.roles import queues_parse, stop_on_signals, worker_run
@@ -36,6 +43,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
 
         demo_start(port=args.demo_port)
     worker_run(queues=queues, stop=stop, scheduler=args.scheduler)
+    _connections_close()
     return 0
 
 
@@ -46,6 +54,7 @@ def cmd_scheduler(args: argparse.Namespace) -> int:
     stop = threading.Event()
     stop_on_signals(stop)
     scheduler_run(stop=stop, once=args.once)
+    _connections_close()
     return 0
 
 

@@ -21,10 +21,10 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.conf import settings
-from django.db import close_old_connections, connection
+from django.db import close_old_connections, connection, connections
 from huey import Huey
 from huey.api import Task
-from huey.consumer import Consumer
+from huey.consumer import Consumer, Scheduler
 
 from gazette.jobs.models import JobFailure
 from gazette.jobs.storage import DjangoStorage
@@ -69,6 +69,7 @@ def queue_get(name: str) -> Huey:
         huey = _Huey(name, results=False, utc=True, storage_class=DjangoStorage)
         huey.pre_execute("gazette")(_before)
         huey.post_execute("gazette")(functools.partial(_after, name))
+        huey.on_shutdown("gazette")(_connections_close)
         _HUEYS[name] = huey
     return _HUEYS[name]
 
@@ -95,6 +96,12 @@ def _connections_refresh() -> None:
     outer transaction (jobs run by jobs_drain from a caller's transaction)."""
     if not connection.in_atomic_block:
         close_old_connections()
+
+
+def _connections_close() -> None:
+    """Close the stopping thread's connections (Django keeps one per thread): left open, they outlive
+    the worker on the database server, and PostgreSQL refuses to drop a database they are still on."""
+    connections.close_all()
 
 
 def _before(task: Task) -> None:
@@ -165,9 +172,19 @@ def jobs_drain(*, queues: Iterable[str] = QUEUES, limit: int = 100_000) -> int:
     return ran
 
 
+class _Scheduler(Scheduler):  # type: ignore[misc]
+    """Huey's scheduler thread (it moves due retries and delayed jobs to the queue), closing its
+    connections when it stops, as the worker threads do through the on_shutdown hook."""
+
+    def shutdown(self) -> None:
+        _connections_close()
+
+
 class _Consumer(Consumer):  # type: ignore[misc]
     """Huey's consumer without its signal handlers: the role that runs it (worker_run) decides when to
     stop, and Python lets only the main thread set handlers (tests run workers on other threads)."""
+
+    scheduler_class = _Scheduler
 
     def _set_signal_handlers(self) -> None:
         pass

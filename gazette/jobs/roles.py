@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import IO
 
 from django.conf import settings
-from django.db import close_old_connections, connection
+from django.db import DatabaseError, close_old_connections, connection, connections
 
 from gazette.jobs.engine import QUEUES, Workers
 from gazette.jobs.stages import failures_prune, sources_claim_due, work_sweep
@@ -69,8 +69,11 @@ class SchedulerLock:
 
     def release(self) -> None:
         if connection.vendor == "postgresql" and connection.connection is not None:
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_unlock_all()")  # every level taken by re-entry
+            try:
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT pg_advisory_unlock_all()")  # every level taken by re-entry
+            except DatabaseError:
+                connection.close()  # the session, and the lock with it, are gone already or now
         if self._file is not None:
             self._file.close()
             self._file = None
@@ -100,7 +103,8 @@ def scheduler_run(*, stop: threading.Event, once: bool = False) -> None:
                     # The first sweep after a start takes everything unfinished: a worker killed
                     # with this process left those rows, and their jobs are lost with it.
                     work_sweep(older_than=None if next_sweep else timedelta(0))
-                    next_sweep = now + SWEEP_EVERY
+                    # A sweep delay shorter than a minute asks for a sweep as often.
+                    next_sweep = now + min(SWEEP_EVERY, float(settings.GAZETTE_JOBS.sweep_after))
                 if now >= next_prune:
                     failures_prune()
                     next_prune = now + PRUNE_EVERY
@@ -113,6 +117,7 @@ def scheduler_run(*, stop: threading.Event, once: bool = False) -> None:
             stop.wait(0.05 if len(claimed) >= 500 else TICK_SECONDS)
     finally:
         lock.release()
+        connections.close_all()  # this thread's, which would otherwise outlive the scheduler
         log.info("scheduler: stopped")
 
 

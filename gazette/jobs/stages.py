@@ -20,7 +20,7 @@ Invariants:
    run twice (a retry, a sweep, two workers) changes nothing the second time.
 3. A worker killed mid-job loses that job's message (Huey runs a task at most once), never the work:
    `work_sweep` queues again every stage a row has not finished after `SWEEP_AFTER`, and a source
-   claimed by a dead worker is due again when its claim lapses (`POLL_LEASE`).
+   claimed by a dead worker is due again when its claim lapses (`poll_lease`).
 4. Story assignment is serial and its state is saved with each batch (stories/engine.py); every
    other stage runs on any number of workers, on any machine.
 5. A failure is retried with back-off (engine.RETRIES); after the last try it is kept as a JobFailure,
@@ -46,13 +46,16 @@ from gazette.sources.models import Source, feed_host
 
 log = logging.getLogger(__name__)
 
-# A claimed source is polled again if its poll has not finished by then (its worker died).
-POLL_LEASE = timedelta(minutes=10)
 # Digests wait a little so that a story's burst of arrivals makes one digest, not ten.
 DIGEST_DELAY = timedelta(seconds=30)
 SWEEP_BATCH = 500
 # How many due rows a claim reads for each source it may claim (see sources_claim_due).
 CLAIM_WINDOW = 4
+
+
+def poll_lease() -> timedelta:
+    """How long a claimed source waits for its poll before it is due again (its worker died)."""
+    return timedelta(seconds=settings.GAZETTE_JOBS.poll_lease)
 
 
 def sweep_after() -> timedelta:
@@ -73,7 +76,7 @@ def sources_claim_due(*, limit: int = 500, exclude: Collection[int] = frozenset(
     with transaction.atomic():
         busy = Counter(
             feed_host(url)
-            for url in Source.objects.claimed(now - POLL_LEASE).values_list("feed_url", flat=True)
+            for url in Source.objects.claimed(now - poll_lease()).values_list("feed_url", flat=True)
         )
         picked: list[int] = []
         # Read a window of due rows wider than the claim, so one crowded host cannot hide the rest.
@@ -91,7 +94,7 @@ def sources_claim_due(*, limit: int = 500, exclude: Collection[int] = frozenset(
             rows = rows.select_for_update(skip_locked=True)
         ids = list(rows.values_list("pk", flat=True))
         if ids:
-            Source.objects.filter(pk__in=ids).update(next_poll_at=now + POLL_LEASE, claimed_at=now)
+            Source.objects.filter(pk__in=ids).update(next_poll_at=now + poll_lease(), claimed_at=now)
             for pk in ids:
                 source_poll_job(pk)
     return ids

@@ -14,11 +14,12 @@ for each other; SQLite's IMMEDIATE transactions serialise the same statements.
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
-from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.db import DatabaseError, IntegrityError, InterfaceError, OperationalError, connection, transaction
 from django.db.models import QuerySet
 from huey.constants import EmptyData
 from huey.storage import BaseStorage
@@ -44,6 +45,52 @@ def _reconnecting(fn: Callable[..., T]) -> Callable[..., T]:
     wrapper.__name__ = fn.__name__
     wrapper.__doc__ = fn.__doc__
     return wrapper
+
+
+class _Unreachable:
+    """Whether this process has found the database unreachable, so that idle workers asking for work
+    say so once per outage instead of a traceback per thread per second."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.down = False
+
+    def failed(self, exc: Exception) -> None:
+        with self.lock:
+            first, self.down = not self.down, True
+        if first:
+            log.warning("jobs: the database is unreachable (%s); workers wait for it", str(exc).strip())
+
+    def answered(self) -> None:
+        if self.down:
+            with self.lock:
+                back, self.down = self.down, False
+            if back:
+                log.warning("jobs: the database answers again")
+
+
+_unreachable = _Unreachable()
+
+
+def _waiting_out_outages(empty: Any) -> Callable[[Callable[..., T]], Callable[..., T]]:
+    """For the reads idle workers repeat (taking a task, moving due ones): a lost connection answers
+    `empty`, so the worker backs off as when there is nothing to do, and asks again."""
+
+    def decorator(fn: Callable[..., T]) -> Callable[..., T]:
+        def wrapper(*args: Any, **kwargs: Any) -> T:
+            try:
+                value = fn(*args, **kwargs)
+            except (OperationalError, InterfaceError) as exc:
+                _unreachable.failed(exc)
+                return cast(T, empty)
+            _unreachable.answered()
+            return value
+
+        wrapper.__name__ = fn.__name__
+        wrapper.__doc__ = fn.__doc__
+        return wrapper
+
+    return decorator
 
 
 def _take(rows: QuerySet[Any], limit: int) -> list[bytes]:
@@ -73,6 +120,7 @@ class DjangoStorage(BaseStorage):  # type: ignore[misc]
     def enqueue(self, data: bytes, priority: float | None = None) -> None:
         QueuedTask.objects.create(queue=self.name, data=data, priority=priority or 0.0)
 
+    @_waiting_out_outages(None)
     @_reconnecting
     def dequeue(self) -> bytes | None:
         queued = QueuedTask.objects.filter(queue=self.name)
@@ -100,6 +148,7 @@ class DjangoStorage(BaseStorage):  # type: ignore[misc]
     def add_to_schedule(self, data: bytes, ts: datetime, utc: bool = True) -> None:
         ScheduledTask.objects.create(queue=self.name, data=data, timestamp=ts.timestamp())
 
+    @_waiting_out_outages([])
     @_reconnecting
     def read_schedule(self, ts: datetime) -> list[bytes]:
         due = ScheduledTask.objects.filter(queue=self.name, timestamp__lte=ts.timestamp())

@@ -1,9 +1,9 @@
 """Prometheus metrics: what the poller, the jobs and the web server count, and the text a scrape gets.
 
-Others call metrics_poll_observe, metrics_fetch_error and metrics_job_observe; the request timer lives in
-gazette/ops/middleware.py. Every label takes values from a short, fixed set (outcomes, error kinds,
-queue and task names, URL names), never from URLs, hosts or error text, so the number of series stays
-bounded however many feeds are followed.
+Others call metrics_poll_observe, metrics_fetch_error, metrics_job_observe and metrics_cache_error; the
+request timer lives in gazette/ops/middleware.py. Every label takes values from a short, fixed set
+(outcomes, error kinds, queue and task names, URL names), never from URLs, hosts or error text, so the
+number of series stays bounded however many feeds are followed.
 
 Several processes (gunicorn's web workers, the scheduler, the workers) each count their own. With
 PROMETHEUS_MULTIPROC_DIR set, prometheus_client keeps every process's values in files in that folder and
@@ -69,6 +69,9 @@ JOB_SECONDS = Histogram(
     "gazette_job_seconds", "Time spent running one background job.", ["queue", "task"],
     buckets=JOB_BUCKETS, registry=REGISTRY,
 )  # fmt: skip
+CACHE_ERRORS = Counter(
+    "gazette_cache_errors", "Calls to the shared cache (Redis) that could not reach it.", registry=REGISTRY
+)
 REQUEST_SECONDS = Histogram(
     "gazette_request_seconds", "Time to answer a web request, by method and URL name.", ["method", "route"],
     registry=REGISTRY,
@@ -90,6 +93,11 @@ def metrics_fetch_error(error_text: str) -> None:
 def metrics_job_observe(queue: str, task: str, seconds: float) -> None:
     """Record how long one job took; queue and task are names from code, never job arguments."""
     JOB_SECONDS.labels(queue=queue, task=task).observe(seconds)
+
+
+def metrics_cache_error() -> None:
+    """Count one call to the shared cache that failed to reach it (gazette/ops/cache.py)."""
+    CACHE_ERRORS.inc()
 
 
 def metrics_request_observe(method: str, route: str, seconds: float) -> None:

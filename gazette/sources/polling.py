@@ -25,7 +25,7 @@ from functools import partial
 from typing import Any, TypeVar
 
 from django.conf import settings
-from django.db import close_old_connections, connections, transaction
+from django.db import InterfaceError, OperationalError, close_old_connections, connections, transaction
 from django.utils import timezone
 
 from gazette.articles.models import Article
@@ -39,7 +39,7 @@ from gazette.ingest.filters import EntryRule, entries_filter
 from gazette.ingest.pipeline import ArticleDraft, PipelineOptions, article_build, entry_is_teaser
 from gazette.ingest.robots import RobotsCache
 from gazette.ingest.workers import worker_watch
-from gazette.jobs.stages import POLL_LEASE, articles_stored
+from gazette.jobs.stages import articles_stored, poll_lease
 from gazette.ops.metrics import metrics_fetch_error, metrics_poll_observe
 from gazette.sources.models import FilterRule, PollEvent, Source
 from gazette.sources.websub import websub_needs_subscribe, websub_subscribe
@@ -228,6 +228,13 @@ class _Poller:
         recorded on that source, never stalls the others."""
         try:
             outcome = await self.poll(source)
+        except (OperationalError, InterfaceError):
+            # The database went away (a restart), which is no fault of the source: nothing is recorded
+            # on it and it is not backed off; its claim lapses and it is polled again.
+            log.warning(
+                "poll: %s: the database is unreachable; polled again when its claim lapses", source.feed_url
+            )
+            raise
         except Exception as exc:  # noqa: BLE001 — the error is recorded on the source for the operator
             log.exception("poll: %s crashed", source.feed_url)
             error = f"internal error: {type(exc).__name__}: {exc}"[:1000]
@@ -357,7 +364,7 @@ class _Poller:
                 source.etag = source.last_modified = ""
                 source.next_poll_at = now
             if state == "working":
-                source.next_poll_at, source.claimed_at = now + POLL_LEASE, now
+                source.next_poll_at, source.claimed_at = now + poll_lease(), now
             source.save()
         if created:
             log.info("poll: %s: %d new article(s)", source.feed_url, len(created))
@@ -407,7 +414,12 @@ async def _poll_all(
             poller = _Poller(fetcher, workers, flush_at=1000)
             await poller.rules_load()
             for coro in asyncio.as_completed([poller.poll_saved(s) for s in sources]):
-                outcome = await coro
+                try:
+                    outcome = await coro
+                except (OperationalError, InterfaceError):  # logged by poll_saved; still due
+                    summary.polled += 1
+                    summary.failed += 1
+                    continue
                 summary.polled += 1
                 if outcome.error:
                     summary.failed += 1

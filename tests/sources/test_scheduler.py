@@ -186,3 +186,14 @@ def test_a_run_that_polls_each_source_once_ends_although_a_backlog_is_due_again(
     Source.objects.filter(pk=source.pk).update(next_poll_at=timezone.now(), claimed_at=None)
     assert sources_claim_due(exclude=polled) == []  # `gazette poll` ends here
     assert sources_claim_due() == [source.pk]  # the scheduler takes it up again
+
+
+def test_a_claim_lasts_the_configured_lease(ingest_settings, settings):
+    import dataclasses
+
+    settings.GAZETTE_JOBS = dataclasses.replace(settings.GAZETTE_JOBS, poll_lease=30)
+    source = Source.objects.create(feed_url="http://127.0.0.1:9/feed.xml", next_poll_at=timezone.now())
+    claimed_at = timezone.now()
+    assert sources_claim_due() == [source.pk]
+    source.refresh_from_db()
+    assert claimed_at + timedelta(seconds=29) <= source.next_poll_at <= timezone.now() + timedelta(seconds=30)
