@@ -218,3 +218,7 @@ GAZETTE_LOGIN_FAILURES_PER_HOUR = env_int("GAZETTE_LOGIN_FAILURES_PER_HOUR", 10,
 
 # Stories and AI
 GAZETTE_EMBEDDINGS = env_bool("GAZETTE_EMBEDDINGS", True)  # off: no sentence embeddings even if installed
+# Threads torch may use for embeddings in one worker process: the worker's extraction processes and
+# other workers want the other cores, and torch's threads lose far more than they gain when they
+# have to share them (bench/ingest_e2e.py).
+GAZETTE_EMBED_THREADS = env_int("GAZETTE_EMBED_THREADS", 1, minimum=1)

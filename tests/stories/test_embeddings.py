@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import threading
 
 import numpy as np
@@ -150,3 +152,23 @@ def test_concurrent_embedding_matches_serial(embedder):
     assert not errors
     for result in results:
         np.testing.assert_allclose(result, expected, atol=1e-5)
+
+
+@needs_model
+def test_threads_cap_torch_for_the_whole_process():
+    # A process of its own: torch's thread count is process-wide, and this one has loaded a model.
+    code = (
+        "import threading, torch\n"
+        "from gazette.stories.embeddings import Embedder\n"
+        "before = torch.get_num_threads()\n"
+        "Embedder(threads=1).load()\n"
+        "seen = []\n"
+        "thread = threading.Thread(target=lambda: seen.append(torch.get_num_threads()))\n"
+        "thread.start(); thread.join()\n"
+        "print(before, torch.get_num_threads(), seen[0])\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True
+    )
+    before, after, other_thread = map(int, out.stdout.split())
+    assert (after, other_thread) == (1, 1), f"torch used {before} thread(s) before the load"
