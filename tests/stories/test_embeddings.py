@@ -172,3 +172,31 @@ def test_threads_cap_torch_for_the_whole_process():
     )
     before, after, other_thread = map(int, out.stdout.split())
     assert (after, other_thread) == (1, 1), f"torch used {before} thread(s) before the load"
+
+
+@needs_model
+@pytest.mark.slow
+@pytest.mark.skipif(embeddings._MALLOC_TRIM is None, reason="malloc_trim is glibc's")
+def test_a_pass_hands_its_memory_back():
+    # Processes of their own, one with the release switched off: RSS after the same passes.
+    code = (
+        "import json, sys\n"
+        "from gazette.stories import embeddings\n"
+        "if sys.argv[1] == 'keep':\n"
+        "    embeddings._MALLOC_TRIM = None\n"
+        "model = embeddings.Embedder(threads=1)\n"
+        "texts = [f'Story {i}: ' + ' '.join(['the council voted on the harbour budget'] * 30) for i in range(48)]\n"
+        "for _ in range(3):\n"
+        "    model.embed(texts)\n"
+        "status = dict(l.split(':', 1) for l in open('/proc/self/status'))\n"
+        "print(int(status['RssAnon'].split()[0]) // 1024)\n"
+    )
+
+    def rss_after(mode: str) -> int:
+        out = subprocess.run(
+            [sys.executable, "-c", code, mode], capture_output=True, text=True, timeout=300, check=True
+        )
+        return int(out.stdout.split()[-1])
+
+    kept, released = rss_after("keep"), rss_after("release")
+    assert released < kept - 30, f"{released} MB with the release, {kept} MB without"
