@@ -253,3 +253,7 @@ GAZETTE_LOGIN_FAILURES_PER_HOUR = env_int("GAZETTE_LOGIN_FAILURES_PER_HOUR", 10,
 GAZETTE_EMBEDDINGS = env_bool("GAZETTE_EMBEDDINGS", True)  # off: no sentence embeddings even if installed
 # The spaCy pipeline that finds entities: empty is the bundled en_core_web_sm; else a package name or folder.
 GAZETTE_NER_MODEL = env_str("GAZETTE_NER_MODEL", "")
+# Threads torch may use for embeddings in one worker process: the worker's extraction processes and
+# other workers want the other cores, and torch's threads lose far more than they gain when they
+# have to share them (bench/ingest_e2e.py).
+GAZETTE_EMBED_THREADS = env_int("GAZETTE_EMBED_THREADS", 1, minimum=1)

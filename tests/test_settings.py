@@ -31,6 +31,12 @@ def test_login_limit_follows_the_environment(settings_from, monkeypatch):
     assert settings_from(GAZETTE_LOGIN_FAILURES_PER_HOUR="3")["GAZETTE_LOGIN_FAILURES_PER_HOUR"] == 3
 
 
+def test_embedding_threads_default_to_one_and_follow_the_environment(settings_from, monkeypatch):
+    monkeypatch.delenv("GAZETTE_EMBED_THREADS", raising=False)
+    assert settings_from()["GAZETTE_EMBED_THREADS"] == 1
+    assert settings_from(GAZETTE_EMBED_THREADS="2")["GAZETTE_EMBED_THREADS"] == 2
+
+
 @pytest.mark.parametrize(
     ("name", "value"),
     [
@@ -39,6 +45,7 @@ def test_login_limit_follows_the_environment(settings_from, monkeypatch):
         ("GAZETTE_HSTS_SECONDS", "-1"),
         ("GAZETTE_HSTS_SECONDS", "a year"),
         ("GAZETTE_LOGIN_FAILURES_PER_HOUR", "0"),
+        ("GAZETTE_EMBED_THREADS", "0"),
     ],
 )
 def test_a_bad_value_stops_with_the_variable_named(settings_from, name, value):

@@ -127,6 +127,12 @@ def worker_run(*, queues: Iterable[str], stop: threading.Event, scheduler: bool 
     from gazette.sources.polling import poll_runtime_close
 
     queues = list(queues)
+    if {"enrich", "stories"} & set(queues):
+        from gazette.stories.enrich import embedder_get
+
+        # One model per process, loaded before the first job: a bad setting shows now, and the
+        # first articles do not wait for it.
+        embedder_get()
     workers = Workers(queues)
     workers.start()
     log.info("worker: started on %s (pid %d)", ", ".join(queues), os.getpid())

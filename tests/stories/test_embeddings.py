@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import threading
 
 import numpy as np
@@ -150,3 +152,52 @@ def test_concurrent_embedding_matches_serial(embedder):
     assert not errors
     for result in results:
         np.testing.assert_allclose(result, expected, atol=1e-5)
+
+
+@needs_model
+def test_threads_cap_torch_for_the_whole_process():
+    # A process of its own: torch's thread count is process-wide, and this one has loaded a model.
+    code = (
+        "import threading, torch\n"
+        "from gazette.stories.embeddings import Embedder\n"
+        "before = torch.get_num_threads()\n"
+        "Embedder(threads=1).load()\n"
+        "seen = []\n"
+        "thread = threading.Thread(target=lambda: seen.append(torch.get_num_threads()))\n"
+        "thread.start(); thread.join()\n"
+        "print(before, torch.get_num_threads(), seen[0])\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True
+    )
+    before, after, other_thread = map(int, out.stdout.split())
+    assert (after, other_thread) == (1, 1), f"torch used {before} thread(s) before the load"
+
+
+@needs_model
+@pytest.mark.slow
+@pytest.mark.skipif(embeddings._MALLOC_TRIM is None, reason="malloc_trim is glibc's")
+def test_a_pass_hands_its_memory_back():
+    # Processes of their own, one with the release switched off: RSS after the same passes (large
+    # ones: after small passes glibc sometimes reuses the freed blocks by itself).
+    code = (
+        "import json, sys\n"
+        "from gazette.stories import embeddings\n"
+        "if sys.argv[1] == 'keep':\n"
+        "    embeddings._MALLOC_TRIM = None\n"
+        "model = embeddings.Embedder(threads=1)\n"
+        "texts = [f'Story {i}: ' + ' '.join(['the council voted on the harbour budget'] * 30) for i in range(48)]\n"
+        "for _ in range(3):\n"
+        "    model.embed(texts, batch_size=48)\n"
+        "status = dict(l.split(':', 1) for l in open('/proc/self/status'))\n"
+        "print(int(status['RssAnon'].split()[0]) // 1024)\n"
+    )
+
+    def rss_after(mode: str) -> int:
+        out = subprocess.run(
+            [sys.executable, "-c", code, mode], capture_output=True, text=True, timeout=300, check=True
+        )
+        return int(out.stdout.split()[-1])
+
+    kept, released = rss_after("keep"), rss_after("release")
+    assert released < kept - 30, f"{released} MB with the release, {kept} MB without"
