@@ -38,7 +38,8 @@ def _roles(tmp_path, polls_per_host: int) -> list[subprocess.Popen[bytes]]:
         GAZETTE_LOG_LEVEL="WARNING",
         GAZETTE_ALLOW_PRIVATE_NETWORKS="1",
         GAZETTE_HOST_DELAY="0",
-        GAZETTE_PER_HOST_CONCURRENCY="1",
+        # A process may send a host 3 requests at once: any bound below 3 is the scheduler's doing.
+        GAZETTE_PER_HOST_CONCURRENCY="3",
         GAZETTE_POLLS_PER_HOST=str(polls_per_host),
         GAZETTE_POLL_WORKERS="4",
     )
@@ -59,7 +60,7 @@ def _polled_by_two_workers(tmp_path, polls_per_host: int) -> int:
     """Poll FEEDS slow feeds of one host with two worker processes; the most requests in flight."""
     with LocalHTTPServer() as server:
         for n in range(FEEDS):
-            server.route(f"/{n}.xml", EMPTY_FEED, delay=1.0, headers={"Content-Type": "application/rss+xml"})
+            server.route(f"/{n}.xml", EMPTY_FEED, delay=2.0, headers={"Content-Type": "application/rss+xml"})
         Source.objects.all().delete()
         for n in range(FEEDS):
             Source.objects.create(feed_url=server.url(f"/{n}.xml"))
