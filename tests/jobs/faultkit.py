@@ -62,16 +62,37 @@ def start(args: list[str], env: dict[str, str], *, log: Path | None = None) -> s
             err.close()  # type: ignore[union-attr]
 
 
-def wait(until: Callable[[], bool], *, timeout: float, what: str, every: float = 0.5) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
+# However much progress a wait sees, it ends after this long.
+STALL_CAP = 1200.0
+
+
+def wait(
+    until: Callable[[], bool],
+    *,
+    timeout: float,
+    what: str,
+    every: float = 0.5,
+    progress: Callable[[], object] | None = None,
+) -> None:
+    """Poll `until`; give up after `timeout` s, or, with `progress`, after `timeout` s in which it did not change.
+
+    A loaded machine may take several times longer to get through the demo: what must fail the test is a stall,
+    not slowness, so a changing `progress` (e.g. `Database.progress`) extends the deadline, up to a cap.
+    """
+    started = time.monotonic()
+    deadline = started + timeout
+    seen: object = None
+    while time.monotonic() < deadline and time.monotonic() - started < STALL_CAP:
         try:
             if until():
                 return
+            if progress is not None and (now := progress()) != seen:
+                seen, deadline = now, time.monotonic() + timeout
         except (sqlite3.OperationalError, psycopg.OperationalError, OSError):
             pass
         time.sleep(every)
-    raise AssertionError(f"timed out after {timeout:.0f}s waiting for {what}")
+    last = f" (last progress {seen})" if progress is not None else ""
+    raise AssertionError(f"timed out after {time.monotonic() - started:.0f}s waiting for {what}{last}")
 
 
 def stop(proc: subprocess.Popen[bytes], *, timeout: float = 60) -> int:

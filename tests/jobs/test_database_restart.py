@@ -75,6 +75,7 @@ def test_roles_ride_out_a_database_restart_mid_ingestion(tmp_path):
                     wait(
                         lambda: db.progress() == full,
                         timeout=180,
+                        progress=db.progress,
                         what=f"all {expected} articles through every stage",
                     )
                 except AssertionError as exc:

@@ -45,7 +45,8 @@ def test_serve_killed_outright_mid_ingest_then_restarted_loses_and_moves_nothing
     try:
         wait(
             lambda: db.progress() == (EXPECTED,) * 7,
-            timeout=300,
+            timeout=180,
+            progress=db.progress,
             what=f"all {EXPECTED} articles enriched, in a story and summarised (killed at {killed_at})",
         )
         after = dict(db.rows("select article_id, story_id from stories_storymember"))
@@ -126,7 +127,12 @@ def test_roles_on_postgresql_two_schedulers_and_workers_one_killed(tmp_path):
                     and not articles.filter(membership__isnull=True).exists()
                 )
 
-            wait(done, timeout=300, what=f"all {EXPECTED} articles through every stage")
+            wait(
+                done,
+                timeout=180,
+                what=f"all {EXPECTED} articles through every stage",
+                progress=Database(url).progress,
+            )
             assert not Article.objects.filter(embedding__isnull=True).exists()
             # The web server may still be starting (collectstatic is slow on a busy machine).
             wait(

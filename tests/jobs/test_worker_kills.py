@@ -88,6 +88,7 @@ def test_a_worker_killed_inside_a_stage_loses_and_duplicates_nothing(stage, tmp_
                 wait(
                     lambda: db.progress() == full,
                     timeout=150,
+                    progress=db.progress,
                     what=f"all {expected} articles through every stage",
                 )
             except AssertionError as exc:
