@@ -10,9 +10,9 @@ from django.urls import reverse
 
 from gazette.accounts.models import FOLLOW_KINDS, Follow
 from gazette.articles.models import Article
+from gazette.articles.selectors import card_queryset
 from gazette.sources.models import Source
 from gazette.stories.models import ArticleEntity, ArticleTopic, Entity, Story, StoryMember, Topic
-from gazette.web.lists import card_queryset
 
 Target = Topic | Source | Entity | Story
 # Each kind names its model here and its column of Follow (models.FOLLOW_KINDS).

@@ -8,7 +8,7 @@ from django.db.models.functions import Substr
 
 from gazette.accounts.models import SavedArticle
 from gazette.articles.models import Article
-from gazette.web.lists import TEXT_START_CHARS
+from gazette.articles.selectors import TEXT_START_CHARS
 
 
 def saved_article_add(*, user: User, article: Article) -> SavedArticle:

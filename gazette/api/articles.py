@@ -27,9 +27,9 @@ from gazette.api.schemas import (
 )
 from gazette.articles.body import article_body
 from gazette.articles.models import Article
+from gazette.articles.selectors import card_queryset, latest_article_id
 from gazette.stories.models import ArticleEntity, StoryMember, Topic
-from gazette.web.lists import card_queryset, latest_article_id
-from gazette.web.related import related_coverage
+from gazette.stories.related import related_coverage
 
 router = Router(tags=["articles"])
 

@@ -9,7 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import condition
 
-from gazette.web.views.caching import list_etag
+from gazette.web.caching import list_etag
 
 MAX_AGE = 30
 

@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Field, Schema
 
-from gazette.web.lists import latest_article_id
+from gazette.articles.selectors import latest_article_id
 
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 100

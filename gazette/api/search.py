@@ -1,4 +1,4 @@
-"""Search: the reader site's full-text search (gazette.web.search), as JSON."""
+"""Search: the reader site's full-text search (gazette.search.query), as JSON."""
 
 from __future__ import annotations
 
@@ -10,10 +10,10 @@ from ninja import Field, Query, Router, Schema
 from gazette.api.pagination import PageMeta, PageParams, page_meta
 from gazette.api.params import MAX_ID, aware
 from gazette.api.schemas import ArticleCard, article_card
+from gazette.articles.selectors import card_queryset
+from gazette.search.query import MAX_HITS, MAX_QUERY_CHARS, SearchFilters, search_articles
 from gazette.sources.models import Category
 from gazette.stories.models import Topic
-from gazette.web.lists import card_queryset
-from gazette.web.search import MAX_HITS, MAX_QUERY_CHARS, SearchFilters, search_articles
 
 router = Router(tags=["search"])
 

@@ -17,10 +17,11 @@ from gazette.ai.models import StoryDigest
 from gazette.api.pagination import PageMeta, PageParams, cached_count, page_meta
 from gazette.api.params import Id
 from gazette.api.schemas import ArticleRef, Error, SourceRef, absolute, article_ref, source_ref
+from gazette.articles.selectors import latest_article_id
+from gazette.stories.coverage import story_articles
 from gazette.stories.models import Story
-from gazette.web.coverage import story_articles
-from gazette.web.lists import TOP_STORY_CANDIDATES, latest_article_id
-from gazette.web.ranking import StoryCandidate, stories_rank
+from gazette.stories.ranking import StoryCandidate, stories_rank
+from gazette.stories.selectors import TOP_STORY_CANDIDATES
 
 router = Router(tags=["stories"])
 

@@ -22,13 +22,14 @@ from django.utils.text import Truncator
 
 from gazette.ai.models import ArticleSummary
 from gazette.articles.models import Article
+from gazette.articles.selectors import card_queryset, latest_article_id
 from gazette.feeds.generators import AtomFeed, RssFeed
+from gazette.search.forms import SearchForm
+from gazette.search.query import search_articles
 from gazette.sources.models import Source
 from gazette.stories.models import Entity, Story, Topic
-from gazette.web.lists import card_queryset, latest_article_id, top_stories, top_story_groups
-from gazette.web.search import search_articles
+from gazette.stories.selectors import top_stories, top_story_groups
 from gazette.web.templatetags.gazette_web import article_url, teaser
-from gazette.web.views.search import SearchForm
 
 ITEMS = 30
 SUMMARY_CHARS = 300

@@ -21,7 +21,7 @@ from gazette.feeds.feeds import (
     TopicFeed,
     atom,
 )
-from gazette.web.views.caching import list_etag
+from gazette.web.caching import list_etag
 
 app_name = "feeds"
 

@@ -5,7 +5,7 @@ limit would answer 500 while Redis is down. `FallbackRedisCache` is Django's bac
 on a connection error it logs once (`cache: …`), counts gazette_cache_errors_total, and serves from
 this process's own memory until Redis answers again, which it asks again every few seconds.
 
-Pages are kept under their ETag (web/views/caching.py), so a page from process memory is never stale;
+Pages are kept under their ETag (web/caching.py), so a page from process memory is never stale;
 rate limits count per process during the outage, exactly as with no GAZETTE_CACHE_URL at all. That is
 deliberately neither fail-open (no limits while Redis is down: an outage would switch off the guards on
 sign-ups, questions, comments and password guessing) nor fail-closed (nobody could sign up, ask or log

@@ -7,6 +7,6 @@ class WebConfig(AppConfig):
     verbose_name = "Reader site"
 
     def ready(self) -> None:
-        from gazette.web.search_index import search_index_ensure
+        from gazette.search.index import search_index_ensure
 
         post_migrate.connect(search_index_ensure, sender=self, dispatch_uid="web-search-index-ensure")

@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from gazette.ai.models import StoryDigest
-from gazette.web.lists import top_story_groups
+from gazette.stories.selectors import top_story_groups
 from tests.api.conftest import TAIL
 from tests.web.factories import make_article, make_source, make_story
 

@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 from django.core.cache import cache
 
+from gazette.articles.selectors import card_queryset
 from gazette.sources.models import Source
 from gazette.web import lists
 from tests.web.factories import make_article, make_category, make_source
@@ -73,11 +74,11 @@ def test_capped_paginator_counts_exactly_below_the_cap():
     source = make_source()
     for i in range(5):
         make_article(source, title=f"Headline number {i}")
-    below = lists.CappedPaginator(lists.card_queryset(), 2, max_pages=3)
+    below = lists.CappedPaginator(card_queryset(), 2, max_pages=3)
     assert (below.count, below.num_pages, below.capped) == (5, 3, False)
-    at = lists.CappedPaginator(lists.card_queryset(), 2, max_pages=2)
+    at = lists.CappedPaginator(card_queryset(), 2, max_pages=2)
     assert (at.count, at.num_pages, at.capped) == (4, 2, True)
-    exact = lists.CappedPaginator(lists.card_queryset(), 5, max_pages=1)
+    exact = lists.CappedPaginator(card_queryset(), 5, max_pages=1)
     assert (exact.count, exact.capped) == (5, False)
 
 

@@ -7,9 +7,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from gazette.ai.models import StoryDigest
+from gazette.stories.coverage import blindspots_find, label_breakdown
 from gazette.stories.models import Related
-from gazette.web.coverage import blindspots_find, label_breakdown
-from gazette.web.ranking import StoryCandidate, stories_rank
+from gazette.stories.ranking import StoryCandidate, stories_rank
 from gazette.web.views import stories as story_views
 from tests.web.factories import make_article, make_source, make_story
 

@@ -13,11 +13,11 @@ from gazette.accounts.forms import CommentForm
 from gazette.accounts.models import Comment
 from gazette.accounts.views.access import reader
 from gazette.articles.models import Article
+from gazette.web.caching import csrf_fill
 from gazette.web.ratelimit import comment_rate_take
 from gazette.web.templatetags.gazette_web import article_url
 from gazette.web.translation import translate_offer
 from gazette.web.views.articles import article_context
-from gazette.web.views.caching import csrf_fill
 
 COMMENT_LIMITED = (
     "You have posted several comments in a short time. Please wait a few minutes before posting again."

@@ -2,7 +2,7 @@
 
 from django.db import migrations
 
-from gazette.web.search_index import search_index_create, search_index_drop
+from gazette.search.index import search_index_create, search_index_drop
 
 
 def forward(apps, schema_editor):

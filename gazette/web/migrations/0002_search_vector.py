@@ -7,7 +7,7 @@ articles on two busy cores (bench/web_million.py's data), during which the site 
 
 from django.db import migrations
 
-from gazette.web.search_index import search_vector_create, search_vector_drop
+from gazette.search.index import search_vector_create, search_vector_drop
 
 
 def forward(apps, schema_editor):

@@ -22,14 +22,10 @@ from gazette.ai.llm import LLMError
 from gazette.ai.models import ArticleSummary
 from gazette.articles.body import article_body
 from gazette.articles.models import Article
+from gazette.articles.selectors import card_queryset, latest_article_id
 from gazette.stories.models import ArticleEntity, StoryMember
-from gazette.web.highlight import citations_highlight
-from gazette.web.lists import card_queryset, latest_article_id
-from gazette.web.ratelimit import ask_rate_take
-from gazette.web.related import related_coverage
-from gazette.web.templatetags.gazette_web import ago
-from gazette.web.translation import translate_etag_part, translate_offer, vary_on_reader_language
-from gazette.web.views.caching import (
+from gazette.stories.related import related_coverage
+from gazette.web.caching import (
     csrf_fill,
     etag_of,
     once_per_request,
@@ -37,6 +33,10 @@ from gazette.web.views.caching import (
     public_page,
     with_csrf,
 )
+from gazette.web.highlight import citations_highlight
+from gazette.web.ratelimit import ask_rate_take
+from gazette.web.templatetags.gazette_web import ago
+from gazette.web.translation import translate_etag_part, translate_offer, vary_on_reader_language
 
 log = logging.getLogger(__name__)
 

@@ -7,15 +7,10 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import condition
 
-from gazette.web.lists import (
-    card_queryset,
-    latest_article_id,
-    paginate,
-    top_stories,
-    top_story_groups,
-    topic_sections,
-)
-from gazette.web.views.caching import list_etag, page_cache, public_page
+from gazette.articles.selectors import card_queryset, latest_article_id
+from gazette.stories.selectors import top_stories, top_story_groups, topic_sections
+from gazette.web.caching import list_etag, page_cache, public_page
+from gazette.web.lists import paginate
 
 
 @public_page(max_age=30)

@@ -6,9 +6,10 @@ from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
+from gazette.articles.selectors import card_queryset, latest_article_id
 from gazette.sources.models import Source
-from gazette.web.lists import card_queryset, latest_article_id, paginate
-from gazette.web.views.caching import public_page
+from gazette.web.caching import public_page
+from gazette.web.lists import paginate
 
 
 @public_page(max_age=60)

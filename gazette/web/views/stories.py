@@ -16,12 +16,15 @@ from gazette.ai.jobs import llm_within_budget
 from gazette.ai.llm import LLMError
 from gazette.ai.models import StoryDigest
 from gazette.articles.models import Article
+from gazette.stories.coverage import (
+    blindspots_find,
+    label_breakdown,
+    lean_values,
+    story_articles,
+    story_timeline,
+)
 from gazette.stories.models import Story
-from gazette.web.coverage import blindspots_find, label_breakdown, lean_values, story_articles, story_timeline
-from gazette.web.lists import PAGE_SIZE
-from gazette.web.ratelimit import ask_rate_take
-from gazette.web.views.articles import QUESTION_MAX_CHARS, answer_html, article_visible_text
-from gazette.web.views.caching import (
+from gazette.web.caching import (
     csrf_fill,
     etag_of,
     list_etag,
@@ -30,6 +33,9 @@ from gazette.web.views.caching import (
     public_page,
     with_csrf,
 )
+from gazette.web.lists import PAGE_SIZE
+from gazette.web.ratelimit import ask_rate_take
+from gazette.web.views.articles import QUESTION_MAX_CHARS, answer_html, article_visible_text
 
 log = logging.getLogger(__name__)
 

@@ -6,10 +6,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import condition
 
+from gazette.articles.selectors import card_queryset, latest_article_id
 from gazette.sources.models import Category
 from gazette.stories.models import Entity, Topic
-from gazette.web.lists import card_queryset, latest_article_id, paginate
-from gazette.web.views.caching import list_etag, page_cache, public_page
+from gazette.web.caching import list_etag, page_cache, public_page
+from gazette.web.lists import paginate
 
 
 @public_page(max_age=30)

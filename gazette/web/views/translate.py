@@ -13,10 +13,10 @@ from gazette.ai.jobs import llm_within_budget
 from gazette.ai.sentences import paragraphs_split
 from gazette.ai.translate import LANGUAGES, TEXT_MAX_CHARS, TranslateError, language_name, translate_text
 from gazette.articles.models import Article
+from gazette.web.caching import csrf_fill
 from gazette.web.ratelimit import ask_rate_take
 from gazette.web.translation import translate_llm, translate_offer, translate_offered
 from gazette.web.views.articles import article_context, article_visible_text
-from gazette.web.views.caching import csrf_fill
 
 # Translations change only when the article or the model does, and both are in the key.
 TRANSLATION_CACHE_SECONDS = 7 * 24 * 3600

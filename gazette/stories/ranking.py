@@ -12,7 +12,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from gazette.web.keywords import headline_keywords
+from gazette.stories.keywords import headline_keywords
 
 # Two headlines are about the same thing when they share this many significant words.
 SAME_TOPIC_MIN_SHARED = 2

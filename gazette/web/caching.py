@@ -18,7 +18,7 @@ from django.middleware.csrf import get_token
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, patch_cache_control, patch_vary_headers
 
-from gazette.web.lists import latest_article_id
+from gazette.articles.selectors import latest_article_id
 from gazette.web.templatetags.gazette_web import THEME_COOKIE, csrf_slot
 
 

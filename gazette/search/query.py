@@ -19,9 +19,9 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from gazette.articles.models import Article
+from gazette.search.index import PG_VECTOR_COLUMN
 from gazette.sources.models import Source
 from gazette.stories.models import ArticleTopic
-from gazette.web.search_index import PG_VECTOR_COLUMN
 
 log = logging.getLogger(__name__)
 

@@ -15,10 +15,10 @@ from datetime import timedelta
 from django.utils.html import strip_tags
 
 from gazette.articles.models import Article
+from gazette.articles.selectors import card_queryset
+from gazette.search.query import SearchFilters, search_articles
+from gazette.stories.keywords import headline_keywords, shared_keywords
 from gazette.stories.models import Related, StoryMember
-from gazette.web.keywords import headline_keywords, shared_keywords
-from gazette.web.lists import card_queryset
-from gazette.web.search import SearchFilters, search_articles
 
 WINDOW = timedelta(days=3)
 QUERY_WORDS = 8

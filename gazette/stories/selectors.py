@@ -1,0 +1,97 @@
+"""Story queries the reader site, the API and the feeds share: the front page's top stories and sections."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.core.cache import cache
+from django.db.models import F
+
+from gazette.articles.models import Article
+from gazette.articles.selectors import card_queryset
+from gazette.sources.models import Category
+from gazette.stories.models import Story, Topic
+from gazette.stories.ranking import Candidate, RankedStory, StoryCandidate, stories_rank, top_stories_rank
+
+TOP_STORY_CANDIDATES = 300
+TOP_STORIES = 5
+SECTIONS = 6
+SECTION_SIZE = 4
+
+
+def top_stories(*, version: int, now) -> list[tuple[Article, RankedStory]]:
+    """The front page's top stories, re-ranked at most once a minute or when an article arrives."""
+    key = f"web:top:{version}"
+    cached = cache.get(key)
+    if cached is not None:
+        return cached
+    rows = Article.objects.originals().recent().values_list("id", "source_id", "title", "published_at")
+    candidates = [Candidate(*row) for row in rows[:TOP_STORY_CANDIDATES]]
+    ranked = top_stories_rank(candidates, now=now, limit=TOP_STORIES)
+    articles = card_queryset().in_bulk([story.article_id for story in ranked])
+    result = [(articles[s.article_id], s) for s in ranked if s.article_id in articles]
+    cache.set(key, result, 60)
+    return result
+
+
+@dataclass
+class TopStory:
+    """A story on the front page, shown through its central article (the one whose headline it carries)."""
+
+    story: Story
+    article: Article
+
+
+def top_story_groups(*, version: int, now) -> list[TopStory]:
+    """The front page's top stories as stories, ranked by stories_rank; [] before any story exists."""
+    key = f"web:top-stories:{version}"
+    cached = cache.get(key)
+    if cached is not None:
+        return cached
+    rows = Story.objects.listed().filter(last_article_at__isnull=False)
+    fields = rows.values_list("pk", "source_count", "last_article_at")[:TOP_STORY_CANDIDATES]
+    candidates = [StoryCandidate(pk, outlets, last) for pk, outlets, last in fields if last is not None]
+    ranked = stories_rank(candidates, now=now, limit=TOP_STORIES)
+    stories = Story.objects.in_bulk(ranked)
+    central: dict[int, Article] = {}
+    by_title = card_queryset().filter(
+        membership__story_id__in=ranked, title__in=[s.title for s in stories.values()]
+    )
+    for article in by_title.annotate(story_id=F("membership__story_id")):
+        central.setdefault(article.story_id, article)
+    missing = [stories[i].first_article_id for i in ranked if i not in central and i in stories]
+    firsts = card_queryset().in_bulk([pk for pk in missing if pk])
+    result = []
+    for pk in ranked:
+        story = stories.get(pk)
+        if story is None:
+            continue
+        shown: Article | None = central.get(pk) or firsts.get(story.first_article_id)
+        if shown is not None:
+            result.append(TopStory(story, shown))
+    cache.set(key, result, 60)
+    return result
+
+
+def topic_sections(*, version: int) -> list[tuple[str, Topic | Category, list[Article]]]:
+    """The newest few articles of each topic that has any, for the front page.
+
+    Topics (the fixed taxonomy every article is labelled with) when articles carry them; before that,
+    the categories operators give sources. Each row is (url name, topic or category, articles).
+    """
+    key = f"web:sections:{version}"
+    cached = cache.get(key)
+    if cached is not None:
+        return cached
+    sections: list[tuple[str, Topic | Category, list[Article]]] = []
+    for topic in Topic.objects.with_articles()[:SECTIONS]:
+        articles = list(card_queryset().filter(topic_links__topic=topic)[:SECTION_SIZE])
+        if articles:
+            sections.append(("web:topic", topic, articles))
+    if not sections:
+        for category in Category.objects.filter(sources__isnull=False).distinct()[:SECTIONS]:
+            articles = list(card_queryset().filter(source__categories=category)[:SECTION_SIZE])
+            if articles:
+                sections.append(("web:category", category, articles))
+    cache.set(key, sections, 120)
+    return sections
