@@ -61,7 +61,7 @@ if PUBLIC_URL and not PUBLIC_URL.startswith(("http://", "https://")):
     raise ConfigError(f"GAZETTE_PUBLIC_URL={PUBLIC_URL!r} must start with http:// or https://")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "gazette.accounts.apps.AdminConfig",  # django.contrib.admin, its login limited like the site's
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
