@@ -6,13 +6,21 @@ invariants: http and https only; unless GAZETTE_ALLOW_PRIVATE_NETWORKS is set, n
 private or loopback address, on any redirect hop, judged on the very addresses the connection is made
 to (a name cannot answer a public address to a check and a private one to the connection); the Host
 header and the TLS server name stay the URL's name; the body is capped while it streams.
+
+A web thread waits for its image, so the proxy is bounded twice: each fetch has one deadline for all of
+it (GAZETTE_MEDIA_PROXY_TIMEOUT, however slowly the image drips in), and a process runs at most
+GAZETTE_MEDIA_PROXY_CONCURRENCY fetches at once, refusing the next rather than queueing it, so slow
+images hold only that share of the web threads and pages keep the rest.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Coroutine
+import math
+import threading
+from collections.abc import Coroutine, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -27,7 +35,6 @@ log = logging.getLogger(__name__)
 
 SALT = "gazette.web.media-proxy"
 MAX_REDIRECTS = 3
-TIMEOUT_SECONDS = 10
 ACCEPT = "image/avif,image/webp,image/png,image/svg+xml,image/*;q=0.8"
 
 T = TypeVar("T")
@@ -35,6 +42,38 @@ T = TypeVar("T")
 
 class MediaRefused(Exception):
     """The proxy will not fetch or serve this URL."""
+
+
+class MediaTimedOut(MediaRefused):
+    """The image did not arrive, whole, within the deadline."""
+
+
+class MediaBusy(Exception):
+    """This process is already fetching as many images as it may; the reader's browser may ask again later."""
+
+
+class _Slots:
+    """The fetches running in this process, counted against a limit read when each one starts."""
+
+    # Not a threading.Semaphore: its size is fixed when it is made, and the limit is a setting.
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._used = 0
+
+    @contextmanager
+    def hold(self, limit: int) -> Iterator[None]:
+        with self._lock:
+            if self._used >= limit:
+                raise MediaBusy(f"{self._used} images are being fetched already (limit {limit})")
+            self._used += 1
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._used -= 1
+
+
+_SLOTS = _Slots()
 
 
 @dataclass(frozen=True)
@@ -62,15 +101,23 @@ def media_unsign(signed: str) -> str:
 
 
 def media_fetch(url: str) -> Media:
-    """Fetch an image, refusing non-images, private hosts and bodies over the size limit."""
+    """Fetch an image within the deadline; MediaBusy when this process's share of fetches is taken.
+
+    Refuses non-images, private hosts and bodies over the size limit with MediaRefused.
+    """
+    deadline = settings.GAZETTE_MEDIA_PROXY_TIMEOUT
     options = fetch_options(
         settings.GAZETTE_INGEST,
-        timeout=float(TIMEOUT_SECONDS),
+        timeout=deadline,
         max_bytes=settings.GAZETTE_MEDIA_PROXY_MAX_BYTES,
         max_redirects=MAX_REDIRECTS,
         host_delay=0.0,
     )
-    result = _run(_fetch(url, options))
+    with _SLOTS.hold(settings.GAZETTE_MEDIA_PROXY_CONCURRENCY):
+        try:
+            result = _run(_fetch(url, options, deadline))
+        except TimeoutError:
+            raise MediaTimedOut(f"no whole image within {deadline:g}s") from None
     if result.error:
         raise MediaRefused(f"fetch failed: {result.error}")
     content_type = result.content_type or ""
@@ -79,14 +126,20 @@ def media_fetch(url: str) -> Media:
     return Media(content_type=content_type, body=result.body)
 
 
-async def _fetch(url: str, options: FetchOptions) -> FetchResult:
-    async with Fetcher(options) as fetcher:
+def media_retry_after() -> int:
+    """Seconds after which a refused reader may ask again: by then every running fetch has ended."""
+    return math.ceil(settings.GAZETTE_MEDIA_PROXY_TIMEOUT)
+
+
+async def _fetch(url: str, options: FetchOptions, deadline: float) -> FetchResult:
+    # The fetcher's own timeout is per redirect hop; this one is for the lot.
+    async with asyncio.timeout(deadline), Fetcher(options) as fetcher:
         return await fetcher.fetch(url, accept=ACCEPT)
 
 
 def _run(coroutine: Coroutine[Any, Any, T]) -> T:
     # A loop of the calling (web server) thread's own, closed without waiting for its resolver threads,
-    # unlike asyncio.run: a name server that never answers must not hold the thread once the fetch is over.
+    # unlike asyncio.run: a name server that never answers must not hold the thread past the deadline.
     loop = asyncio.new_event_loop()
     try:
         return loop.run_until_complete(coroutine)
