@@ -9,7 +9,7 @@ from pathlib import Path
 
 import dj_database_url
 
-from gazette.conf import ConfigError, env_bool, env_choice, env_int, env_list, env_str
+from gazette.conf import ConfigError, env_bool, env_choice, env_float, env_int, env_list, env_str
 from gazette.ingest.config import ingest_config_from_env
 from gazette.jobs.config import jobs_config_from_env
 
@@ -61,7 +61,7 @@ if PUBLIC_URL and not PUBLIC_URL.startswith(("http://", "https://")):
     raise ConfigError(f"GAZETTE_PUBLIC_URL={PUBLIC_URL!r} must start with http:// or https://")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "gazette.accounts.apps.AdminConfig",  # django.contrib.admin, its login limited like the site's
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -212,6 +212,11 @@ GAZETTE_JOBS = jobs_config_from_env()
 GAZETTE_SITE_NAME = env_str("GAZETTE_SITE_NAME", "Gazette")
 GAZETTE_MEDIA_PROXY = env_bool("GAZETTE_MEDIA_PROXY", False)
 GAZETTE_MEDIA_PROXY_MAX_BYTES = env_int("GAZETTE_MEDIA_PROXY_MAX_BYTES", 5 * 1024 * 1024, minimum=1024)
+# Seconds one proxied image may take in all (lookups, redirects, the whole body): a web thread waits that long.
+GAZETTE_MEDIA_PROXY_TIMEOUT = env_float("GAZETTE_MEDIA_PROXY_TIMEOUT", 10.0, minimum=0.1)
+# Proxied images fetched at once by one web process, whose others answer 503: with gunicorn's 4 threads
+# a process, slow images can hold at most half of them and the pages still have the rest.
+GAZETTE_MEDIA_PROXY_CONCURRENCY = env_int("GAZETTE_MEDIA_PROXY_CONCURRENCY", 2, minimum=1)
 
 # Content-Security-Policy on every response that does not set its own (the media proxy does): the
 # site's own scripts and styles only, no inline script or style, nothing from third-party origins

@@ -87,11 +87,11 @@ def free_port() -> int:
 
 
 class LocalHTTPServer:
-    """An aiohttp.web server on a random port of `host`, driven from the calling thread."""
+    """An aiohttp.web server on `port` (a random one by default) of `host`, driven from the calling thread."""
 
-    def __init__(self, host: str = "127.0.0.1"):
+    def __init__(self, host: str = "127.0.0.1", port: int = 0):
         self.host = host
-        self.port = 0
+        self.port = port
         self.routes: dict[str, Route] = {}
         self.requests: list[LoggedRequest] = []
         self.in_flight = 0
@@ -181,7 +181,7 @@ class LocalHTTPServer:
         # Cancel handlers whose client went away, so slow routes don't hold up shutdown.
         self._runner = web.AppRunner(app, access_log=None, handler_cancellation=True, shutdown_timeout=1.0)
         await self._runner.setup()
-        site = web.TCPSite(self._runner, self.host, 0)
+        site = web.TCPSite(self._runner, self.host, self.port)
         await site.start()
         self.port = self._runner.addresses[0][1]
 

@@ -37,6 +37,15 @@ def test_embedding_threads_default_to_one_and_follow_the_environment(settings_fr
     assert settings_from(GAZETTE_EMBED_THREADS="2")["GAZETTE_EMBED_THREADS"] == 2
 
 
+def test_media_proxy_bounds_default_and_follow_the_environment(settings_from, monkeypatch):
+    for name in ("GAZETTE_MEDIA_PROXY_TIMEOUT", "GAZETTE_MEDIA_PROXY_CONCURRENCY"):
+        monkeypatch.delenv(name, raising=False)
+    found = settings_from()
+    assert found["GAZETTE_MEDIA_PROXY_TIMEOUT"] == 10.0 and found["GAZETTE_MEDIA_PROXY_CONCURRENCY"] == 2
+    found = settings_from(GAZETTE_MEDIA_PROXY_TIMEOUT="2.5", GAZETTE_MEDIA_PROXY_CONCURRENCY="3")
+    assert found["GAZETTE_MEDIA_PROXY_TIMEOUT"] == 2.5 and found["GAZETTE_MEDIA_PROXY_CONCURRENCY"] == 3
+
+
 @pytest.mark.parametrize(
     ("name", "value"),
     [
@@ -46,6 +55,9 @@ def test_embedding_threads_default_to_one_and_follow_the_environment(settings_fr
         ("GAZETTE_HSTS_SECONDS", "a year"),
         ("GAZETTE_LOGIN_FAILURES_PER_HOUR", "0"),
         ("GAZETTE_EMBED_THREADS", "0"),
+        ("GAZETTE_MEDIA_PROXY_TIMEOUT", "0"),
+        ("GAZETTE_MEDIA_PROXY_TIMEOUT", "soon"),
+        ("GAZETTE_MEDIA_PROXY_CONCURRENCY", "0"),
     ],
 )
 def test_a_bad_value_stops_with_the_variable_named(settings_from, name, value):

@@ -1,12 +1,14 @@
-"""The comment form and the login form (sign-up and password changes use Django's own forms)."""
+"""The comment form and the login forms, the site's and the admin's (sign-up and password changes use
+Django's own forms)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
 from gazette.accounts.models import COMMENT_MAX_CHARS
 from gazette.web.ratelimit import login_rate_check, login_rate_take
@@ -44,8 +46,20 @@ class LoginForm(AuthenticationForm):
             raise ValidationError(self.error_messages["rate_limited"], code="rate_limited")
         try:
             return super().clean()
-        except ValidationError as error:
-            # Counted only once the password proved wrong, so logging in never uses up the limit.
-            if error.code == "invalid_login":
+        except ValidationError:
+            # Counted only once the password proved wrong, so logging in never uses up the limit (nor
+            # does a reader with the right password at the admin's form, refused for not being staff).
+            if self.get_user() is None:
                 login_rate_take(self.request, username=username)
             raise
+
+
+class AdminLoginForm(LoginForm, AdminAuthenticationForm):
+    """The admin's login form, counted against the same failed logins as the site's: one limit to guess under."""
+
+    error_messages = {**AdminAuthenticationForm.error_messages, "rate_limited": LOGIN_LIMITED}
+
+
+def login_refused(form: AuthenticationForm) -> bool:
+    """True when `form` was refused for too many failed logins (its page should answer 429)."""
+    return form.has_error(NON_FIELD_ERRORS, "rate_limited")

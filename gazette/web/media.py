@@ -1,33 +1,79 @@
 """Signed media proxy: third-party images are fetched by the server, so readers' addresses don't leak.
 
-Only URLs this site signed are fetched, which limits the proxy to images that stored articles point to;
-private and loopback addresses are refused unless GAZETTE_ALLOW_PRIVATE_NETWORKS is set.
+Only URLs this site signed are fetched, which limits the proxy to images that stored articles point to.
+They are fetched through the feed fetcher's client (gazette/ingest/fetcher.py), so the proxy keeps its
+invariants: http and https only; unless GAZETTE_ALLOW_PRIVATE_NETWORKS is set, no connection to a
+private or loopback address, on any redirect hop, judged on the very addresses the connection is made
+to (a name cannot answer a public address to a check and a private one to the connection); the Host
+header and the TLS server name stay the URL's name; the body is capped while it streams.
+
+A web thread waits for its image, so the proxy is bounded twice: each fetch has one deadline for all of
+it (GAZETTE_MEDIA_PROXY_TIMEOUT, however slowly the image drips in), and a process runs at most
+GAZETTE_MEDIA_PROXY_CONCURRENCY fetches at once, refusing the next rather than queueing it, so slow
+images hold only that share of the web threads and pages keep the rest.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
-import socket
-import urllib.error
-import urllib.request
+import math
+import threading
+from collections.abc import Coroutine, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
-from urllib.parse import urlsplit
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core import signing
 from django.urls import reverse
 
-from gazette.ingest.fetcher import is_private_address
+from gazette.ingest.config import fetch_options
+from gazette.ingest.fetcher import Fetcher, FetchOptions, FetchResult
 
 log = logging.getLogger(__name__)
 
 SALT = "gazette.web.media-proxy"
 MAX_REDIRECTS = 3
-TIMEOUT_SECONDS = 10
+ACCEPT = "image/avif,image/webp,image/png,image/svg+xml,image/*;q=0.8"
+
+T = TypeVar("T")
 
 
 class MediaRefused(Exception):
     """The proxy will not fetch or serve this URL."""
+
+
+class MediaTimedOut(MediaRefused):
+    """The image did not arrive, whole, within the deadline."""
+
+
+class MediaBusy(Exception):
+    """This process is already fetching as many images as it may; the reader's browser may ask again later."""
+
+
+class _Slots:
+    """The fetches running in this process, counted against a limit read when each one starts."""
+
+    # Not a threading.Semaphore: its size is fixed when it is made, and the limit is a setting.
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._used = 0
+
+    @contextmanager
+    def hold(self, limit: int) -> Iterator[None]:
+        with self._lock:
+            if self._used >= limit:
+                raise MediaBusy(f"{self._used} images are being fetched already (limit {limit})")
+            self._used += 1
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._used -= 1
+
+
+_SLOTS = _Slots()
 
 
 @dataclass(frozen=True)
@@ -54,44 +100,48 @@ def media_unsign(signed: str) -> str:
     return url
 
 
-def _check_host(url: str) -> None:
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise MediaRefused(f"not an http(s) URL: {url[:100]}")
-    if settings.GAZETTE_INGEST.allow_private_networks:
-        return
-    try:
-        infos = socket.getaddrinfo(parts.hostname, parts.port or None, proto=socket.IPPROTO_TCP)
-    except OSError as exc:
-        raise MediaRefused(f"cannot resolve {parts.hostname}: {exc}") from None
-    for info in infos:
-        if is_private_address(str(info[4][0])):
-            raise MediaRefused(f"{parts.hostname} resolves to a private address")
-
-
-class _CheckedRedirects(urllib.request.HTTPRedirectHandler):
-    max_redirections = MAX_REDIRECTS
-
-    def redirect_request(self, req, fp, code, msg, headers, newurl):  # type: ignore[no-untyped-def]
-        _check_host(newurl)
-        return super().redirect_request(req, fp, code, msg, headers, newurl)
-
-
 def media_fetch(url: str) -> Media:
-    """Fetch an image, refusing non-images, private hosts and bodies over the size limit."""
-    _check_host(url)
-    opener = urllib.request.build_opener(_CheckedRedirects)
-    agent = settings.GAZETTE_INGEST.user_agent
-    request = urllib.request.Request(url, headers={"User-Agent": agent})  # noqa: S310 - http(s) checked above
-    limit = settings.GAZETTE_MEDIA_PROXY_MAX_BYTES
+    """Fetch an image within the deadline; MediaBusy when this process's share of fetches is taken.
+
+    Refuses non-images, private hosts and bodies over the size limit with MediaRefused.
+    """
+    deadline = settings.GAZETTE_MEDIA_PROXY_TIMEOUT
+    options = fetch_options(
+        settings.GAZETTE_INGEST,
+        timeout=deadline,
+        max_bytes=settings.GAZETTE_MEDIA_PROXY_MAX_BYTES,
+        max_redirects=MAX_REDIRECTS,
+        host_delay=0.0,
+    )
+    with _SLOTS.hold(settings.GAZETTE_MEDIA_PROXY_CONCURRENCY):
+        try:
+            result = _run(_fetch(url, options, deadline))
+        except TimeoutError:
+            raise MediaTimedOut(f"no whole image within {deadline:g}s") from None
+    if result.error:
+        raise MediaRefused(f"fetch failed: {result.error}")
+    content_type = result.content_type or ""
+    if not result.ok or not content_type.startswith("image/"):
+        raise MediaRefused(f"not an image: {content_type or f'HTTP {result.status} without a type'}")
+    return Media(content_type=content_type, body=result.body)
+
+
+def media_retry_after() -> int:
+    """Seconds after which a refused reader may ask again: by then every running fetch has ended."""
+    return math.ceil(settings.GAZETTE_MEDIA_PROXY_TIMEOUT)
+
+
+async def _fetch(url: str, options: FetchOptions, deadline: float) -> FetchResult:
+    # The fetcher's own timeout is per redirect hop; this one is for the lot.
+    async with asyncio.timeout(deadline), Fetcher(options) as fetcher:
+        return await fetcher.fetch(url, accept=ACCEPT)
+
+
+def _run(coroutine: Coroutine[Any, Any, T]) -> T:
+    # A loop of the calling (web server) thread's own, closed without waiting for its resolver threads,
+    # unlike asyncio.run: a name server that never answers must not hold the thread past the deadline.
+    loop = asyncio.new_event_loop()
     try:
-        with opener.open(request, timeout=TIMEOUT_SECONDS) as response:
-            content_type = response.headers.get_content_type()
-            if not content_type.startswith("image/"):
-                raise MediaRefused(f"not an image: {content_type}")
-            body = response.read(limit + 1)
-    except (urllib.error.URLError, OSError, ValueError) as exc:
-        raise MediaRefused(f"fetch failed: {exc}") from None
-    if len(body) > limit:
-        raise MediaRefused(f"larger than {limit} bytes")
-    return Media(content_type=content_type, body=body)
+        return loop.run_until_complete(coroutine)
+    finally:
+        loop.close()

@@ -103,6 +103,11 @@ def comment_rate_take(request: HttpRequest) -> bool:
     return _take_windows("comment", who, windows)
 
 
+# Failed logins are counted here rather than by django-axes: axes would replace these three functions
+# only, and bring an authentication backend that refuses every authenticate() call made without a
+# request, a middleware and tables of its own, while these counters share the client address (behind
+# GAZETTE_TRUSTED_PROXIES), the cache and the windows of the limits above. The site's and the admin's
+# login forms both count here (accounts/forms.py).
 def _login_keys(request: HttpRequest, username: str) -> tuple[str, ...]:
     # Two counters: one address guessing many accounts' passwords, and many addresses guessing one's.
     # The name is case-folded so "Rita" and "RITA" count as "rita" whatever the database's collation.

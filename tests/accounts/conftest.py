@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import User
 from django.test import Client
 
@@ -54,3 +55,22 @@ def moderator_client(moderator) -> Client:
 def anonymous(db) -> Client:
     """A reader who is not signed in."""
     return Client()
+
+
+class CountingBackend(ModelBackend):
+    """Django's backend, noting each username whose password it was asked to check."""
+
+    checked: list[str] = []
+
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        CountingBackend.checked.append(username)
+        return super().authenticate(request, username=username, password=password, **kwargs)
+
+
+@pytest.fixture
+def counted(settings):
+    """Two failed logins allowed per hour; the names whose passwords were checked, in order."""
+    settings.AUTHENTICATION_BACKENDS = [f"{__name__}.CountingBackend"]
+    settings.GAZETTE_LOGIN_FAILURES_PER_HOUR = 2
+    CountingBackend.checked = []
+    return CountingBackend.checked

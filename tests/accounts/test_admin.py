@@ -1,13 +1,14 @@
-"""The accounts models in the Django admin, and moderation from its list."""
+"""The accounts models in the Django admin, moderation from its list, and its login's limits."""
 
 from __future__ import annotations
 
 import pytest
 from django.contrib.auth.models import User
+from django.test import Client
 
 from gazette.accounts.comments import comment_post
 from gazette.accounts.models import Comment
-from tests.accounts.conftest import signed_in
+from tests.accounts.conftest import PASSWORD, signed_in
 from tests.web.factories import make_article
 
 pytestmark = pytest.mark.django_db
@@ -38,3 +39,57 @@ def test_hide_and_unhide_actions(admin_client, commenter):
 def test_comments_are_not_added_in_the_admin(admin_client):
     assert admin_client.get("/admin/accounts/comment/add/").status_code == 403
     assert not Comment.objects.exists()
+
+
+ADMIN_PASSWORD = "x-admin-password-1"
+
+
+@pytest.fixture
+def admin_user():
+    return User.objects.create_superuser("admin", password=ADMIN_PASSWORD)
+
+
+def admin_log_in(ip: str, username: str, password: str):
+    data = {"username": username, "password": password, "next": "/admin/"}
+    return Client(REMOTE_ADDR=ip).post("/admin/login/", data)
+
+
+def site_log_in(ip: str, username: str, password: str):
+    return Client(REMOTE_ADDR=ip).post("/accounts/login/", {"username": username, "password": password})
+
+
+def test_admin_login_is_refused_after_too_many_failures_without_checking_the_password(
+    counted, admin_user, reader
+):
+    # A reader's right password is refused for not being staff, and is not a failed guess.
+    for _ in range(3):
+        not_staff = admin_log_in("203.0.113.9", "rita", PASSWORD)
+        assert not_staff.status_code == 200 and "staff account" in not_staff.content.decode()
+    assert [admin_log_in("203.0.113.9", "admin", "not-it").status_code for _ in range(2)] == [200, 200]
+    checked = list(counted)
+    limited = admin_log_in("203.0.113.9", "admin", ADMIN_PASSWORD)
+    assert limited.status_code == 429
+    html = limited.content.decode()
+    assert "Too many failed attempts to log in from your network or to this account" in html
+    assert 'name="username"' in html
+    assert counted == checked  # the right password was not even checked
+    assert "_auth_user_id" not in limited.client.session
+    # Another address may still log in as another person.
+    assert admin_log_in("198.51.100.7", "rita", PASSWORD).status_code == 200
+
+
+def test_failures_at_either_login_count_towards_one_limit_per_name(counted, admin_user):
+    assert site_log_in("203.0.113.1", "admin", "not-it").status_code == 200
+    assert admin_log_in("203.0.113.2", "admin", "not-it").status_code == 200
+    # Two failures for the name, one at each form: both forms now refuse it, from any address.
+    assert admin_log_in("192.0.2.1", "admin", ADMIN_PASSWORD).status_code == 429
+    assert site_log_in("192.0.2.2", "ADMIN", ADMIN_PASSWORD).status_code == 429
+
+
+def test_failures_at_either_login_count_towards_one_limit_per_address(counted, admin_user, reader):
+    assert admin_log_in("203.0.113.9", "nobody", "not-it").status_code == 200
+    assert site_log_in("203.0.113.9", "someone", "not-it").status_code == 200
+    # Two failures from the address: neither form checks another password from it.
+    assert site_log_in("203.0.113.9", "rita", PASSWORD).status_code == 429
+    assert admin_log_in("203.0.113.9", "admin", ADMIN_PASSWORD).status_code == 429
+    assert admin_log_in("198.51.100.7", "admin", ADMIN_PASSWORD).status_code == 302

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import User
 from django.test import Client
 
@@ -94,24 +93,6 @@ def test_login_with_a_wrong_password_says_so(anonymous, reader):
     assert response.status_code == 200
     assert "Please enter a correct username and password" in response.content.decode()
     assert "_auth_user_id" not in anonymous.session
-
-
-class CountingBackend(ModelBackend):
-    """Django's backend, noting each username whose password it was asked to check."""
-
-    checked: list[str] = []
-
-    def authenticate(self, request, username=None, password=None, **kwargs):
-        CountingBackend.checked.append(username)
-        return super().authenticate(request, username=username, password=password, **kwargs)
-
-
-@pytest.fixture
-def counted(settings):
-    settings.AUTHENTICATION_BACKENDS = [f"{__name__}.CountingBackend"]
-    settings.GAZETTE_LOGIN_FAILURES_PER_HOUR = 2
-    CountingBackend.checked = []
-    return CountingBackend.checked
 
 
 def log_in(ip: str, username: str, password: str):

@@ -7,14 +7,13 @@ from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
 from django.contrib.auth.models import User
-from django.core.exceptions import NON_FIELD_ERRORS
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render, resolve_url
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 
-from gazette.accounts.forms import LoginForm
+from gazette.accounts.forms import LoginForm, login_refused
 from gazette.accounts.views.access import next_url
 from gazette.web.ratelimit import signup_rate_take
 
@@ -52,6 +51,6 @@ class LoginView(auth_views.LoginView):
 
     def form_invalid(self, form: AuthenticationForm) -> HttpResponse:
         response = super().form_invalid(form)
-        if form.has_error(NON_FIELD_ERRORS, "rate_limited"):
+        if login_refused(form):
             response.status_code = 429
         return response

@@ -14,12 +14,20 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
-from gazette.web.media import MediaRefused, media_fetch, media_unsign
+from gazette.web.media import (
+    MediaBusy,
+    MediaRefused,
+    MediaTimedOut,
+    media_fetch,
+    media_retry_after,
+    media_unsign,
+)
 from gazette.web.templatetags.gazette_web import THEME_COOKIE, THEMES
 
 log = logging.getLogger(__name__)
 
 THEME_COOKIE_AGE = 365 * 24 * 3600
+BUSY = "Too many images are being fetched right now; try again shortly.\n"
 
 
 # A cross-site request could at worst flip someone's colour scheme, so no CSRF token: pages stay
@@ -96,6 +104,16 @@ def media_proxy(request: HttpRequest, signed: str) -> HttpResponse:
         raise Http404("bad signature") from None
     try:
         media = media_fetch(url)
+    except MediaBusy as exc:
+        log.warning("media-proxy: busy, refused %s: %s", url[:200], exc)
+        busy = HttpResponse(BUSY, status=503, content_type="text/plain")
+        busy["Retry-After"] = str(media_retry_after())
+        return busy
+    except MediaTimedOut as exc:
+        log.info("media-proxy: %s: %s", url[:200], exc)
+        return HttpResponse(
+            f"The image did not arrive in time: {exc}.\n", status=504, content_type="text/plain"
+        )
     except MediaRefused as exc:
         log.info("media-proxy: %s: %s", url[:200], exc)
         return HttpResponse(status=502)
