@@ -11,7 +11,7 @@ from ninja import Field, Query, Router, Schema
 
 from gazette.ai.models import ArticleSummary
 from gazette.api.pagination import PageMeta, PageParams, cached_count, page_meta
-from gazette.api.params import MAX_ID, Id, aware
+from gazette.api.params import MAX_ID, WHEN_HELP, Id, When, aware
 from gazette.api.schemas import (
     ArticleCard,
     ArticleRef,
@@ -44,8 +44,8 @@ class ArticleFilters(Schema):
     topic: str | None = Field(None, max_length=100, description="only articles in this topic (its slug)")
     entity: str | None = Field(None, max_length=200, description="only articles naming this entity (slug)")
     story: int | None = Field(None, ge=1, le=MAX_ID, description="only this story's articles (its id)")
-    since: datetime | None = Field(None, description="published at or after (ISO 8601)")
-    until: datetime | None = Field(None, description="published before (ISO 8601)")
+    since: When | None = Field(None, description=f"published at or after: {WHEN_HELP}")
+    until: When | None = Field(None, description=f"published before: {WHEN_HELP}")
 
 
 class ArticlePage(PageMeta):

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
 from gazette.api.pagination import PageMeta, PageParams, page_meta
-from gazette.api.params import MAX_ID, aware
+from gazette.api.params import MAX_ID, WHEN_HELP, When, aware
 from gazette.api.schemas import ArticleCard, article_card
 from gazette.sources.models import Category
 from gazette.stories.models import Topic
@@ -23,8 +21,8 @@ class SearchParams(Schema):
     source: int | None = Field(None, ge=1, le=MAX_ID, description="only this source (its id)")
     topic: str | None = Field(None, max_length=100, description="only this topic (its slug)")
     category: str | None = Field(None, max_length=100, description="only sources in this category (slug)")
-    since: datetime | None = Field(None, description="published at or after (ISO 8601)")
-    until: datetime | None = Field(None, description="published before (ISO 8601)")
+    since: When | None = Field(None, description=f"published at or after: {WHEN_HELP}")
+    until: When | None = Field(None, description=f"published before: {WHEN_HELP}")
 
 
 class SearchHit(Schema):
