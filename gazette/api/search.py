@@ -7,7 +7,7 @@ from ninja import Field, Query, Router, Schema
 
 from gazette.api.pagination import PageMeta, PageParams, page_meta
 from gazette.api.params import MAX_ID, WHEN_HELP, When, aware
-from gazette.api.schemas import ArticleCard, article_card
+from gazette.api.schemas import INVALID, NOT_MODIFIED, ArticleCard, article_card
 from gazette.sources.models import Category
 from gazette.stories.models import Topic
 from gazette.web.lists import card_queryset
@@ -56,7 +56,11 @@ def _filters(params: SearchParams) -> SearchFilters | None:
     )
 
 
-@router.get("/search", response=SearchPage, summary="Articles matching a query, best first")
+@router.get(
+    "/search",
+    response={200: SearchPage, **NOT_MODIFIED, **INVALID},
+    summary="Articles matching a query, best first",
+)
 def search(request: HttpRequest, params: Query[SearchParams], page: Query[PageParams]) -> dict:
     filters = _filters(params)
     if filters is None:
