@@ -1,7 +1,8 @@
 """Signed media proxy: third-party images are fetched by the server, so readers' addresses don't leak.
 
 Only URLs this site signed are fetched, which limits the proxy to images that stored articles point to;
-private and loopback addresses are refused unless GAZETTE_ALLOW_PRIVATE_NETWORKS is set.
+private and loopback addresses are refused unless GAZETTE_ALLOW_PRIVATE_NETWORKS is set or the host is
+in GAZETTE_ALLOW_PRIVATE_HOSTS.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from django.conf import settings
 from django.core import signing
 from django.urls import reverse
 
-from gazette.ingest.fetcher import is_private_address
+from gazette.ingest.fetcher import is_private_address, private_host_allowed
 
 log = logging.getLogger(__name__)
 
@@ -58,7 +59,13 @@ def _check_host(url: str) -> None:
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise MediaRefused(f"not an http(s) URL: {url[:100]}")
-    if settings.GAZETTE_INGEST.allow_private_networks:
+    config = settings.GAZETTE_INGEST
+    try:
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+    except ValueError:
+        raise MediaRefused(f"bad port in {url[:100]}") from None
+    listed = private_host_allowed(config.allow_private_hosts, parts.hostname, port)
+    if config.allow_private_networks or listed:
         return
     try:
         infos = socket.getaddrinfo(parts.hostname, parts.port or None, proto=socket.IPPROTO_TCP)
