@@ -65,16 +65,25 @@ def web(args: argparse.Namespace) -> int:
     return 0
 
 
+def demo_environment(env: dict[str, str], *, demo_port: int) -> dict[str, str]:
+    """`env` with what `serve --demo` needs: its publishers' address reachable, and no other private one."""
+    env = dict(env)
+    # The demo publishers live on this machine. Only their address is let through: a global switch would
+    # also open the operator's network to every feed added later.
+    hosts = [h for h in env.get("GAZETTE_ALLOW_PRIVATE_HOSTS", "").split(",") if h.strip()]
+    env["GAZETTE_ALLOW_PRIVATE_HOSTS"] = ",".join([*hosts, f"127.0.0.1:{demo_port}"])
+    env.setdefault("GAZETTE_HOST_DELAY", "0")
+    env.setdefault("GAZETTE_PER_HOST_CONCURRENCY", "8")
+    env.setdefault("GAZETTE_POLLS_PER_HOST", "8")  # every demo publisher is on one host
+    return env
+
+
 def serve(args: argparse.Namespace) -> int:
     from gazette.conf import env_int
 
     env = os.environ.copy()
     if args.demo:
-        # The demo publishers live on this machine, so the poller must be allowed to reach 127.0.0.1.
-        env["GAZETTE_ALLOW_PRIVATE_NETWORKS"] = "1"
-        env.setdefault("GAZETTE_HOST_DELAY", "0")
-        env.setdefault("GAZETTE_PER_HOST_CONCURRENCY", "8")
-        env.setdefault("GAZETTE_POLLS_PER_HOST", "8")  # every demo publisher is on one host
+        env = demo_environment(env, demo_port=args.demo_port)
     os.environ.update({k: v for k, v in env.items() if k.startswith("GAZETTE_")})
     _setup()
 

@@ -130,9 +130,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             _db_file.chmod(0o600)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Rendered pages, rate-limit counters and a few computed lists live in the cache. By default each process
-# keeps its own (fast, nothing to run); with several web workers or machines, a Redis URL shares them,
-# so a reader's limits count once across the site.
+# Rendered pages and a few computed lists live in the cache. By default each process keeps its own (fast,
+# nothing to run); with several web workers or machines, a Redis URL shares them. Rate-limit counters are
+# rows of the database (web/ratelimit.py), shared by every process whatever the cache.
 CACHE_URL = env_str("GAZETTE_CACHE_URL")
 if CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
     CACHES = {

@@ -15,6 +15,7 @@ from urllib.error import URLError
 import pytest
 
 from tests.httpserver import free_port
+from tests.sources.feedkit import rss
 
 pytestmark = pytest.mark.slow
 
@@ -114,3 +115,31 @@ def test_front_article_and_search_pages(demo):
     word = max(re.findall(r"[A-Za-z]{6,}", title), key=len)
     results = get(base + f"/search?q={word}")
     assert "<mark>" in results
+
+
+def test_demo_opens_only_its_own_publishers_to_the_poller(demo, http_server):
+    # Runs last: it adds a source. Another local service, as an operator's intranet feed would be.
+    _, db, _ = demo
+    http_server.route("/feed.xml", rss([{"guid": "i1", "link": http_server.url("/a"), "title": "Internal"}]))
+    # Added by a command allowed to reach it, so the source exists; the serving worker must still refuse it.
+    env = dict(os.environ, GAZETTE_DATA_DIR=str(db.parent), DATABASE_URL=f"sqlite:///{db}")
+    env["GAZETTE_ALLOW_PRIVATE_NETWORKS"] = "1"
+    added = subprocess.run(
+        [sys.executable, "-m", "gazette", "source", "add", http_server.url("/feed.xml")],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert added.returncode == 0, added.stderr
+    seen_by_add = len(http_server.requests)
+    deadline, error = time.monotonic() + 60, ""
+    while time.monotonic() < deadline and not error:
+        time.sleep(0.5)
+        with sqlite3.connect(db) as conn:
+            row = conn.execute(
+                "select last_error from sources_source where feed_url = ?", [http_server.url("/feed.xml")]
+            ).fetchone()
+        error = row[0] if row else ""
+    assert "127.0.0.1 is a private address" in error
+    assert len(http_server.requests) == seen_by_add  # the worker never connected

@@ -58,11 +58,24 @@ def test_media_proxy_bounds_default_and_follow_the_environment(settings_from, mo
         ("GAZETTE_MEDIA_PROXY_TIMEOUT", "0"),
         ("GAZETTE_MEDIA_PROXY_TIMEOUT", "soon"),
         ("GAZETTE_MEDIA_PROXY_CONCURRENCY", "0"),
+        ("GAZETTE_ALLOW_PRIVATE_HOSTS", "127.0.0.1:port"),
+        ("GAZETTE_ALLOW_PRIVATE_HOSTS", "127.0.0.1:0"),
+        ("GAZETTE_ALLOW_PRIVATE_HOSTS", "http://demo.local/feed"),
+        ("GAZETTE_ALLOW_PRIVATE_HOSTS", "user@demo.local"),
     ],
 )
 def test_a_bad_value_stops_with_the_variable_named(settings_from, name, value):
     with pytest.raises(ConfigError, match=name):
         settings_from(**{name: value})
+
+
+def test_private_hosts_are_an_allow_list_of_hosts_and_ports(settings_from, monkeypatch):
+    monkeypatch.delenv("GAZETTE_ALLOW_PRIVATE_HOSTS", raising=False)
+    assert settings_from()["GAZETTE_INGEST"].allow_private_hosts == frozenset()
+    found = settings_from(GAZETTE_ALLOW_PRIVATE_HOSTS="127.0.0.1:8765, Demo.Local,[::1]:8080")
+    ingest = found["GAZETTE_INGEST"]
+    assert ingest.allow_private_hosts == {("127.0.0.1", 8765), ("demo.local", None), ("::1", 8080)}
+    assert ingest.allow_private_networks is False
 
 
 def deploy_warnings() -> set[str]:

@@ -11,12 +11,14 @@ from ninja import Field, Query, Router, Schema
 
 from gazette.ai.models import ArticleSummary
 from gazette.api.pagination import PageMeta, PageParams, cached_count, page_meta
-from gazette.api.params import MAX_ID, Id, aware
+from gazette.api.params import MAX_ID, WHEN_HELP, Id, When, aware
 from gazette.api.schemas import (
+    INVALID,
+    NOT_FOUND,
+    NOT_MODIFIED,
     ArticleCard,
     ArticleRef,
     EntityRef,
-    Error,
     StoryRef,
     TopicRef,
     article_card,
@@ -44,8 +46,8 @@ class ArticleFilters(Schema):
     topic: str | None = Field(None, max_length=100, description="only articles in this topic (its slug)")
     entity: str | None = Field(None, max_length=200, description="only articles naming this entity (slug)")
     story: int | None = Field(None, ge=1, le=MAX_ID, description="only this story's articles (its id)")
-    since: datetime | None = Field(None, description="published at or after (ISO 8601)")
-    until: datetime | None = Field(None, description="published before (ISO 8601)")
+    since: When | None = Field(None, description=f"published at or after: {WHEN_HELP}")
+    until: When | None = Field(None, description=f"published before: {WHEN_HELP}")
 
 
 class ArticlePage(PageMeta):
@@ -76,7 +78,11 @@ class RelatedList(Schema):
     items: list[ArticleCard]
 
 
-@router.get("/articles", response=ArticlePage, summary="Articles, newest first (copies are left out)")
+@router.get(
+    "/articles",
+    response={200: ArticlePage, **NOT_MODIFIED, **INVALID},
+    summary="Articles, newest first (copies are left out)",
+)
 def article_list(request: HttpRequest, filters: Query[ArticleFilters], page: Query[PageParams]) -> dict:
     articles = card_queryset()
     if filters.source is not None:
@@ -110,7 +116,11 @@ def _summary(article: Article) -> AISummary | None:
     )
 
 
-@router.get("/articles/{pk}", response={200: ArticleDetail, 404: Error}, summary="One article")
+@router.get(
+    "/articles/{pk}",
+    response={200: ArticleDetail, **NOT_MODIFIED, **NOT_FOUND, **INVALID},
+    summary="One article",
+)
 def article_detail(request: HttpRequest, pk: Id) -> ArticleDetail:
     article = get_object_or_404(
         Article.objects.select_related("source", "duplicate_of__source", "ai_summary"), pk=pk
@@ -146,7 +156,7 @@ def article_detail(request: HttpRequest, pk: Id) -> ArticleDetail:
 
 @router.get(
     "/articles/{pk}/related",
-    response={200: RelatedList, 404: Error},
+    response={200: RelatedList, **NOT_MODIFIED, **NOT_FOUND, **INVALID},
     summary="Coverage of the same event by other publishers, best first, one article per source",
 )
 def article_related(

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from django.http import HttpRequest
 from django.urls import reverse
-from ninja import Schema
+from ninja import Field, Schema
 
 from gazette.articles.models import Article
 from gazette.sources.models import Source
@@ -19,6 +19,29 @@ TEASER_CHARS = 300
 
 class Error(Schema):
     detail: str
+
+
+class Problem(Schema):
+    """One value that failed its check, as django-ninja reports it."""
+
+    type: str = Field(description="the check that failed, e.g. int_parsing, less_than_equal, value_error")
+    loc: list[str | int] = Field(description='where the value was: ["query", "limit"], ["path", "pk"]')
+    msg: str = Field(description="what was wrong, in a sentence")
+
+
+class Invalid(Schema):
+    detail: list[Problem] | str = Field(
+        description="each value that failed its check; or one sentence, for a value that passed its "
+        "check but cannot be used (a date beyond what the database can hold)"
+    )
+
+
+# The answers an operation gives besides its result, declared so the schema shows them: every one a 304
+# to a matching If-None-Match (each response carries an ETag, api/caching.py); those with a value to
+# check a 422; those naming one thing a 404.
+NOT_MODIFIED: dict[int, type[Schema] | None] = {304: None}
+INVALID: dict[int, type[Schema] | None] = {422: Invalid}
+NOT_FOUND: dict[int, type[Schema] | None] = {404: Error}
 
 
 class SourceRef(Schema):

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
 from gazette.api.pagination import PageMeta, PageParams, page_meta
-from gazette.api.params import MAX_ID, aware
-from gazette.api.schemas import ArticleCard, article_card
+from gazette.api.params import MAX_ID, WHEN_HELP, When, aware
+from gazette.api.schemas import INVALID, NOT_MODIFIED, ArticleCard, article_card
 from gazette.articles.selectors import card_queryset
 from gazette.search.query import MAX_HITS, MAX_QUERY_CHARS, SearchFilters, search_articles
 from gazette.sources.models import Category
@@ -23,8 +21,8 @@ class SearchParams(Schema):
     source: int | None = Field(None, ge=1, le=MAX_ID, description="only this source (its id)")
     topic: str | None = Field(None, max_length=100, description="only this topic (its slug)")
     category: str | None = Field(None, max_length=100, description="only sources in this category (slug)")
-    since: datetime | None = Field(None, description="published at or after (ISO 8601)")
-    until: datetime | None = Field(None, description="published before (ISO 8601)")
+    since: When | None = Field(None, description=f"published at or after: {WHEN_HELP}")
+    until: When | None = Field(None, description=f"published before: {WHEN_HELP}")
 
 
 class SearchHit(Schema):
@@ -58,7 +56,11 @@ def _filters(params: SearchParams) -> SearchFilters | None:
     )
 
 
-@router.get("/search", response=SearchPage, summary="Articles matching a query, best first")
+@router.get(
+    "/search",
+    response={200: SearchPage, **NOT_MODIFIED, **INVALID},
+    summary="Articles matching a query, best first",
+)
 def search(request: HttpRequest, params: Query[SearchParams], page: Query[PageParams]) -> dict:
     filters = _filters(params)
     if filters is None:

@@ -12,7 +12,7 @@ from ninja import Field, Query, Router, Schema
 
 from gazette.api.pagination import PageMeta, PageParams, page_meta
 from gazette.api.params import Id
-from gazette.api.schemas import Error, absolute
+from gazette.api.schemas import INVALID, NOT_FOUND, NOT_MODIFIED, absolute
 from gazette.sources.models import Source
 from gazette.web.media import media_url
 
@@ -100,14 +100,18 @@ def _sources():
     return Source.objects.annotate(article_count=Count("articles")).prefetch_related("categories")
 
 
-@router.get("/sources", response=SourcePage, summary="Sources, by name")
+@router.get("/sources", response={200: SourcePage, **NOT_MODIFIED, **INVALID}, summary="Sources, by name")
 def source_list(request: HttpRequest, page: Query[PageParams]) -> dict:
     sources = _sources().order_by("name", "id")
     items = [source_card(request, s) for s in sources[page.window()]]
     return {**page_meta(request, page, Source.objects.count()), "items": items}
 
 
-@router.get("/sources/{pk}", response={200: SourceDetail, 404: Error}, summary="One source and its health")
+@router.get(
+    "/sources/{pk}",
+    response={200: SourceDetail, **NOT_MODIFIED, **NOT_FOUND, **INVALID},
+    summary="One source and its health",
+)
 def source_detail(request: HttpRequest, pk: Id) -> SourceDetail:
     source = get_object_or_404(_sources(), pk=pk)
     polls = [

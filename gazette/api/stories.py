@@ -16,7 +16,16 @@ from ninja import Field, Query, Router, Schema
 from gazette.ai.models import StoryDigest
 from gazette.api.pagination import PageMeta, PageParams, cached_count, page_meta
 from gazette.api.params import Id
-from gazette.api.schemas import ArticleRef, Error, SourceRef, absolute, article_ref, source_ref
+from gazette.api.schemas import (
+    INVALID,
+    NOT_FOUND,
+    NOT_MODIFIED,
+    ArticleRef,
+    SourceRef,
+    absolute,
+    article_ref,
+    source_ref,
+)
 from gazette.articles.selectors import latest_article_id
 from gazette.stories.coverage import story_articles
 from gazette.stories.models import Story
@@ -87,7 +96,11 @@ def _listed():
     return Story.objects.listed().filter(last_article_at__isnull=False)
 
 
-@router.get("/stories", response=StoryPage, summary="Stories, ranked as the front page ranks them")
+@router.get(
+    "/stories",
+    response={200: StoryPage, **NOT_MODIFIED, **INVALID},
+    summary="Stories, ranked as the front page ranks them",
+)
 def story_list(
     request: HttpRequest,
     page: Query[PageParams],
@@ -113,7 +126,7 @@ def story_list(
 
 @router.get(
     "/stories/{pk}",
-    response={200: StoryDetail, 404: Error},
+    response={200: StoryDetail, 302: None, **NOT_MODIFIED, **NOT_FOUND, **INVALID},
     summary="One story's full coverage (a story merged into another redirects to it)",
     url_name="story_detail",
 )

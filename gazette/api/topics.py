@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
 
 from gazette.api.pagination import PageMeta, PageParams, page_meta
-from gazette.api.schemas import EntityRef, Error, TopicRef, entity_ref, topic_ref
+from gazette.api.schemas import INVALID, NOT_FOUND, NOT_MODIFIED, EntityRef, TopicRef, entity_ref, topic_ref
 from gazette.stories.models import ArticleEntity, ArticleTopic, Entity, Topic
 
 router = Router(tags=["topics and entities"])
@@ -46,7 +46,11 @@ def _entity_counts(entities: list[Entity]) -> dict[int, int]:
     return {row["entity_id"]: row["n"] for row in rows}
 
 
-@router.get("/topics", response=TopicPage, summary="Topics, in the navigation's order")
+@router.get(
+    "/topics",
+    response={200: TopicPage, **NOT_MODIFIED, **INVALID},
+    summary="Topics, in the navigation's order",
+)
 def topic_list(request: HttpRequest, page: Query[PageParams]) -> dict:
     topics = list(Topic.objects.all()[page.window()])
     counts = _topic_counts(topics)
@@ -56,7 +60,7 @@ def topic_list(request: HttpRequest, page: Query[PageParams]) -> dict:
     return {**page_meta(request, page, Topic.objects.count()), "items": items}
 
 
-@router.get("/topics/{slug}", response={200: TopicOut, 404: Error}, summary="One topic")
+@router.get("/topics/{slug}", response={200: TopicOut, **NOT_MODIFIED, **NOT_FOUND}, summary="One topic")
 def topic_detail(request: HttpRequest, slug: str) -> TopicOut:
     topic = get_object_or_404(Topic, slug=slug)
     return TopicOut(
@@ -64,7 +68,7 @@ def topic_detail(request: HttpRequest, slug: str) -> TopicOut:
     )
 
 
-@router.get("/entities", response=EntityPage, summary="Entities, by name")
+@router.get("/entities", response={200: EntityPage, **NOT_MODIFIED, **INVALID}, summary="Entities, by name")
 def entity_list(request: HttpRequest, filters: Query[EntityFilters], page: Query[PageParams]) -> dict:
     entities = Entity.objects.order_by("name", "id")
     if filters.q:
@@ -79,7 +83,7 @@ def entity_list(request: HttpRequest, filters: Query[EntityFilters], page: Query
     return {**page_meta(request, page, entities.count()), "items": items}
 
 
-@router.get("/entities/{slug}", response={200: EntityOut, 404: Error}, summary="One entity")
+@router.get("/entities/{slug}", response={200: EntityOut, **NOT_MODIFIED, **NOT_FOUND}, summary="One entity")
 def entity_detail(request: HttpRequest, slug: str) -> EntityOut:
     entity = get_object_or_404(Entity, slug=slug)
     count = _entity_counts([entity]).get(entity.pk, 0)

@@ -26,7 +26,10 @@ class Article(models.Model):
     source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="articles")
     guid = models.CharField(max_length=1000)
     url = models.URLField(max_length=2000, help_text="the link as the feed gave it")
-    canonical_url = models.URLField(max_length=2000, unique=True)
+    canonical_url = models.URLField(max_length=2000)
+    # The link is on another site than the feed's (an aggregator's item): the article is this source's
+    # alone and does not claim the URL, which stays free for its own outlet (ingest/pipeline.py, 8).
+    off_site = models.BooleanField(default=False)
     title = models.TextField()
     author = models.CharField(max_length=300, blank=True, default="")
     summary = models.TextField(blank=True, default="", help_text="sanitised teaser from the feed")
@@ -53,7 +56,17 @@ class Article(models.Model):
 
     class Meta:
         ordering = ["-published_at", "-id"]
-        constraints = [models.UniqueConstraint(fields=["source", "guid"], name="article_source_guid_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["source", "guid"], name="article_source_guid_unique"),
+            # One article per URL among those on their own feed's site, whichever source stored it...
+            models.UniqueConstraint(
+                fields=["canonical_url"],
+                condition=models.Q(off_site=False),
+                name="article_url_claimed_unique",
+            ),
+            # ...and one per URL within a source, off-site links included.
+            models.UniqueConstraint(fields=["source", "canonical_url"], name="article_source_url_unique"),
+        ]
         indexes = [
             models.Index(
                 fields=["id"], condition=models.Q(enriched_at__isnull=True), name="article_to_enrich"

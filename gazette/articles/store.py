@@ -16,15 +16,28 @@ from gazette.sources.models import Source
 log = logging.getLogger(__name__)
 
 
+def urls_stored(*, source: Source, urls: Iterable[str]) -> set[str]:
+    """The URLs among `urls` already stored as far as `source` is concerned: claimed by an article on
+    its own feed's site (whichever source that is), or stored by `source` itself. An off-site copy
+    another source made does not count, so it never keeps the URL's own outlet out."""
+    urls = set(urls)
+    if not urls:
+        return set()
+    # Two queries rather than an OR, so each is answered by one of the two unique indexes.
+    claimed = Article.objects.filter(canonical_url__in=urls, off_site=False).values_list("canonical_url")
+    own = Article.objects.filter(source=source, canonical_url__in=urls).values_list("canonical_url")
+    return {url for (url,) in claimed} | {url for (url,) in own}
+
+
 def entries_unseen(*, source: Source, entries: Iterable[FeedEntry], feed_url: str) -> list[FeedEntry]:
-    """Entries whose GUID (for this source) and canonical URL (anywhere) are not stored yet."""
+    """Entries whose GUID (for this source) and canonical URL (urls_stored) are not stored yet."""
     entries = list(entries)
     if not entries:
         return []
     guids = {e.id for e in entries}
     urls = {canonicalize_url(e.url, base=feed_url) for e in entries if e.url}
     seen_guids = set(Article.objects.filter(source=source, guid__in=guids).values_list("guid", flat=True))
-    seen_urls = set(Article.objects.filter(canonical_url__in=urls).values_list("canonical_url", flat=True))
+    seen_urls = urls_stored(source=source, urls=urls)
     fresh, batch_keys = [], set()
     for entry in entries:
         url = canonicalize_url(entry.url, base=feed_url) if entry.url else ""
@@ -42,15 +55,16 @@ def articles_store(*, source: Source, drafts: Iterable[ArticleDraft]) -> list[Ar
     """Save drafts not stored yet; marks exact copies (same content hash) of stored articles."""
     created = []
     for draft in drafts:
-        if Article.objects.filter(canonical_url=draft.canonical_url).exists():
+        if urls_stored(source=source, urls=[draft.canonical_url]):
             continue
         original = None
         if draft.content_hash and draft.word_count >= 50:
-            original = (
-                Article.objects.filter(content_hash=draft.content_hash, duplicate_of__isnull=True)
-                .order_by("published_at", "id")
-                .first()
-            )
+            originals = Article.objects.filter(content_hash=draft.content_hash, duplicate_of__isnull=True)
+            if not draft.off_site:
+                # An aggregator's copy, whatever date it gives, is never the original of an outlet's own
+                # article; the copies stage groups them later with the outlet's article first.
+                originals = originals.filter(off_site=False)
+            original = originals.order_by("published_at", "id").first()
         try:
             with transaction.atomic():
                 article = Article.objects.create(
@@ -70,6 +84,7 @@ def articles_store(*, source: Source, drafts: Iterable[ArticleDraft]) -> list[Ar
                     word_count=draft.word_count,
                     content_hash=draft.content_hash,
                     extractor=draft.extractor,
+                    off_site=draft.off_site,
                     duplicate_of=original,
                 )
                 if draft.raw_html is not None:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
-from gazette.conf import env_bool, env_float, env_int, env_str
+from gazette.conf import ConfigError, env_bool, env_float, env_int, env_list, env_str
 from gazette.ingest.fetcher import FetchOptions
 
 FEED_ACCEPT = (
@@ -19,6 +20,8 @@ DEFAULT_USER_AGENT = "Gazette/0.1 (+https://github.com/gazette-news/gazette; sel
 @dataclass(frozen=True)
 class IngestConfig:
     allow_private_networks: bool = False
+    # Hosts that may be private addresses although allow_private_networks is off: (host, port or None).
+    allow_private_hosts: frozenset[tuple[str, int | None]] = frozenset()
     user_agent: str = DEFAULT_USER_AGENT
     fetch_timeout: float = 20.0
     max_response_bytes: int = 10 * 1024 * 1024
@@ -39,11 +42,30 @@ class IngestConfig:
     extract_processes: int = 0  # 0: one per core
 
 
+def private_hosts_parse(name: str, entries: list[str]) -> frozenset[tuple[str, int | None]]:
+    """`host` or `host:port` entries ([::1]:8080 for IPv6) as (host, port or None); ConfigError if bad."""
+    hosts = set()
+    for entry in entries:
+        parts = urlsplit(f"//{entry}")
+        try:
+            port = parts.port
+        except ValueError:
+            raise ConfigError(f"{name}: {entry!r} has a bad port") from None
+        extra = parts.path or parts.query or parts.fragment or "@" in parts.netloc
+        if not parts.hostname or port == 0 or extra:
+            raise ConfigError(f"{name}: {entry!r} is not a host or host:port")
+        hosts.add((parts.hostname.rstrip("."), port))
+    return frozenset(hosts)
+
+
 def ingest_config_from_env() -> IngestConfig:
     """Read the table from the environment; raises ConfigError on a bad value."""
     d = IngestConfig()
     return IngestConfig(
         allow_private_networks=env_bool("GAZETTE_ALLOW_PRIVATE_NETWORKS", d.allow_private_networks),
+        allow_private_hosts=private_hosts_parse(
+            "GAZETTE_ALLOW_PRIVATE_HOSTS", env_list("GAZETTE_ALLOW_PRIVATE_HOSTS")
+        ),
         user_agent=env_str("GAZETTE_USER_AGENT", d.user_agent),
         fetch_timeout=env_float("GAZETTE_FETCH_TIMEOUT", d.fetch_timeout, minimum=0.1),
         max_response_bytes=env_int("GAZETTE_MAX_RESPONSE_BYTES", d.max_response_bytes, minimum=1024),
@@ -70,6 +92,7 @@ def fetch_options(config: IngestConfig, **overrides: Any) -> FetchOptions:
         "max_bytes": config.max_response_bytes,
         "max_redirects": config.max_redirects,
         "allow_private": config.allow_private_networks,
+        "private_hosts": config.allow_private_hosts,
         "per_host_limit": config.per_host_concurrency,
         "host_delay": config.host_delay,
         "max_connections": config.max_connections,

@@ -7,7 +7,8 @@ read. Invariants kept here:
 - only http and https URLs are fetched;
 - unless `allow_private` is set, no connection is made to a private, loopback, link-local,
   multicast, reserved or unspecified address, whether the URL names it literally or a DNS answer
-  points at it, on the first hop and on every redirect hop;
+  points at it, on the first hop and on every redirect hop; the one exception is a host (and port)
+  named in `private_hosts`, each hop judged by its own host;
 - at most `max_bytes` of decompressed body is ever held in memory;
 - at most `per_host_limit` requests run at once against one host, started `host_delay` apart.
 """
@@ -47,6 +48,9 @@ class FetchOptions:
     max_bytes: int = 10 * 1024 * 1024  # cap on the decompressed body
     max_redirects: int = 5
     allow_private: bool = False
+    # (host, port) pairs that may be private addresses, port None for any: a local service the operator
+    # means to reach (the demo publishers), without opening every private address to every feed.
+    private_hosts: frozenset[tuple[str, int | None]] = frozenset()
     per_host_limit: int = 2
     host_delay: float = 0.0  # seconds between the starts of two requests to one host
     max_connections: int = 200
@@ -124,16 +128,26 @@ def is_private_address(address: str) -> bool:
     )
 
 
-class PublicOnlyResolver(AbstractResolver):
-    """Wraps a resolver and drops private addresses from every answer; refuses when none is left."""
+def private_host_allowed(allowed: frozenset[tuple[str, int | None]], host: str, port: int | None) -> bool:
+    """True when host:port (port as connected to, the scheme's default included) is on the allow-list."""
+    host = host.lower().rstrip(".")
+    return (host, None) in allowed or (host, port) in allowed
 
-    def __init__(self, inner: AbstractResolver):
+
+class PublicOnlyResolver(AbstractResolver):
+    """Wraps a resolver and drops private addresses from every answer; refuses when none is left.
+    Hosts on `allowed` (private_host_allowed) are answered as the inner resolver answers."""
+
+    def __init__(self, inner: AbstractResolver, allowed: frozenset[tuple[str, int | None]] = frozenset()):
         self._inner = inner
+        self._allowed = allowed
 
     async def resolve(
         self, host: str, port: int = 0, family: socket.AddressFamily = socket.AF_INET
     ) -> list[ResolveResult]:
         answers = await self._inner.resolve(host, port, family)
+        if self._allowed and private_host_allowed(self._allowed, host, port):
+            return answers
         public = [a for a in answers if not is_private_address(a["host"])]
         if not public and answers:
             raise AddressRefused(answers[0]["host"], host)
@@ -192,7 +206,7 @@ class Fetcher:
         opts = self.options
         resolver = self._resolver or aiohttp.DefaultResolver()
         if not opts.allow_private:
-            resolver = PublicOnlyResolver(resolver)
+            resolver = PublicOnlyResolver(resolver, opts.private_hosts)
         connector = aiohttp.TCPConnector(
             limit=opts.max_connections,
             limit_per_host=opts.per_host_limit,
@@ -323,7 +337,12 @@ class Fetcher:
         """Do one request; fill `result` and return the redirect target, if any."""
         host = url.host or ""
         result.final_url = str(url)
-        if not self.options.allow_private and _is_ip_literal(host) and is_private_address(host):
+        if (
+            not self.options.allow_private
+            and _is_ip_literal(host)
+            and is_private_address(host)
+            and not private_host_allowed(self.options.private_hosts, host, url.port)
+        ):
             raise _Failure(AddressRefused(host).describe())
         slots = self._hosts.get(host)
         if slots is None:

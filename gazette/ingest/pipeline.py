@@ -10,9 +10,13 @@ Order and invariants:
 5. extract → clean → sanitise. Sanitising runs LAST on HTML: nothing after it may add markup,
    so what is stored is always safe to render (dropping the body's copy of the lead image after it
    only removes elements).
-6. rel=canonical from the page replaces the feed URL only when it stays on the same site, so a
-   hostile page cannot claim another publisher's article.
+6. rel=canonical from the page replaces the feed URL only when it stays on the same site (same
+   registrable domain, urls.same_site), so a hostile page cannot claim another publisher's article.
 7. the content hash is taken from the cleaned text, so copies that differ only in page junk match.
+8. an item claims its URL (is the one article stored under it) only when the URL is on the site of
+   the feed the operator added, by the same rule as 6. An item linking off-site is `off_site`: it is
+   stored for its own source alone, so a feed cannot keep another outlet's article out by linking to
+   it first, and that outlet's own feed still stores it, whenever it is polled.
 """
 
 from __future__ import annotations
@@ -26,7 +30,7 @@ from gazette.ingest.clean import clean, lead_image_drop
 from gazette.ingest.extract import Extracted, ExtractOptions, extract
 from gazette.ingest.feeds import FeedEntry
 from gazette.ingest.sanitize import html_to_text, sanitize_html
-from gazette.ingest.urls import canonicalize_url, url_host
+from gazette.ingest.urls import canonicalize_url, same_site
 
 
 @dataclass(frozen=True)
@@ -63,6 +67,7 @@ class ArticleDraft:
     word_count: int
     content_hash: str
     extractor: str
+    off_site: bool = False
     raw_html: bytes | None = None
     raw_url: str = ""
     raw_status: int | None = None
@@ -95,11 +100,6 @@ def content_hash(text: str) -> str:
     return hashlib.sha256(folded.encode()).hexdigest() if folded else ""
 
 
-def _same_site(a: str, b: str) -> bool:
-    ha, hb = url_host(a).removeprefix("www."), url_host(b).removeprefix("www.")
-    return bool(ha) and (ha == hb or ha.endswith("." + hb) or hb.endswith("." + ha))
-
-
 def _feed_content(entry: FeedEntry, url: str, options: PipelineOptions) -> Extracted:
     html = (entry.content or "")[: options.content_max_chars]
     return Extracted(
@@ -112,13 +112,18 @@ def article_build(
     entry: FeedEntry,
     *,
     feed_url: str,
+    source_url: str | None = None,
     page_html: bytes | None = None,
     page_url: str | None = None,
     page_status: int | None = None,
     options: PipelineOptions | None = None,
     now: datetime | None = None,
 ) -> ArticleDraft:
-    """Turn one feed entry (and its fetched page, if any) into a draft ready to store."""
+    """Turn one feed entry (and its fetched page, if any) into a draft ready to store.
+
+    `feed_url` is where the feed was read (after redirects), the base of its relative links;
+    `source_url` the feed's address as the operator added it (default `feed_url`), whose site the
+    item's link must be on to claim its URL (invariant 8)."""
     options = options or PipelineOptions()
     now = now or datetime.now(UTC)
     if entry.url:
@@ -143,8 +148,12 @@ def article_build(
         doc = replace(doc, html=lead_image_drop(doc.html, image, base_url=url))
 
     canonical = url
-    if doc.canonical_url and _same_site(doc.canonical_url, url):
+    if doc.canonical_url and same_site(doc.canonical_url, url):
         canonical = canonicalize_url(doc.canonical_url, base=url)
+    # Judged on the operator's address, not the one redirected to: a feed's host may redirect anywhere.
+    # Aggregators (news search feeds, link sites, agencies' partner feeds) link off-site by nature, so
+    # such items are kept rather than refused; they just do not speak for the URL.
+    off_site = not same_site(canonical, source_url or feed_url)
 
     text = doc.text.strip()
     summary_html = sanitize_html(entry.summary or "", base_url=url) if entry.summary else ""
@@ -175,6 +184,7 @@ def article_build(
         word_count=len(text.split()),
         content_hash=content_hash(text),
         extractor=doc.extractor,
+        off_site=off_site,
         raw_html=page_html,
         raw_url=page_url or "",
         raw_status=page_status,

@@ -14,6 +14,7 @@ import re
 from urllib.parse import unquote, urljoin, urlsplit, urlunsplit
 
 import idna
+from tld import get_fld
 
 # Query parameters that only say how a reader arrived, never what they read. Matched case-insensitively;
 # a trailing "*" matches any parameter with that prefix.
@@ -212,3 +213,32 @@ def url_host(url: str) -> str:
         return _host(unquote(hostname)) if hostname else ""
     except ValueError:
         return ""
+
+
+def url_site(url: str) -> str:
+    """Who answers for url: its registrable domain (bbc.co.uk for news.bbc.co.uk, alice.github.io for
+    alice.github.io), from the Public Suffix List as the `tld` package ships it; "" when it has no host.
+
+    A host no suffix rule covers (an IP address, localhost, a single-label or .local name) has no domain
+    that vouches for its ports, which may be unrelated services: there the site is the host and port.
+    """
+    parts = urlsplit(url.strip())
+    host = url_host(url)
+    if not host:
+        return ""
+    domain = get_fld(host, fix_protocol=True, fail_silently=True)
+    if domain:
+        return str(domain)
+    try:
+        port = parts.port
+    except ValueError:
+        return ""
+    if port in (None, _DEFAULT_PORTS.get(parts.scheme.lower())):
+        return host
+    return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+
+
+def same_site(a: str, b: str) -> bool:
+    """True when both URLs are on one site (url_site), so one may speak for the other."""
+    site = url_site(a)
+    return bool(site) and site == url_site(b)

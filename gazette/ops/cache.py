@@ -1,19 +1,17 @@
 """The shared cache (GAZETTE_CACHE_URL) when Redis stops answering: the site goes on without it.
 
-Django's RedisCache raises on a refused or timed-out connection, so every cached page and every rate
-limit would answer 500 while Redis is down. `FallbackRedisCache` is Django's backend with one change:
-on a connection error it logs once (`cache: …`), counts gazette_cache_errors_total, and serves from
-this process's own memory until Redis answers again, which it asks again every few seconds.
+Django's RedisCache raises on a refused or timed-out connection, so every cached page would answer
+500 while Redis is down. `FallbackRedisCache` is Django's backend with one change: on a connection
+error it logs once (`cache: …`), counts gazette_cache_errors_total, and serves from this process's own
+memory until Redis answers again, which it asks again every few seconds.
 
-Pages are kept under their ETag (web/caching.py), so a page from process memory is never stale;
-rate limits count per process during the outage, exactly as with no GAZETTE_CACHE_URL at all. That is
-deliberately neither fail-open (no limits while Redis is down: an outage would switch off the guards on
-sign-ups, questions, comments and password guessing) nor fail-closed (nobody could sign up, ask or log
-in because a cache is down).
+Pages are kept under their ETag (web/caching.py), so a page from process memory is never stale.
+Rate limits are not in the cache but in the database (web/ratelimit.py), so an outage neither switches
+off the guards on sign-ups, questions, comments and password guessing nor multiplies them by process.
 
-Chosen over django-redis's IGNORE_EXCEPTIONS: that makes every error a miss, so rate limits would
-fail open, and it is a second Redis client and a dependency for what is a few lines over Django's own.
-"""
+Chosen over django-redis's IGNORE_EXCEPTIONS: that makes every error a miss, so each page would be
+rendered afresh for every request while Redis is down, and it is a second Redis client and a
+dependency for what is a few lines over Django's own."""
 
 from __future__ import annotations
 

@@ -282,7 +282,7 @@ class _Poller:
         created: list[int] = []
         for start in range(0, max(len(fresh), 1), MAX_NEW_ENTRIES_PER_POLL):
             batch = fresh[start : start + MAX_NEW_ENTRIES_PER_POLL]
-            drafts, page_errors = await self._drafts(batch, base, options)
+            drafts, page_errors = await self._drafts(batch, base, options, source_url=source.feed_url)
             more = start + MAX_NEW_ENTRIES_PER_POLL < len(fresh)
             stop = more and time.monotonic() >= deadline
             state = "backlog" if stop else "working" if more else "done"
@@ -301,7 +301,7 @@ class _Poller:
         return entries_unseen(source=source, entries=entries, feed_url=base)
 
     async def _drafts(
-        self, entries: list[FeedEntry], base: str, options: PipelineOptions
+        self, entries: list[FeedEntry], base: str, options: PipelineOptions, *, source_url: str
     ) -> tuple[list[ArticleDraft], list[str]]:
         errors: list[str] = []
 
@@ -310,7 +310,7 @@ class _Poller:
             if entry.url and settings.GAZETTE_INGEST.fetch_article_pages and entry_is_teaser(entry, options):
                 page = await self._page(entry.url, errors)
             return await self.workers.cpu(
-                article_build, entry, feed_url=base, options=options,
+                article_build, entry, feed_url=base, source_url=source_url, options=options,
                 page_html=page.body if page else None,
                 page_url=page.final_url if page else None,
                 page_status=page.status if page else None,

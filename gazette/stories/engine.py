@@ -352,7 +352,9 @@ def _copy_doc(article: Article) -> Doc:
         title=article.title,
         text=article.content_text,
         url=article.canonical_url,
-        published=article.published_at,
+        # An off-site item's date is an aggregator's word about another outlet's article: as undated,
+        # it never becomes the original of a copy group that holds a dated article (copies._order_key).
+        published=None if article.off_site else article.published_at,
         source=str(article.source_id),
     )
 

@@ -2,10 +2,11 @@
 
 Only URLs this site signed are fetched, which limits the proxy to images that stored articles point to.
 They are fetched through the feed fetcher's client (gazette/ingest/fetcher.py), so the proxy keeps its
-invariants: http and https only; unless GAZETTE_ALLOW_PRIVATE_NETWORKS is set, no connection to a
-private or loopback address, on any redirect hop, judged on the very addresses the connection is made
-to (a name cannot answer a public address to a check and a private one to the connection); the Host
-header and the TLS server name stay the URL's name; the body is capped while it streams.
+invariants: http and https only; unless GAZETTE_ALLOW_PRIVATE_NETWORKS is set or the host is in
+GAZETTE_ALLOW_PRIVATE_HOSTS, no connection to a private or loopback address, on any redirect hop, judged
+on the very addresses the connection is made to (a name cannot answer a public address to a check and a
+private one to the connection); the Host header and the TLS server name stay the URL's name; the body is
+capped while it streams.
 
 A web thread waits for its image, so the proxy is bounded twice: each fetch has one deadline for all of
 it (GAZETTE_MEDIA_PROXY_TIMEOUT, however slowly the image drips in), and a process runs at most

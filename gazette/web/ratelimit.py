@@ -1,14 +1,27 @@
-"""Limits on questions, sign-ups, comments and failed logins, counted in Django's cache (no table needed)."""
+"""Limits on questions, sign-ups, comments and failed logins, counted in the database (web.RateCount).
+
+The database is the one store every web worker and machine already shares, so a reader's limits count
+once across the site whatever the cache is; a count per process (Django's default cache) would give a
+site of four workers four times the limits. Not Django's database cache: its incr() is a read then a
+write, so two requests at once count once, and a burst of parallel requests would pass the limit by as
+many. Here one UPDATE adds to the count, under the row's lock, so every request is counted. The actions
+counted are people posting (questions, sign-ups, comments, failed logins): a few small writes, never a
+write per page view.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import ipaddress
+from datetime import UTC, datetime
 
 from django.conf import settings
-from django.core.cache import cache
+from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.http import HttpRequest
 from django.utils import timezone
+
+from gazette.web.models import RateCount
 
 MINUTE = 60
 HOUR = 3600
@@ -53,24 +66,39 @@ def reader_key(request: HttpRequest) -> str:
     return _ip_key(request)
 
 
+def _count_add(key: str, expires_at: datetime) -> int:
+    """Add one to the window's count and return it; the window's row is made on its first use."""
+    with transaction.atomic():
+        if not RateCount.objects.filter(key=key).update(count=F("count") + 1):
+            try:
+                with transaction.atomic():
+                    RateCount.objects.create(key=key, count=1, expires_at=expires_at)
+            except IntegrityError:  # another worker made it in the meantime
+                RateCount.objects.filter(key=key).update(count=F("count") + 1)
+            # A new window is a moment to drop the windows that have ended, which nothing reads again.
+            RateCount.objects.filter(expires_at__lt=timezone.now()).delete()
+        # The UPDATE holds the row's lock until the commit, so this is the count it made.
+        return RateCount.objects.values_list("count", flat=True).get(key=key)
+
+
+def _count(key: str) -> int:
+    return RateCount.objects.filter(key=key).values_list("count", flat=True).first() or 0
+
+
+def _window(name: str, seconds: int) -> tuple[str, datetime]:
+    """The current window of this length: a key suffix naming it, and when it ends."""
+    number = int(timezone.now().timestamp()) // seconds
+    return f"{name}:{number}", datetime.fromtimestamp((number + 1) * seconds, UTC)
+
+
 def _take(key: str, limit: int, seconds: int) -> bool:
-    # add() creates the counter with its expiry only if missing; incr() is atomic on the shared backends.
-    cache.add(key, 0, seconds)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add() and incr()
-        cache.set(key, 1, seconds)
-        count = 1
-    return count <= limit
+    window, ends = _window(key, seconds)
+    return _count_add(window, ends) <= limit
 
 
 def _take_windows(action: str, who: str, windows: tuple[tuple[str, int, int], ...]) -> bool:
     """Count one action in each (name, limit, seconds) window in turn; False at the first one over."""
-    now = int(timezone.now().timestamp())
-    return all(
-        _take(f"web:{action}:{name}:{who}:{now // seconds}", limit, seconds)
-        for name, limit, seconds in windows
-    )
+    return all(_take(f"web:{action}:{name}:{who}", limit, seconds) for name, limit, seconds in windows)
 
 
 def ask_rate_take(request: HttpRequest) -> bool:
@@ -111,15 +139,14 @@ def comment_rate_take(request: HttpRequest) -> bool:
 def _login_keys(request: HttpRequest, username: str) -> tuple[str, ...]:
     # Two counters: one address guessing many accounts' passwords, and many addresses guessing one's.
     # The name is case-folded so "Rita" and "RITA" count as "rita" whatever the database's collation.
-    hour = int(timezone.now().timestamp()) // HOUR
     who = (_ip_key(request), _hashed(f"username:{username.casefold()}"))
-    return tuple(f"web:login:h:{w}:{hour}" for w in who)
+    return tuple(f"web:login:h:{w}" for w in who)
 
 
 def login_rate_check(request: HttpRequest, *, username: str) -> bool:
     """True while neither the client's IP address nor `username` has used up this hour's failed logins."""
     limit = settings.GAZETTE_LOGIN_FAILURES_PER_HOUR
-    return all(cache.get(key, 0) < limit for key in _login_keys(request, username))
+    return all(_count(_window(key, HOUR)[0]) < limit for key in _login_keys(request, username))
 
 
 def login_rate_take(request: HttpRequest, *, username: str) -> bool:

@@ -10,6 +10,7 @@ from django.contrib.staticfiles import finders
 from django.core.cache import cache
 from django.test import Client
 
+from gazette.api.schemas import Error, Invalid
 from tests.web.factories import make_article
 
 pytestmark = pytest.mark.django_db
@@ -41,6 +42,51 @@ def test_openapi_schema_lists_every_path_read_only(client):
         assert list(operations) == ["get"], path
     limit = next(p for p in schema["paths"]["/api/articles"]["get"]["parameters"] if p["name"] == "limit")
     assert limit["schema"]["maximum"] == 100
+
+
+# A request each operation refuses for a bad value, as a client could send it.
+REFUSED = {
+    "/api/articles": "/api/articles?limit=0",
+    "/api/articles/{pk}": "/api/articles/0",
+    "/api/articles/{pk}/related": "/api/articles/1/related?limit=99",
+    "/api/stories": "/api/stories?order=best",
+    "/api/stories/{pk}": "/api/stories/abc",
+    "/api/sources": "/api/sources?offset=-1",
+    "/api/sources/{pk}": "/api/sources/99999999999999999999",
+    "/api/topics": "/api/topics?limit=abc",
+    "/api/entities": "/api/entities?kind=" + "k" * 17,
+    "/api/search": "/api/search",
+}
+
+
+def _component(schema: dict, response: dict) -> str:
+    ref = response["content"]["application/json"]["schema"]["$ref"]
+    return ref.removeprefix("#/components/schemas/")
+
+
+def test_the_schema_declares_the_errors_and_304s_each_operation_answers(client):
+    schema = client.get("/api/openapi.json").json()
+    for path, operations in schema["paths"].items():
+        responses = operations["get"]["responses"]
+        assert "304" in responses and "content" not in responses["304"], path  # every answer has an ETag
+        if "{" in path:
+            assert _component(schema, responses["404"]) == "Error", path
+            assert client.get(path.replace("{pk}", "999999").replace("{slug}", "none")).status_code == 404
+        if path in REFUSED:
+            assert _component(schema, responses["422"]) == "Invalid", path
+            refused = client.get(REFUSED[path])
+            assert refused.status_code == 422, path
+            Invalid.model_validate(refused.json(), strict=True)  # the body is what the schema says
+        else:
+            assert "422" not in responses, path  # a slug is any text: nothing to refuse
+    assert set(REFUSED) | {"/api/topics/{slug}", "/api/entities/{slug}"} == set(schema["paths"])
+    problem = schema["components"]["schemas"]["Problem"]
+    assert set(problem["required"]) == {"type", "loc", "msg"}
+    # The other 422: a value that passes its check but that the database cannot hold.
+    out_of_range = client.get("/api/articles?since=0001-01-01T00:00:00%2B10:00")
+    assert out_of_range.status_code == 422
+    Invalid.model_validate(out_of_range.json(), strict=True)
+    Error.model_validate(client.get("/api/articles/999999").json(), strict=True)
 
 
 def test_docs_page_loads_nothing_from_other_hosts(client):

@@ -113,6 +113,51 @@ def test_out_of_range_date_is_a_clear_422(client, db):
     assert client.get("/api/search", {"q": "a", "until": "9999-12-31T23:00:00-10:00"}).status_code == 422
 
 
+@pytest.mark.parametrize(
+    "value",
+    [
+        "22406",  # a number of no plausible kind: 06:13 on 1 January 1970 as seconds
+        "20260101",  # a compact date, not seconds
+        "1700000000000",  # milliseconds
+        "-5",
+        "1.7e9",
+        "946684799",  # a second before 2000
+        "{in_two_days}",
+    ],
+)
+@pytest.mark.parametrize("path", ["/api/articles?", "/api/search?q=quake&"])
+def test_implausible_unix_times_are_a_clear_422(client, db, path, value):
+    value = value.format(in_two_days=int((timezone.now() + timedelta(days=2)).timestamp()))
+    response = client.get(f"{path}since={value}")
+    assert response.status_code == 422, value
+    detail = response.json()["detail"]
+    assert detail[0]["loc"] == ["query", "since"]
+    assert "not a plausible time" in detail[0]["msg"] and "Unix seconds from 946684800" in detail[0]["msg"]
+
+
+def test_unix_seconds_in_range_filter_like_the_same_iso_time(client, corpus):
+    cut = corpus.original.published_at
+    as_iso = ids(client.get("/api/articles", {"since": cut.isoformat()}))
+    assert corpus.original.pk in as_iso and corpus.other.pk not in as_iso
+    assert ids(client.get("/api/articles", {"since": str(int(cut.timestamp()))})) == as_iso
+    assert ids(client.get("/api/articles", {"until": f"{cut.timestamp():.6f}"})) == ids(
+        client.get("/api/articles", {"until": cut.isoformat()})
+    )
+    # The number's digits alone do not make it a time.
+    assert client.get("/api/articles", {"since": str(int(cut.timestamp()))[:5]}).status_code == 422
+
+
+def test_the_schema_says_which_times_are_accepted(client, db):
+    schema = client.get("/api/openapi.json").json()
+    for path in ("/api/articles", "/api/search"):
+        params = {p["name"]: p for p in schema["paths"][path]["get"]["parameters"]}
+        for name in ("since", "until"):
+            assert "Unix seconds from 946684800 (2000-01-01) to a day from now" in params[name]["description"]
+            kinds = params[name]["schema"]["anyOf"]
+            assert {"type": "number", "minimum": 946684800} in kinds
+            assert {"type": "string", "format": "date-time"} in kinds
+
+
 def test_images_go_through_the_media_proxy_when_it_is_on(client, settings, db):
     make_article(make_source(), image_url="https://cdn.example/lead.jpg")
     assert client.get("/api/articles").json()["items"][0]["image_url"] == "https://cdn.example/lead.jpg"

@@ -324,6 +324,32 @@ def test_redirect_to_private_address_is_refused(http_server, monkeypatch):
         assert allowed.ok and allowed.body == b"internal"
 
 
+def test_only_the_listed_private_host_and_port_are_reached(http_server):
+    http_server.route("/feed", b"demo feed")
+    with LocalHTTPServer() as other:
+        other.route("/secret", b"internal")
+        http_server.redirect("/to-other", other.url("/secret"))
+        http_server.redirect("/to-self", http_server.url("/feed"))
+        listed = FetchOptions(private_hosts=frozenset({("127.0.0.1", http_server.port)}))
+        results = fetch_all(
+            [
+                http_server.url("/feed"),
+                http_server.url("/to-self"),
+                other.url("/secret"),  # the same address on another port
+                f"http://localhost:{http_server.port}/feed",  # another name for it: not listed
+                http_server.url("/to-other"),  # each hop judged by its own host
+            ],
+            listed,
+        )
+        assert [r.body for r in results[:2]] == [b"demo feed", b"demo feed"]
+        for refused in results[2:]:
+            assert refused.status is None and "is a private address" in refused.error, refused.url
+        assert other.requests == []
+        # A listed name is resolved and reached, for any port when listed without one.
+        by_name = FetchOptions(private_hosts=frozenset({("localhost", None)}))
+        assert fetch(other.url("/secret").replace("127.0.0.1", "localhost"), by_name).body == b"internal"
+
+
 def test_resolver_drops_private_answers_but_keeps_public_ones(monkeypatch):
     class Mixed(AbstractResolver):
         async def resolve(self, host, port=0, family=socket.AF_INET):

@@ -57,6 +57,34 @@ def test_page_canonical_is_honoured_only_on_the_same_site():
     assert other.canonical_url == "https://news.example.com/a"
 
 
+def test_page_canonical_on_a_sibling_subdomain_is_the_same_site():
+    page = (
+        '<html><head><link rel="canonical" href="https://edition.example.com/a-story"></head><body><article>'
+    )
+    draft = article_build(
+        entry(url="https://mobile.example.com/a"),
+        feed_url="https://feeds.example.com/rss",
+        page_html=f"{page}{PARAS}</article></body></html>".encode(),
+    )
+    assert draft.canonical_url == "https://edition.example.com/a-story" and not draft.off_site
+
+
+def test_an_item_linking_off_the_feeds_site_does_not_claim_the_url():
+    on_site = article_build(entry(), feed_url="https://feeds.example.com/rss")
+    assert not on_site.off_site
+    linked = article_build(
+        entry(url="https://other.example.org/story"), feed_url="https://feeds.example.com/rss"
+    )
+    assert linked.off_site and linked.canonical_url == "https://other.example.org/story"
+    # The feed's own address decides, not the one it redirected to.
+    moved = article_build(
+        entry(url="https://other.example.org/story"),
+        feed_url="https://other.example.org/feed",
+        source_url="https://feeds.example.com/rss",
+    )
+    assert moved.off_site
+
+
 def test_content_hash_ignores_case_punctuation_and_spacing():
     assert content_hash("The pier, rebuilt!") == content_hash("the  pier rebuilt")
     assert content_hash("") == ""

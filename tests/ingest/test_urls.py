@@ -1,6 +1,6 @@
 import pytest
 
-from gazette.ingest.urls import TRACKING_PARAMS, canonicalize_url, url_host
+from gazette.ingest.urls import TRACKING_PARAMS, canonicalize_url, same_site, url_host, url_site
 
 
 @pytest.mark.parametrize(
@@ -129,3 +129,38 @@ def test_tracking_table_is_lowercase_and_unique():
 )
 def test_url_host(url, host):
     assert url_host(url) == host
+
+
+@pytest.mark.parametrize(
+    ("url", "site"),
+    [
+        ("https://www.bbc.co.uk/news/1", "bbc.co.uk"),
+        ("https://feeds.bbci.co.uk/news/rss.xml", "bbci.co.uk"),
+        ("https://alice.github.io/post", "alice.github.io"),  # a private suffix: each user a site
+        ("https://news.example.com:8443/a", "example.com"),  # a domain speaks for all its ports
+        ("https://例子.中国/", "xn--fsqu00a.xn--fiqs8s"),
+        ("http://127.0.0.1:8001/feed", "127.0.0.1:8001"),  # no domain: the host and its port
+        ("https://127.0.0.1/feed", "127.0.0.1"),
+        ("http://[::1]:8080/", "[::1]:8080"),
+        ("http://intranet/news", "intranet"),
+        ("mailto:a@example.com", ""),
+    ],
+)
+def test_url_site(url, site):
+    assert url_site(url) == site
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "same"),
+    [
+        ("https://edition.example.com/x", "https://mobile.example.com/y", True),
+        ("https://amp.theguardian.com/x", "https://www.theguardian.com/x", True),
+        ("https://alice.github.io/x", "https://bob.github.io/x", False),
+        ("https://co.uk/x", "https://bbc.co.uk/x", False),  # a public suffix speaks for nobody under it
+        ("http://127.0.0.1:8001/a", "http://127.0.0.1:8002/a", False),
+        ("http://127.0.0.1:8001/a", "http://127.0.0.1:8001/b", True),
+        ("", "", False),
+    ],
+)
+def test_same_site(a, b, same):
+    assert same_site(a, b) is same

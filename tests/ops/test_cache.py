@@ -46,7 +46,7 @@ def test_redis_gone_pages_render_limits_hold_and_the_operator_is_told(shared_cac
     assert client.get("/", HTTP_HOST="localhost").status_code == 200
     assert client.get("/", HTTP_HOST="localhost").status_code == 200  # the second from process memory
     request = RequestFactory().post("/", REMOTE_ADDR="203.0.113.9")
-    assert [ask_rate_take(request) for _ in range(3)] == [True, True, False]  # counted in this process
+    assert [ask_rate_take(request) for _ in range(3)] == [True, True, False]  # counted in the database
 
     lines = _cache_lines(caplog)
     assert len(lines) == 1 and lines[0].startswith("cache: Redis at ") and "unreachable" in lines[0]

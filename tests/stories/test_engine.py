@@ -200,6 +200,21 @@ def test_an_original_arriving_after_its_copy_takes_its_place(engine_settings):
     assert copy.duplicate_of == original and original.duplicate_of is None
 
 
+def test_an_aggregators_earlier_dated_copy_never_displaces_the_outlets_article(engine_settings):
+    digest, wire = make_source("Link Digest"), make_source("Wire")
+    url = "https://wire.example/merger"
+    # The digest's item links the wire's article and claims an earlier date for it.
+    linked = make_article(
+        digest, title="Read this", body=MERGER, url=url, off_site=True, ago=timedelta(hours=6)
+    )
+    ingest(linked.pk)
+    own = make_article(wire, title="Fairfield and Corbel agree merger", body=MERGER, url=url)
+    ingest(own.pk)
+    linked.refresh_from_db()
+    own.refresh_from_db()
+    assert own.duplicate_of is None and linked.duplicate_of == own
+
+
 def test_a_restart_never_reuses_an_older_storys_row_for_a_new_event(engine_settings):
     wire, ledger, courier = make_source("Wire"), make_source("Ledger"), make_source("Courier")
     # An event from before the replay window, clustered by the poller that ran then.

@@ -45,6 +45,7 @@ def test_a_request_not_from_a_proxy_cannot_pick_its_address(behind_proxy):
     assert client_ip(_request("10.0.0.2")) == "10.0.0.2"
 
 
+@pytest.mark.django_db  # the counts are rows
 def test_readers_behind_one_proxy_have_limits_of_their_own(behind_proxy, settings):
     settings.GAZETTE_SIGNUP_RATE_PER_HOUR = 1
     assert signup_rate_take(_request("10.0.0.2", "198.51.100.7"))

@@ -68,6 +68,18 @@ def test_media_fetch_refuses_private_addresses(settings):
         media_fetch("file:///etc/passwd")
 
 
+def test_media_fetch_reaches_a_listed_private_host_only(settings, http_server):
+    http_server.route("/a.png", body=b"\x89PNG demo", headers={"Content-Type": "image/png"})
+    settings.GAZETTE_INGEST = dataclasses.replace(
+        settings.GAZETTE_INGEST, allow_private_hosts=frozenset({("127.0.0.1", http_server.port)})
+    )
+    assert media_fetch(http_server.url("/a.png")).body == b"\x89PNG demo"
+    with pytest.raises(MediaRefused, match="private"):
+        media_fetch(f"http://127.0.0.1:{http_server.port + 1}/a.png")
+    with pytest.raises(MediaRefused, match="private"):
+        media_fetch(f"http://localhost:{http_server.port}/a.png")
+
+
 @pytest.fixture
 def private_ok(settings):
     settings.GAZETTE_INGEST = dataclasses.replace(settings.GAZETTE_INGEST, allow_private_networks=True)
