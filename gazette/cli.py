@@ -428,9 +428,15 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from gazette.conf import ConfigError
+
     args = build_parser().parse_args(argv)
     try:
         return args.handler(args)
+    except ConfigError as exc:
+        # A bad setting, found when the settings are read at start-up: the message names the variable.
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:

@@ -56,18 +56,18 @@ def _setup() -> None:
 
 def web(args: argparse.Namespace) -> int:
     """The web role alone."""
-    from gazette.conf import env_int
-
     _setup()
-    workers = args.workers or env_int("GAZETTE_WEB_WORKERS", 2, minimum=1)
+    from django.conf import settings
+
+    workers = args.workers or settings.GAZETTE_WEB_WORKERS
     print(f"Gazette is serving on http://{args.host}:{args.port}/", file=sys.stderr, flush=True)
     _web_app(args.host, args.port, workers).run()
     return 0
 
 
 def serve(args: argparse.Namespace) -> int:
-    from gazette.conf import env_int
-
+    # The worker child gets this process's environment, with the demo's additions, and reads its own
+    # settings from it when it starts.
     env = os.environ.copy()
     if args.demo:
         # The demo publishers live on this machine, so the poller must be allowed to reach 127.0.0.1.
@@ -84,7 +84,9 @@ def serve(args: argparse.Namespace) -> int:
         if args.demo:
             cmd += ["--demo-port", str(args.demo_port)]
         poller = subprocess.Popen(cmd, env=env)
-    workers = args.workers or env_int("GAZETTE_WEB_WORKERS", 2, minimum=1)
+    from django.conf import settings
+
+    workers = args.workers or settings.GAZETTE_WEB_WORKERS
     print(f"Gazette is serving on http://{args.host}:{args.port}/", file=sys.stderr, flush=True)
     try:
         _web_app(args.host, args.port, workers).run()

@@ -12,6 +12,7 @@ import dj_database_url
 from gazette.conf import ConfigError, env_bool, env_choice, env_int, env_list, env_str
 from gazette.ingest.config import ingest_config_from_env
 from gazette.jobs.config import jobs_config_from_env
+from gazette.stories.config import embedding_model_from_env
 
 BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(env_str("GAZETTE_DATA_DIR", str(Path.cwd() / "data"))).resolve()
@@ -206,6 +207,8 @@ LOGGING = {
 GAZETTE_INGEST = ingest_config_from_env()
 # Background jobs (gazette/jobs/config.py).
 GAZETTE_JOBS = jobs_config_from_env()
+# Web server processes of `gazette serve` and `gazette web`.
+GAZETTE_WEB_WORKERS = env_int("GAZETTE_WEB_WORKERS", 2, minimum=1)
 
 # Reader site
 
@@ -251,6 +254,8 @@ GAZETTE_LOGIN_FAILURES_PER_HOUR = env_int("GAZETTE_LOGIN_FAILURES_PER_HOUR", 10,
 
 # Stories and AI
 GAZETTE_EMBEDDINGS = env_bool("GAZETTE_EMBEDDINGS", True)  # off: no sentence embeddings even if installed
+# The sentence-transformers model: the bundled one, a name in the Hugging Face cache, or a folder.
+GAZETTE_EMBEDDING_MODEL = embedding_model_from_env()
 # The spaCy pipeline that finds entities: empty is the bundled en_core_web_sm; else a package name or folder.
 GAZETTE_NER_MODEL = env_str("GAZETTE_NER_MODEL", "")
 # Threads torch may use for embeddings in one worker process: the worker's extraction processes and

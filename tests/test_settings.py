@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+
 import pytest
 from django.core import checks
 
@@ -46,6 +50,10 @@ def test_embedding_threads_default_to_one_and_follow_the_environment(settings_fr
         ("GAZETTE_HSTS_SECONDS", "a year"),
         ("GAZETTE_LOGIN_FAILURES_PER_HOUR", "0"),
         ("GAZETTE_EMBED_THREADS", "0"),
+        ("GAZETTE_FETCH_TIMEOUT", "nan"),
+        ("GAZETTE_HOST_DELAY", "inf"),
+        ("GAZETTE_EMBEDDING_MODEL", "/no/such/model/folder"),
+        ("GAZETTE_WEB_WORKERS", "none"),
     ],
 )
 def test_a_bad_value_stops_with_the_variable_named(settings_from, name, value):
@@ -101,3 +109,22 @@ def test_the_sqlite_file_is_readable_by_its_owner_only(settings_from, monkeypatc
 def test_poll_lease_from_the_environment(settings_from):
     assert settings_from()["GAZETTE_JOBS"].poll_lease == 600
     assert settings_from(GAZETTE_POLL_LEASE="45")["GAZETTE_JOBS"].poll_lease == 45
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [("GAZETTE_FETCH_TIMEOUT", "soon"), ("GAZETTE_WEB_WORKERS", "0"), ("GAZETTE_EMBEDDING_MODEL", "./gone")],
+)
+def test_a_bad_value_stops_the_program_before_it_starts(tmp_path, name, value):
+    # The program as an operator starts it: one line naming the variable, no traceback.
+    env = {**os.environ, "GAZETTE_DATA_DIR": str(tmp_path), "GAZETTE_SECRET_KEY": "x" * 60, name: value}
+    proc = subprocess.run(
+        [sys.executable, "-m", "gazette", "manage", "check"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+        cwd=tmp_path,
+    )
+    assert proc.returncode != 0
+    assert f"error: {name}=" in proc.stderr and "Traceback" not in proc.stderr
