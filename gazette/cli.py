@@ -294,9 +294,11 @@ def cmd_poll(args: argparse.Namespace) -> int:
         polled.update(claimed)
         jobs_drain()
     ran = jobs_drain()
+    from gazette.ai.llm import llm_gateway_close
     from gazette.sources.polling import poll_runtime_close
 
     poll_runtime_close()
+    llm_gateway_close()
     print(f"polled {len(polled)} source(s); ran {ran} more job(s)", file=sys.stderr)
     return 0
 

@@ -32,11 +32,19 @@ def _web_app(host: str, port: int, workers: int) -> Any:
             self.cfg.set("accesslog", None)
             self.cfg.set("graceful_timeout", 10)
             self.cfg.set("proc_name", "gazette-web")
+            self.cfg.set("worker_exit", _worker_exit)
 
         def load(self) -> Any:
             return application
 
     return WebApp()
+
+
+def _worker_exit(server: Any, worker: Any) -> None:
+    """In a web worker that is stopping: close its connections to the language model."""
+    from gazette.ai.llm import llm_gateway_close
+
+    llm_gateway_close()
 
 
 def _setup() -> None:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import dj_database_url
 
+from gazette.ai.config import llm_config_from_env
 from gazette.conf import ConfigError, env_bool, env_choice, env_int, env_list, env_str
 from gazette.ingest.config import ingest_config_from_env
 from gazette.jobs.config import jobs_config_from_env
@@ -262,3 +263,6 @@ GAZETTE_NER_MODEL = env_str("GAZETTE_NER_MODEL", "")
 # other workers want the other cores, and torch's threads lose far more than they gain when they
 # have to share them (bench/ingest_e2e.py).
 GAZETTE_EMBED_THREADS = env_int("GAZETTE_EMBED_THREADS", 1, minimum=1)
+# The language model, when one is configured (gazette/ai/config.py): every chat call goes through
+# the gateway in gazette/ai/llm.py, which charges it against the daily limit.
+GAZETTE_LLM = llm_config_from_env()
