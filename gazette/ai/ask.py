@@ -1,7 +1,7 @@
 """Grounded answers to a reader's question about one article: every answer cites the article's sentences.
 
 Two methods, tried in this order:
-  1. LLM (when a client is given): the best-matching sentences are numbered and the model must answer
+  1. LLM (when a gateway is given): the best-matching sentences are numbered and the model must answer
      from them alone, citing numbers; citations are mapped back to the article's sentences and checked.
      A reply that cites nothing valid is not shown (it cannot be checked) and step 2 answers instead.
   2. Built-in ("extractive"): BM25 over the article's sentences with light stemming and synonym folding,

@@ -2,7 +2,7 @@
 
 The same two methods as gazette.ai.ask, over the headline and sentences of every original article of
 the story:
-  1. LLM (when a client is given): the best sentences, taken from as many outlets as possible, are numbered
+  1. LLM (when a gateway is given): the best sentences, taken from as many outlets as possible, are numbered
      with their outlet and the model must answer from them alone, citing numbers; citations are mapped back
      to (article, outlet, sentence) and checked. A reply that cites nothing valid is not shown and step 2
      answers instead.

@@ -76,7 +76,7 @@ def summary_build(
     options: SummaryOptions = SummaryOptions(),
     llm: LLMGateway | None = None,
 ) -> Summary:
-    """A summary of the article: the LLM's when a client is given and answers, else the built-in one."""
+    """A summary of the article: the LLM's when a gateway is given and answers, else the built-in one."""
     if llm is not None:
         try:
             return _llm_summary(title=title, text=text, options=options, llm=llm)
