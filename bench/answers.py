@@ -10,7 +10,9 @@ from the text:
 
     python bench/answers.py [--questions PATH] [--story-questions PATH] [--llm] [--misses] [--gate]
 
---llm uses the configured model (GAZETTE_LLM_*) instead of the built-in method.
+--llm uses the configured model (GAZETTE_LLM_*) instead of the built-in method, through the site's
+gateway: its calls count against GAZETTE_LLM_DAILY_LIMIT (today's count is printed), and past it
+the answers are the built-in method's.
 --gate exits 1 when top-citation accuracy falls below 80% (articles or stories), or fewer than
 75% of unanswerable questions are declined.
 """
@@ -19,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -27,7 +30,7 @@ sys.path.insert(0, str(REPO))
 
 from gazette.ai.ask import answer_question  # noqa: E402
 from gazette.ai.ask_story import StoryArticle, answer_story_question  # noqa: E402
-from gazette.ai.llm import LLMClient, llm_from_env  # noqa: E402
+from gazette.ai.llm import LLMGateway  # noqa: E402
 
 CORPUS = REPO / "gazette" / "demo" / "corpus"
 DEFAULT_QUESTIONS = REPO / "bench" / "data" / "questions.jsonl"
@@ -107,7 +110,7 @@ def scores(
     *,
     questions: Path = DEFAULT_QUESTIONS,
     story_questions: Path = DEFAULT_STORY_QUESTIONS,
-    llm: LLMClient | None = None,
+    llm: LLMGateway | None = None,
     misses: bool = False,
 ) -> tuple[Score, Score]:
     """The article-level and story-level scores over the two question sets."""
@@ -139,6 +142,23 @@ def scores(
     return per_article, per_story
 
 
+def site_llm() -> LLMGateway:
+    """The site's gateway, from its settings and database."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gazette.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    from gazette.ai.llm import llm_gateway
+
+    call_command("migrate", interactive=False, verbosity=0)
+    gateway = llm_gateway()
+    if gateway is None:
+        raise SystemExit("--llm needs GAZETTE_LLM_BASE_URL and GAZETTE_LLM_MODEL")
+    return gateway
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -149,13 +169,15 @@ def main() -> int:
     parser.add_argument("--misses", action="store_true", help="print every wrong answer")
     parser.add_argument("--gate", action="store_true", help="exit 1 when a figure drops below its floor")
     args = parser.parse_args()
-    llm: LLMClient | None = llm_from_env() if args.llm else None
-    if args.llm and llm is None:
-        raise SystemExit("--llm needs GAZETTE_LLM_BASE_URL and GAZETTE_LLM_MODEL")
+    llm = site_llm() if args.llm else None
     per_article, per_story = scores(
         questions=args.questions, story_questions=args.story_questions, llm=llm, misses=args.misses
     )
     print(f"method: {f'LLM ({llm.model})' if llm else 'built-in'}")
+    if llm is not None:
+        from gazette.ai.usage import usage_today
+
+        print(f"LLM calls charged today: {usage_today()} of {llm.config.daily_limit}")
     per_article.print("about one article:")
     per_story.print("about a story (every outlet's headline and sentences):")
     failed = (

@@ -328,7 +328,13 @@ def embed(rows: list[dict]) -> list | None:
         print("torch / sentence-transformers are not installed; skipping the embedding runs")
         return None
     t0 = time.perf_counter()
-    vectors = list(Embedder().embed([article_text_for_embedding(r["title"], r["text"]) for r in rows]))
+    from gazette.stories.config import embedding_model_from_env
+
+    vectors = list(
+        Embedder(embedding_model_from_env()).embed(
+            [article_text_for_embedding(r["title"], r["text"]) for r in rows]
+        )
+    )
     print(f"embedded {len(rows)} articles in {time.perf_counter() - t0:.1f}s")
     return vectors
 

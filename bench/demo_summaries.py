@@ -98,7 +98,7 @@ def main() -> int:
     for record, draft in articles:
         caption = (record.get("image_alt") or "").strip()
         summary = summary_build(title=draft.title, text=draft.content_text).sentences
-        points = keypoints_build(title=draft.title, text=draft.content_text)
+        points = keypoints_build(title=draft.title, text=draft.content_text).points
         first_block = draft.content_text.split("\n", 1)[0].strip()
         author = (record.get("author") or "").strip()
         counts["articles"] += 1

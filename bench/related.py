@@ -198,7 +198,9 @@ def bench_embedding() -> dict:
     import torch
 
     texts = real_texts()
-    embedder = Embedder()
+    from gazette.stories.config import embedding_model_from_env
+
+    embedder = Embedder(embedding_model_from_env())
     started = time.perf_counter()
     embedder.load()
     load = time.perf_counter() - started

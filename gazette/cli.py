@@ -48,12 +48,17 @@ class InputTooLarge(OSError):
     """A file (or its gzip content) over the fetcher's size cap: refused, as a response would be."""
 
 
-def _read_input(path: str) -> bytes:
-    """A file, `-` for stdin, gunzipped when it is gzip; never more than GAZETTE_MAX_RESPONSE_BYTES,
-    so a huge or bomb-like file costs what an oversized response costs the poller: a clear error."""
+def _ingest_config() -> Any:
+    """The ingestion settings for a command that runs without the site's (extract, parse-feed): read
+    once, when it starts, through the same validation as the site's."""
     from gazette.ingest.config import ingest_config_from_env
 
-    cap = ingest_config_from_env().max_response_bytes
+    return ingest_config_from_env()
+
+
+def _read_input(path: str, *, cap: int) -> bytes:
+    """A file, `-` for stdin, gunzipped when it is gzip; never more than GAZETTE_MAX_RESPONSE_BYTES,
+    so a huge or bomb-like file costs what an oversized response costs the poller: a clear error."""
     stream = sys.stdin.buffer if path == "-" else Path(path).open("rb")  # noqa: SIM115 — closed below
     try:
         data = stream.read(cap + 1)
@@ -84,11 +89,12 @@ def _progress(total: int, desc: str) -> Any:
 def cmd_extract(args: argparse.Namespace) -> int:
     from gazette.ingest.pipeline import page_process
 
+    cap = _ingest_config().max_response_bytes
     failed = 0
     with _progress(len(args.files), "extract") as bar:
         for path in args.files:
             try:
-                doc = page_process(_read_input(path), args.url)
+                doc = page_process(_read_input(path, cap=cap), args.url)
             except OSError as exc:
                 failed += 1
                 _emit({"path": path, "error": f"cannot read: {exc.strerror or exc}"})
@@ -112,16 +118,17 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
 def _feed_sources(items: list[str]) -> Iterator[tuple[str, bytes | None, str | None, str | None]]:
     """(path, body, content_type, error) for files and URLs; URLs are fetched with the live fetcher."""
+    config = _ingest_config()
     urls = [i for i in items if i.startswith(("http://", "https://"))]
     fetched: dict[str, Any] = {}
     if urls:
         import asyncio
 
-        from gazette.ingest.config import FEED_ACCEPT, fetch_options, ingest_config_from_env
+        from gazette.ingest.config import FEED_ACCEPT, fetch_options
         from gazette.ingest.fetcher import Fetcher
 
         async def fetch_all() -> None:
-            async with Fetcher(fetch_options(ingest_config_from_env())) as fetcher:
+            async with Fetcher(fetch_options(config)) as fetcher:
                 for url in urls:
                     fetched[url] = await fetcher.fetch(url, accept=FEED_ACCEPT)
 
@@ -132,7 +139,7 @@ def _feed_sources(items: list[str]) -> Iterator[tuple[str, bytes | None, str | N
             yield item, result.body, result.content_type, result.error
             continue
         try:
-            yield item, _read_input(item), None, None
+            yield item, _read_input(item, cap=config.max_response_bytes), None, None
         except OSError as exc:
             yield item, None, None, f"cannot read: {exc.strerror or exc}"
 
@@ -224,10 +231,12 @@ def cmd_source_list(args: argparse.Namespace) -> int:
 
 def cmd_source_import_opml(args: argparse.Namespace) -> int:
     _django()
+    from django.conf import settings
+
     from gazette.sources.adding import sources_import_opml
 
     try:
-        report = sources_import_opml(_read_input(args.file))
+        report = sources_import_opml(_read_input(args.file, cap=settings.GAZETTE_INGEST.max_response_bytes))
     except (OSError, ValueError) as exc:
         print(f"error: {args.file}: {exc}", file=sys.stderr)
         return 1
@@ -294,9 +303,11 @@ def cmd_poll(args: argparse.Namespace) -> int:
         polled.update(claimed)
         jobs_drain()
     ran = jobs_drain()
+    from gazette.ai.llm import llm_gateway_close
     from gazette.sources.polling import poll_runtime_close
 
     poll_runtime_close()
+    llm_gateway_close()
     print(f"polled {len(polled)} source(s); ran {ran} more job(s)", file=sys.stderr)
     return 0
 
@@ -428,9 +439,15 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from gazette.conf import ConfigError
+
     args = build_parser().parse_args(argv)
     try:
         return args.handler(args)
+    except ConfigError as exc:
+        # A bad setting, found when the settings are read at start-up: the message names the variable.
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:

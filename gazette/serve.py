@@ -32,11 +32,19 @@ def _web_app(host: str, port: int, workers: int) -> Any:
             self.cfg.set("accesslog", None)
             self.cfg.set("graceful_timeout", 10)
             self.cfg.set("proc_name", "gazette-web")
+            self.cfg.set("worker_exit", _worker_exit)
 
         def load(self) -> Any:
             return application
 
     return WebApp()
+
+
+def _worker_exit(server: Any, worker: Any) -> None:
+    """In a web worker that is stopping: close its connections to the language model."""
+    from gazette.ai.llm import llm_gateway_close
+
+    llm_gateway_close()
 
 
 def _setup() -> None:
@@ -56,10 +64,10 @@ def _setup() -> None:
 
 def web(args: argparse.Namespace) -> int:
     """The web role alone."""
-    from gazette.conf import env_int
-
     _setup()
-    workers = args.workers or env_int("GAZETTE_WEB_WORKERS", 2, minimum=1)
+    from django.conf import settings
+
+    workers = args.workers or settings.GAZETTE_WEB_WORKERS
     print(f"Gazette is serving on http://{args.host}:{args.port}/", file=sys.stderr, flush=True)
     _web_app(args.host, args.port, workers).run()
     return 0
@@ -79,8 +87,8 @@ def demo_environment(env: dict[str, str], *, demo_port: int) -> dict[str, str]:
 
 
 def serve(args: argparse.Namespace) -> int:
-    from gazette.conf import env_int
-
+    # The worker child gets this process's environment, with the demo's additions, and reads its own
+    # settings from it when it starts.
     env = os.environ.copy()
     if args.demo:
         env = demo_environment(env, demo_port=args.demo_port)
@@ -93,7 +101,9 @@ def serve(args: argparse.Namespace) -> int:
         if args.demo:
             cmd += ["--demo-port", str(args.demo_port)]
         poller = subprocess.Popen(cmd, env=env)
-    workers = args.workers or env_int("GAZETTE_WEB_WORKERS", 2, minimum=1)
+    from django.conf import settings
+
+    workers = args.workers or settings.GAZETTE_WEB_WORKERS
     print(f"Gazette is serving on http://{args.host}:{args.port}/", file=sys.stderr, flush=True)
     try:
         _web_app(args.host, args.port, workers).run()

@@ -9,9 +9,11 @@ from pathlib import Path
 
 import dj_database_url
 
+from gazette.ai.config import llm_config_from_env
 from gazette.conf import ConfigError, env_bool, env_choice, env_float, env_int, env_list, env_str
 from gazette.ingest.config import ingest_config_from_env
 from gazette.jobs.config import jobs_config_from_env
+from gazette.stories.config import embedding_model_from_env
 
 BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(env_str("GAZETTE_DATA_DIR", str(Path.cwd() / "data"))).resolve()
@@ -206,6 +208,8 @@ LOGGING = {
 GAZETTE_INGEST = ingest_config_from_env()
 # Background jobs (gazette/jobs/config.py).
 GAZETTE_JOBS = jobs_config_from_env()
+# Web server processes of `gazette serve` and `gazette web`.
+GAZETTE_WEB_WORKERS = env_int("GAZETTE_WEB_WORKERS", 2, minimum=1)
 
 # Reader site
 
@@ -256,9 +260,14 @@ GAZETTE_LOGIN_FAILURES_PER_HOUR = env_int("GAZETTE_LOGIN_FAILURES_PER_HOUR", 10,
 
 # Stories and AI
 GAZETTE_EMBEDDINGS = env_bool("GAZETTE_EMBEDDINGS", True)  # off: no sentence embeddings even if installed
+# The sentence-transformers model: the bundled one, a name in the Hugging Face cache, or a folder.
+GAZETTE_EMBEDDING_MODEL = embedding_model_from_env()
 # The spaCy pipeline that finds entities: empty is the bundled en_core_web_sm; else a package name or folder.
 GAZETTE_NER_MODEL = env_str("GAZETTE_NER_MODEL", "")
 # Threads torch may use for embeddings in one worker process: the worker's extraction processes and
 # other workers want the other cores, and torch's threads lose far more than they gain when they
 # have to share them (bench/ingest_e2e.py).
 GAZETTE_EMBED_THREADS = env_int("GAZETTE_EMBED_THREADS", 1, minimum=1)
+# The language model, when one is configured (gazette/ai/config.py): every chat call goes through
+# the gateway in gazette/ai/llm.py, which charges it against the daily limit.
+GAZETTE_LLM = llm_config_from_env()

@@ -8,6 +8,7 @@ import importlib.util
 import pytest
 
 from tests.browser import browser  # noqa: F401 — fixtures for every test module
+from tests.chatserver import chat_endpoint  # noqa: F401
 from tests.httpserver import http_server  # noqa: F401
 from tests.redisserver import redis_server  # noqa: F401
 
@@ -33,6 +34,15 @@ def _poll_runtime_closed():
 
     if polling._RUNTIME is not None:
         polling.poll_runtime_close()
+
+
+@pytest.fixture(autouse=True)
+def _llm_gateway_closed():
+    """A test that reaches an LLM builds the process's gateway; close it with the test's server."""
+    yield
+    from gazette.ai.llm import llm_gateway_close
+
+    llm_gateway_close()
 
 
 @pytest.fixture

@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+import ast
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 from django.core import checks
 
+import gazette
+from gazette.ai.config import LLMConfig
 from gazette.conf import ConfigError
 
 HTTPS_WARNINGS = {"security.W004", "security.W008", "security.W012", "security.W016"}
@@ -62,6 +70,16 @@ def test_media_proxy_bounds_default_and_follow_the_environment(settings_from, mo
         ("GAZETTE_ALLOW_PRIVATE_HOSTS", "127.0.0.1:0"),
         ("GAZETTE_ALLOW_PRIVATE_HOSTS", "http://demo.local/feed"),
         ("GAZETTE_ALLOW_PRIVATE_HOSTS", "user@demo.local"),
+        ("GAZETTE_FETCH_TIMEOUT", "nan"),
+        ("GAZETTE_HOST_DELAY", "inf"),
+        ("GAZETTE_LLM_TIMEOUT", "soon"),
+        ("GAZETTE_LLM_TIMEOUT", "0.5"),
+        ("GAZETTE_LLM_TIMEOUT", "nan"),
+        ("GAZETTE_LLM_DAILY_LIMIT", "-1"),
+        ("GAZETTE_LLM_DAILY_LIMIT", "lots"),
+        ("GAZETTE_LLM_BASE_URL", "localhost:11434"),
+        ("GAZETTE_EMBEDDING_MODEL", "/no/such/model/folder"),
+        ("GAZETTE_WEB_WORKERS", "none"),
     ],
 )
 def test_a_bad_value_stops_with_the_variable_named(settings_from, name, value):
@@ -126,3 +144,115 @@ def test_the_sqlite_file_is_readable_by_its_owner_only(settings_from, monkeypatc
 def test_poll_lease_from_the_environment(settings_from):
     assert settings_from()["GAZETTE_JOBS"].poll_lease == 600
     assert settings_from(GAZETTE_POLL_LEASE="45")["GAZETTE_JOBS"].poll_lease == 45
+
+
+def test_llm_settings_are_read_once_into_one_object(settings_from, monkeypatch):
+    for name in (
+        "GAZETTE_LLM_BASE_URL",
+        "GAZETTE_LLM_MODEL",
+        "GAZETTE_LLM_TIMEOUT",
+        "GAZETTE_LLM_DAILY_LIMIT",
+    ):
+        monkeypatch.delenv(name, raising=False)
+    assert settings_from()["GAZETTE_LLM"] == LLMConfig() and not LLMConfig().enabled
+    found = settings_from(
+        GAZETTE_LLM_BASE_URL="http://127.0.0.1:11434/v1",
+        GAZETTE_LLM_MODEL="llama3.2",
+        GAZETTE_LLM_API_KEY="sekret",
+        GAZETTE_LLM_TIMEOUT="5",
+        GAZETTE_LLM_DAILY_LIMIT="7",
+    )["GAZETTE_LLM"]
+    assert found == LLMConfig(
+        base_url="http://127.0.0.1:11434/v1", model="llama3.2", api_key="sekret", timeout=5.0, daily_limit=7
+    )
+    assert found.enabled and "sekret" not in repr(found)
+
+
+def test_a_base_url_without_a_model_stops_start_up(settings_from, monkeypatch):
+    monkeypatch.delenv("GAZETTE_LLM_MODEL", raising=False)
+    with pytest.raises(ConfigError, match="GAZETTE_LLM_MODEL"):
+        settings_from(GAZETTE_LLM_BASE_URL="http://127.0.0.1:11434/v1")
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("GAZETTE_FETCH_TIMEOUT", "soon"),
+        ("GAZETTE_WEB_WORKERS", "0"),
+        ("GAZETTE_EMBEDDING_MODEL", "./gone"),
+        ("GAZETTE_LLM_TIMEOUT", "soon"),
+        ("GAZETTE_LLM_DAILY_LIMIT", "-5"),
+    ],
+)
+def test_a_bad_value_stops_the_program_before_it_starts(tmp_path, name, value):
+    # The program as an operator starts it: one line naming the variable, no traceback. The LLM's
+    # values are checked whether or not an LLM is configured.
+    env = {**os.environ, "GAZETTE_DATA_DIR": str(tmp_path), "GAZETTE_SECRET_KEY": "x" * 60, name: value}
+    proc = subprocess.run(
+        [sys.executable, "-m", "gazette", "manage", "check"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+        cwd=tmp_path,
+    )
+    assert proc.returncode != 0
+    assert f"error: {name}=" in proc.stderr and "Traceback" not in proc.stderr
+
+
+# Modules that read the environment: the settings module, its typed helpers, and the tables of
+# settings it builds when it starts. Everything else is given the values (django.conf.settings).
+SETTINGS_MODULES = {
+    "settings.py",
+    "conf.py",
+    "ai/config.py",
+    "ingest/config.py",
+    "jobs/config.py",
+    "stories/config.py",
+}
+ENV_HELPERS = {"env_str", "env_bool", "env_int", "env_float", "env_choice", "env_list"}
+ENV_READS = {"get", "items", "keys", "values"}
+
+
+def _reads_environ(node: ast.AST) -> bool:
+    """`os.environ.get(…)`, `.items()`…, `os.environ[…]` or `… in os.environ`; writes (a child's env) are not."""
+    if not (isinstance(node, ast.Attribute) and node.attr == "environ"):
+        return False
+    parent = getattr(node, "parent", None)
+    if isinstance(parent, ast.Attribute):
+        return parent.attr in ENV_READS
+    if isinstance(parent, ast.Subscript):
+        return isinstance(parent.ctx, ast.Load)
+    return isinstance(parent, ast.Compare)
+
+
+def _environment_reads(tree: ast.AST) -> list[int]:
+    """Lines that read the environment: os.environ, os.getenv, or one of the typed helpers."""
+    lines = []
+    for node in ast.walk(tree):
+        getenv = isinstance(node, ast.Attribute) and node.attr in {"getenv", "getenvb"}
+        called = node.func if isinstance(node, ast.Call) else None
+        helper = (isinstance(called, ast.Name) and called.id in ENV_HELPERS) or (
+            isinstance(called, ast.Attribute) and called.attr in ENV_HELPERS
+        )
+        if getenv or helper or _reads_environ(node):
+            lines.append(node.lineno)
+        elif isinstance(node, ast.ImportFrom) and node.module == "os":
+            lines += [node.lineno for alias in node.names if alias.name in {"environ", "getenv"}]
+    return lines
+
+
+def test_no_module_reads_the_environment_outside_the_settings_modules():
+    package = Path(gazette.__file__).parent
+    found = {}
+    for path in sorted(package.rglob("*.py")):
+        name = path.relative_to(package).as_posix()
+        if name in SETTINGS_MODULES or "/migrations/" in name:
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            for child in ast.iter_child_nodes(node):
+                child.parent = node  # type: ignore[attr-defined]
+        if lines := _environment_reads(tree):
+            found[name] = lines
+    assert found == {}

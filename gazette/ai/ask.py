@@ -1,7 +1,7 @@
 """Grounded answers to a reader's question about one article: every answer cites the article's sentences.
 
 Two methods, tried in this order:
-  1. LLM (when a client is given): the best-matching sentences are numbered and the model must answer
+  1. LLM (when a gateway is given): the best-matching sentences are numbered and the model must answer
      from them alone, citing numbers; citations are mapped back to the article's sentences and checked.
      A reply that cites nothing valid is not shown (it cannot be checked) and step 2 answers instead.
   2. Built-in ("extractive"): BM25 over the article's sentences with light stemming and synonym folding,
@@ -18,7 +18,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from gazette.ai.llm import LLMClient, LLMError
+from gazette.ai.llm import LLMError, LLMGateway
 from gazette.ai.sentences import sentences_split, stem, terms, words
 
 log = logging.getLogger(__name__)
@@ -222,7 +222,7 @@ def sentences_rank(
 
 
 def answer_question(
-    *, text: str, question: str, title: str | None = None, llm: LLMClient | None = None
+    *, text: str, question: str, title: str | None = None, llm: LLMGateway | None = None
 ) -> Answer:
     """An answer grounded in the article's sentences, or a plain statement that the article does not say."""
     sentences = sentences_split(text)
@@ -231,7 +231,7 @@ def answer_question(
         try:
             answer = _llm_answer(sentences=sentences, ranked=ranked, question=question, title=title, llm=llm)
         except LLMError as exc:
-            log.warning("ask: LLM failed (%s); using the built-in method", exc)
+            log.warning("ask: no LLM reply (%s); using the built-in method", exc)
         else:
             if answer is not None:
                 return answer
@@ -272,7 +272,7 @@ _CITE = re.compile(r"\[(\d+(?:\s*,\s*\d+)*)\]")
 
 
 def _llm_answer(
-    *, sentences: list[str], ranked: list[Ranked], question: str, title: str | None, llm: LLMClient
+    *, sentences: list[str], ranked: list[Ranked], question: str, title: str | None, llm: LLMGateway
 ) -> Answer | None:
     """The model's answer with checked citations; None when it cites nothing that exists."""
     picked = sorted(r.index for r in ranked[:LLM_PASSAGES]) or list(range(min(LLM_PASSAGES, len(sentences))))

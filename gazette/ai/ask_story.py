@@ -2,7 +2,7 @@
 
 The same two methods as gazette.ai.ask, over the headline and sentences of every original article of
 the story:
-  1. LLM (when a client is given): the best sentences, taken from as many outlets as possible, are numbered
+  1. LLM (when a gateway is given): the best sentences, taken from as many outlets as possible, are numbered
      with their outlet and the model must answer from them alone, citing numbers; citations are mapped back
      to (article, outlet, sentence) and checked. A reply that cites nothing valid is not shown and step 2
      answers instead.
@@ -33,7 +33,7 @@ from gazette.ai.ask import (
     names_missing,
     sentences_rank,
 )
-from gazette.ai.llm import LLMClient, LLMError
+from gazette.ai.llm import LLMError, LLMGateway
 from gazette.ai.sentences import sentences_split
 
 log = logging.getLogger(__name__)
@@ -116,7 +116,7 @@ def answer_story_question(
     *,
     articles: list[StoryArticle] | list[tuple[int, str, str, str]],
     question: str,
-    llm: LLMClient | None = None,
+    llm: LLMGateway | None = None,
 ) -> StoryAnswer:
     """An answer grounded in the story's articles, citing outlet and sentence, or a plain decline."""
     story = [StoryArticle(*a) for a in articles]
@@ -127,7 +127,7 @@ def answer_story_question(
         try:
             answer = _llm_answer(pool=pool, ranked=ranked, question=question, llm=llm)
         except LLMError as exc:
-            log.warning("ask-story: LLM failed (%s); using the built-in method", exc)
+            log.warning("ask-story: no LLM reply (%s); using the built-in method", exc)
         else:
             if answer is not None:
                 return answer
@@ -193,7 +193,7 @@ _SYSTEM = (
 
 
 def _llm_answer(
-    *, pool: list[StoryCitation], ranked: list[Ranked], question: str, llm: LLMClient
+    *, pool: list[StoryCitation], ranked: list[Ranked], question: str, llm: LLMGateway
 ) -> StoryAnswer | None:
     """The model's answer with checked citations; None when it cites nothing that exists."""
     picked = _passages(pool, ranked)

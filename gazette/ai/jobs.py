@@ -2,67 +2,46 @@
 
 from __future__ import annotations
 
-import logging
 from dataclasses import asdict
 
-from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 
 from gazette.ai.digest import DigestArticle, digest_build
 from gazette.ai.headline import headline_check
 from gazette.ai.keypoints import keypoints_build
-from gazette.ai.llm import LLMClient, LLMError, llm_from_env
-from gazette.ai.models import ArticleSummary, StoryDigest, UsageDay
+from gazette.ai.llm import llm_gateway
+from gazette.ai.models import ArticleSummary, StoryDigest
 from gazette.ai.summarize import summary_build
 from gazette.articles.models import Article
-from gazette.conf import env_int
 from gazette.stories.models import Story
-
-log = logging.getLogger(__name__)
-
-
-def llm_within_budget() -> LLMClient | None:
-    """The configured LLM while today's calls are under GAZETTE_LLM_DAILY_LIMIT, else None (built-in)."""
-    client = llm_from_env()
-    if client is None:
-        return None
-    limit = env_int("GAZETTE_LLM_DAILY_LIMIT", 500, minimum=0)
-    with transaction.atomic():
-        day, _ = UsageDay.objects.get_or_create(day=timezone.localdate())
-        if day.llm_calls >= limit:
-            return None
-        UsageDay.objects.filter(pk=day.pk).update(llm_calls=F("llm_calls") + 1)
-    return client
 
 
 def article_summarize(article_id: int, *, force: bool = False) -> None:
-    """Summary, key points and headline check of one article, cached with method and model; an
-    article already summarised is left as it is unless `force`."""
+    """Summary, key points and headline check of one article, cached with who wrote each; an article
+    already summarised is left as it is unless `force`.
+
+    Two LLM calls, each charged to the daily budget by the gateway; each builder falls back to its
+    built-in method on its own when its call is refused or fails, and the row records which it used.
+    """
     if not force and ArticleSummary.objects.filter(article_id=article_id).exists():
         return
     article = Article.objects.filter(pk=article_id).only("title", "content_text", "summary").first()
     if article is None or not article.content_text.strip():
         return
-    key = str(article_id)
-    llm = llm_within_budget()
-    try:
-        summary = summary_build(title=article.title, text=article.content_text, llm=llm)
-        keypoints = keypoints_build(
-            title=article.title, text=article.content_text, llm=llm, summary=summary.sentences
-        )
-    except LLMError as exc:
-        log.warning("ai: LLM failed for article %s, using the built-in method: %s", key, exc)
-        summary = summary_build(title=article.title, text=article.content_text)
-        keypoints = keypoints_build(title=article.title, text=article.content_text, summary=summary.sentences)
+    llm = llm_gateway()
+    summary = summary_build(title=article.title, text=article.content_text, llm=llm)
+    keypoints = keypoints_build(
+        title=article.title, text=article.content_text, llm=llm, summary=summary.sentences
+    )
     ArticleSummary.objects.update_or_create(
         article_id=article.pk,
         defaults={
             "sentences": summary.sentences,
-            "keypoints": keypoints,
+            "keypoints": keypoints.points,
             "headline_flags": headline_check(article.title),
             "method": summary.method,
             "model": summary.model or "",
+            "keypoints_model": keypoints.model or "",
             "created_at": timezone.now(),
         },
     )

@@ -12,8 +12,9 @@ from __future__ import annotations
 import dataclasses
 import logging
 import re
+from dataclasses import dataclass
 
-from gazette.ai.llm import LLMClient, LLMError
+from gazette.ai.llm import LLMError, LLMGateway
 from gazette.ai.sentences import sentences_split
 from gazette.ai.summarize import SummaryOptions, quotes_balanced, sentences_select
 
@@ -22,6 +23,7 @@ log = logging.getLogger(__name__)
 MIN_POINTS = 3
 MAX_POINTS = 5
 KEYPOINT_OPTIONS = dataclasses.replace(SummaryOptions(), lead_decay=0.4, mmr_lambda=0.5, max_words=45)
+BUILT_IN_METHOD = "extractive"
 LLM_MAX_CHARS = 6000
 LLM_MAX_TOKENS = 220
 
@@ -33,27 +35,35 @@ _ATTRIBUTION = re.compile(
 )
 
 
+@dataclass
+class KeyPoints:
+    points: list[str]
+    method: str  # BUILT_IN_METHOD, or "llm:<model>"
+    model: str | None = None
+
+
 def keypoints_build(
     *,
     title: str | None,
     text: str,
     n: int = 4,
-    llm: LLMClient | None = None,
+    llm: LLMGateway | None = None,
     summary: list[str] | None = None,
-) -> list[str]:
+) -> KeyPoints:
     """`n` (clamped to 3–5) bullets stating the article's main facts; fewer only for very short texts.
 
-    The built-in bullets never repeat a sentence of `summary` (by default the built-in summary's).
+    The LLM's when a gateway is given and it answers with enough bullets, else the built-in ones, which
+    never repeat a sentence of `summary` (by default the built-in summary's).
     """
     n = max(MIN_POINTS, min(MAX_POINTS, n))
     if llm is not None:
         try:
             points = _llm_points(title=title, text=text, n=n, llm=llm)
         except LLMError as exc:
-            log.warning("keypoints: LLM failed (%s); using the built-in method", exc)
+            log.warning("keypoints: no LLM reply (%s); using the built-in method", exc)
         else:
             if len(points) >= min(MIN_POINTS, n):
-                return points[:n]
+                return KeyPoints(points=points[:n], method=f"llm:{llm.model}", model=llm.model)
             log.info("keypoints: the LLM gave %d bullet(s); using the built-in method", len(points))
     sentences = sentences_split(text)
     if summary is None:
@@ -65,7 +75,7 @@ def keypoints_build(
         title=title, sentences=sentences, count=n, options=KEYPOINT_OPTIONS, exclude=shown
     )
     trimmed = (point_trim(sentences[i]) for i in chosen)
-    return [point for point in trimmed if quotes_balanced(point)]
+    return KeyPoints(points=[point for point in trimmed if quotes_balanced(point)], method=BUILT_IN_METHOD)
 
 
 def point_trim(sentence: str) -> str:
@@ -80,7 +90,7 @@ def point_trim(sentence: str) -> str:
     return trimmed if trimmed[-1] in '.!?"”’' else trimmed + "."
 
 
-def _llm_points(*, title: str | None, text: str, n: int, llm: LLMClient) -> list[str]:
+def _llm_points(*, title: str | None, text: str, n: int, llm: LLMGateway) -> list[str]:
     system = (
         f"List the {n} most important facts of the news article below as {n} short bullet points, "
         "one per line, each starting with '- '. Use only facts stated in the article."

@@ -1,31 +1,48 @@
-"""A client for any OpenAI-compatible chat-completions endpoint (Ollama, vLLM, llama.cpp, OpenAI...).
+"""The way to any OpenAI-compatible chat-completions endpoint (Ollama, vLLM, llama.cpp, OpenAI...).
+
+Every chat call of the site goes through the process's one LLMGateway (`llm_gateway()`), which:
+  1. charges the call against GAZETTE_LLM_DAILY_LIMIT before sending it, and refuses it with
+     LLMBudgetSpent (nothing sent) once today's calls are used up, so N calls a day means N requests;
+  2. sends it over one HTTP client, reused by every call and thread of the process (connections are
+     kept alive), and closed when the process stops (`llm_gateway_close()`, also run at exit);
+  3. raises LLMError, of which LLMBudgetSpent is one kind, for every way a call can fail, so each
+     builder (summary, key points, answers, translation) has one fallback path for all of them.
 
 Built on httpx rather than the `openai` package: Gazette needs one endpoint, one request shape and
 exact control of timeouts and error mapping, and httpx brings that without the SDK's pydantic models,
-automatic retries and per-release API churn. Every failure surfaces as LLMError so that callers can fall
-back to the built-in methods.
+automatic retries and per-release API churn.
 """
 
 from __future__ import annotations
 
+import atexit
+import functools
 import logging
+import threading
+from collections.abc import Callable
 from typing import Any
 
 import httpx
+from django.conf import settings
 
-from gazette.conf import ConfigError, env_float, env_str
+from gazette.ai.config import LLMConfig
 
 log = logging.getLogger(__name__)
 
-DEFAULT_TIMEOUT = 60.0
+DEFAULT_TIMEOUT = LLMConfig.timeout
 
 
 class LLMError(RuntimeError):
     """The model could not be reached or gave no usable reply."""
 
 
+class LLMBudgetSpent(LLMError):
+    """Today's LLM calls are used up (GAZETTE_LLM_DAILY_LIMIT): the call was not sent."""
+
+
 class LLMClient:
-    """Chat completions against `base_url` (which ends before /chat/completions, e.g. .../v1)."""
+    """Chat completions against `base_url` (which ends before /chat/completions, e.g. .../v1): the
+    transport a gateway owns. The site never calls it directly, so that no call escapes the budget."""
 
     def __init__(
         self,
@@ -51,6 +68,10 @@ class LLMClient:
 
     def close(self) -> None:
         self._http.close()
+
+    @property
+    def closed(self) -> bool:
+        return self._http.is_closed
 
     def __enter__(self) -> LLMClient:
         return self
@@ -88,15 +109,68 @@ class LLMClient:
         return content.strip()
 
 
-def llm_from_env() -> LLMClient | None:
-    """The configured client, or None when GAZETTE_LLM_BASE_URL is unset (the built-in methods are used)."""
-    base_url = env_str("GAZETTE_LLM_BASE_URL").strip()
-    if not base_url:
+class LLMGateway:
+    """The one way to the model: each call charged before it is sent, over one reused HTTP client."""
+
+    def __init__(self, *, config: LLMConfig, charge: Callable[[], bool]) -> None:
+        self.config = config
+        self.model = config.model
+        self._charge = charge
+        self._client = LLMClient(
+            base_url=config.base_url, model=config.model, api_key=config.api_key, timeout=config.timeout
+        )
+
+    def __repr__(self) -> str:
+        return f"LLMGateway(base_url={self.config.base_url!r}, model={self.model!r})"
+
+    def chat(self, messages: list[dict[str, str]], *, max_tokens: int = 256, temperature: float = 0.0) -> str:
+        """The assistant's reply; LLMBudgetSpent (nothing sent) past the daily limit, LLMError on failure."""
+        if not self._charge():
+            raise LLMBudgetSpent(
+                f"today's {self.config.daily_limit} LLM calls are used up (GAZETTE_LLM_DAILY_LIMIT); not sent"
+            )
+        return self._client.chat(messages, max_tokens=max_tokens, temperature=temperature)
+
+    def close(self) -> None:
+        self._client.close()
+
+    @property
+    def closed(self) -> bool:
+        return self._client.closed
+
+
+_GATEWAY: LLMGateway | None = None
+_GATEWAY_LOCK = threading.Lock()
+
+
+def llm_gateway() -> LLMGateway | None:
+    """The process's gateway, built from settings.GAZETTE_LLM on first use; None when no LLM is configured."""
+    global _GATEWAY
+    config: LLMConfig = settings.GAZETTE_LLM
+    if not config.enabled:
         return None
-    if not base_url.startswith(("http://", "https://")):
-        raise ConfigError(f"GAZETTE_LLM_BASE_URL={base_url!r} must start with http:// or https://")
-    model = env_str("GAZETTE_LLM_MODEL").strip()
-    if not model:
-        raise ConfigError("GAZETTE_LLM_BASE_URL is set but GAZETTE_LLM_MODEL is not (name the model to use)")
-    timeout = env_float("GAZETTE_LLM_TIMEOUT", DEFAULT_TIMEOUT, minimum=1.0)
-    return LLMClient(base_url=base_url, model=model, api_key=env_str("GAZETTE_LLM_API_KEY"), timeout=timeout)
+    with _GATEWAY_LOCK:
+        if _GATEWAY is None:
+            from gazette.ai.usage import usage_charge  # the models, which need the app registry
+
+            _GATEWAY = LLMGateway(
+                config=config, charge=functools.partial(usage_charge, limit=config.daily_limit)
+            )
+            # The host only: a base URL may carry credentials.
+            host = httpx.URL(config.base_url).host
+            log.info("llm: %s on %s, %d calls a day", config.model, host, config.daily_limit)
+        return _GATEWAY
+
+
+def llm_gateway_close() -> None:
+    """Close the process's gateway and its connections (at shutdown; the next call builds a new one)."""
+    global _GATEWAY
+    with _GATEWAY_LOCK:
+        gateway, _GATEWAY = _GATEWAY, None
+    if gateway is not None:
+        gateway.close()
+
+
+# For every kind of process, whatever runs it (gunicorn's workers, another WSGI server, a command);
+# the roles Gazette runs also close it explicitly when they stop.
+atexit.register(llm_gateway_close)

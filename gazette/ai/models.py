@@ -18,7 +18,15 @@ class ArticleSummary(models.Model):
         default=list, help_text="why the headline looks like clickbait, if it does"
     )
     method = models.CharField(max_length=100)
-    model = models.CharField(max_length=200, blank=True, default="")
+    model = models.CharField(max_length=200, blank=True, default="", help_text="the summary's writer")
+    # Each of the job's two LLM calls is charged and may be refused or fail on its own, so the key
+    # points may come from the built-in method while the summary is the model's, or the other way.
+    keypoints_model = models.CharField(
+        max_length=200,
+        blank=True,
+        default="",
+        help_text="the key points' writer; empty: chosen from the article",
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

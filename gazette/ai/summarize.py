@@ -21,7 +21,7 @@ from collections import Counter
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
-from gazette.ai.llm import LLMClient, LLMError
+from gazette.ai.llm import LLMError, LLMGateway
 from gazette.ai.sentences import sentences_split, terms
 from gazette.ingest.clean import is_dateline, is_section_label
 
@@ -74,14 +74,14 @@ def summary_build(
     title: str | None,
     text: str,
     options: SummaryOptions = SummaryOptions(),
-    llm: LLMClient | None = None,
+    llm: LLMGateway | None = None,
 ) -> Summary:
-    """A summary of the article: the LLM's when a client is given and answers, else the built-in one."""
+    """A summary of the article: the LLM's when a gateway is given and answers, else the built-in one."""
     if llm is not None:
         try:
             return _llm_summary(title=title, text=text, options=options, llm=llm)
         except LLMError as exc:
-            log.warning("summarize: LLM failed (%s); using the built-in method", exc)
+            log.warning("summarize: no LLM reply (%s); using the built-in method", exc)
     sentences = sentences_split(text)
     chosen = sentences_select(title=title, sentences=sentences, count=options.sentences, options=options)
     return Summary(sentences=[sentences[i] for i in chosen], method=EXTRACTIVE_METHOD, model=None)
@@ -300,7 +300,7 @@ _SUMMARY_PROMPT = (
 )
 
 
-def _llm_summary(*, title: str | None, text: str, options: SummaryOptions, llm: LLMClient) -> Summary:
+def _llm_summary(*, title: str | None, text: str, options: SummaryOptions, llm: LLMGateway) -> Summary:
     article = text[: options.llm_max_chars]
     user = (f"Title: {title}\n\n" if title else "") + f"Article:\n{article}"
     reply = llm.chat(

@@ -8,9 +8,8 @@ reply is plain text: callers escape it and must never render it as HTML.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 
-from gazette.ai.llm import LLMClient, LLMError
+from gazette.ai.llm import LLMBudgetSpent, LLMError, LLMGateway
 from gazette.ai.sentences import paragraphs_split, sentences_split
 
 log = logging.getLogger(__name__)
@@ -106,29 +105,26 @@ def _system(language: str) -> str:
     )
 
 
-def translate_text(
-    *,
-    text: str,
-    target_language: str,
-    llm: LLMClient | None,
-    budget: Callable[[], bool] | None = None,
-) -> str:
+def translate_text(*, text: str, target_language: str, llm: LLMGateway | None) -> str:
     """The text translated into `target_language` (a code from LANGUAGES or a language name).
 
-    `budget` is asked before every request to the model and stops the translation when it says no (the
-    daily limit). Raises TranslateError, with a message for readers, when there is no LLM or it fails.
+    There is no built-in method, so the one fallback is a TranslateError with a message for readers:
+    no LLM, today's calls used up (the gateway refuses before sending), or the model failing.
     """
     if llm is None:
         raise TranslateError("Translation needs a language model, and none is configured on this site.")
     language = language_name(target_language)
     translated: list[str] = []
     for chunk in chunks_split(text[:TEXT_MAX_CHARS]):
-        if budget is not None and not budget():
-            raise TranslateError("This site has used up today's machine translations. Please try tomorrow.")
         max_tokens = max(REPLY_TOKENS_MIN, int(len(chunk) * REPLY_TOKENS_PER_CHAR))
         messages = [{"role": "system", "content": _system(language)}, {"role": "user", "content": chunk}]
         try:
             reply = llm.chat(messages, max_tokens=max_tokens)
+        except LLMBudgetSpent as exc:
+            log.warning("translate: stopped (%s)", exc)
+            raise TranslateError(
+                "This site has used up today's machine translations. Please try tomorrow."
+            ) from exc
         except LLMError as exc:
             log.warning("translate: %s failed (%s)", llm.model, exc)
             raise TranslateError(

@@ -59,7 +59,8 @@ class AISummary(Schema):
     keypoints: list[str]
     headline_flags: list[str]
     method: str
-    model: str
+    model: str  # the summary's writer; empty for the built-in method
+    keypoints_model: str  # the key points' writer, likewise
     created: datetime
 
 
@@ -112,6 +113,7 @@ def _summary(article: Article) -> AISummary | None:
         headline_flags=found.headline_flags,
         method=found.method,
         model=found.model,
+        keypoints_model=found.keypoints_model,
         created=found.created_at,
     )
 

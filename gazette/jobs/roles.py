@@ -123,7 +123,8 @@ def scheduler_run(*, stop: threading.Event, once: bool = False) -> None:
 
 def worker_run(*, queues: Iterable[str], stop: threading.Event, scheduler: bool = False) -> None:
     """Run worker threads for the given queues (and the scheduler, for the embedded default) until
-    `stop` is set; then let running jobs finish and close the poll runtime."""
+    `stop` is set; then let running jobs finish and close the poll runtime and the LLM gateway."""
+    from gazette.ai.llm import llm_gateway_close
     from gazette.sources.polling import poll_runtime_close
 
     queues = list(queues)
@@ -148,6 +149,7 @@ def worker_run(*, queues: Iterable[str], stop: threading.Event, scheduler: bool 
         if ticker is not None:
             ticker.join(timeout=30)
         poll_runtime_close()
+        llm_gateway_close()
         log.info("worker: stopped")
 
 

@@ -71,6 +71,8 @@ def cmd_cluster(args: argparse.Namespace) -> int:
 
 def _vectors_attach(docs: list[ClusterDoc]) -> str | None:
     """Embed every document as the live engine does (title + lead); an error line if the model is missing."""
+    from gazette.conf import ConfigError
+    from gazette.stories.config import embedding_model_from_env
     from gazette.stories.embeddings import (
         EMBED_WORDS,
         Embedder,
@@ -79,10 +81,11 @@ def _vectors_attach(docs: list[ClusterDoc]) -> str | None:
     )
 
     try:
-        vectors = Embedder().embed(
+        # A file-to-file command with no site behind it: its one setting is read when it starts.
+        vectors = Embedder(embedding_model_from_env()).embed(
             [article_text_for_embedding(d.title, d.text, max_words=EMBED_WORDS) for d in docs]
         )
-    except EmbeddingModelError as exc:
+    except (ConfigError, EmbeddingModelError) as exc:
         return str(exc)
     for doc, vector in zip(docs, vectors, strict=True):
         doc.vector = vector

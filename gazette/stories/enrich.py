@@ -144,8 +144,7 @@ def _embedder_load() -> Any:
         log.info("enrich: no embedding model installed; related articles come from stories only")
         return None
     try:
-        # GAZETTE_EMBEDDING_MODEL, else the bundled model
-        embedder = Embedder(threads=settings.GAZETTE_EMBED_THREADS)
+        embedder = Embedder(settings.GAZETTE_EMBEDDING_MODEL, threads=settings.GAZETTE_EMBED_THREADS)
         embedder.load()
     except Exception as exc:  # noqa: BLE001 — a broken model must not stop ingestion
         log.error("enrich: embedding model unavailable: %s", exc)

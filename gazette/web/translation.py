@@ -2,34 +2,20 @@
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 from functools import wraps
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language_from_request
 
-from gazette.ai.llm import LLMClient, llm_from_env
 from gazette.ai.translate import LANGUAGES, language_pick
-from gazette.conf import ConfigError, env_str
-
-log = logging.getLogger(__name__)
-
-
-def translate_llm() -> LLMClient | None:
-    """The configured LLM, or None: no LLM, no translation (a broken setting is logged, not shown)."""
-    try:
-        return llm_from_env()
-    except ConfigError as exc:
-        log.warning("translate: LLM settings are invalid, translation is off: %s", exc)
-        return None
 
 
 def translate_offered() -> bool:
-    """Whether llm_from_env() would give a client, without building one (that takes ~50 ms of TLS setup)."""
-    base_url = env_str("GAZETTE_LLM_BASE_URL").strip()
-    return base_url.startswith(("http://", "https://")) and bool(env_str("GAZETTE_LLM_MODEL").strip())
+    """Whether an LLM is configured (the settings were validated at start-up): no LLM, no translation."""
+    return bool(settings.GAZETTE_LLM.enabled)
 
 
 def reader_language(request: HttpRequest) -> str:

@@ -64,11 +64,29 @@ def test_ask_contract_file_and_stdin():
     assert json.loads(proc.stdout) == {"answer": "The article does not say.", "citations": []}
 
 
-def test_llm_flag_without_configuration_is_a_clear_error():
+def test_llm_flag_without_configuration_is_a_clear_error(tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith("GAZETTE_LLM_")}
+    env["GAZETTE_DATA_DIR"] = str(tmp_path)
     proc = gazette("ask", str(TESTDATA / "quake.txt"), "-q", "Why?", "--llm", env=env)
     assert proc.returncode != 0
     assert b"GAZETTE_LLM_BASE_URL" in proc.stderr
+
+
+def test_llm_flag_goes_through_the_sites_gateway_and_its_daily_limit(chat_endpoint, tmp_path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GAZETTE_LLM_")}
+    env.update(
+        GAZETTE_DATA_DIR=str(tmp_path),
+        DATABASE_URL=f"sqlite:///{tmp_path / 'gazette.sqlite3'}",
+        GAZETTE_LLM_BASE_URL=chat_endpoint.base_url,
+        GAZETTE_LLM_MODEL="local-chat",
+        GAZETTE_LLM_DAILY_LIMIT="1",
+    )
+    proc = gazette("summarize", str(TESTDATA / "articles.jsonl"), "--llm", env=env)
+    assert proc.returncode == 0, proc.stderr.decode()
+    rows = [json.loads(line) for line in proc.stdout.decode().splitlines()]
+    assert len(rows) == 3 and all(r["summary"] for r in rows)
+    assert len(chat_endpoint.calls) == 1  # the other two were refused before they were sent
+    assert b"GAZETTE_LLM_DAILY_LIMIT" in proc.stderr  # and the command says why it used the built-in method
 
 
 def test_help():

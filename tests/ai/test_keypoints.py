@@ -7,13 +7,13 @@ QUAKE = (Path(__file__).parent / "testdata" / "quake.txt").read_text(encoding="u
 
 
 def test_between_three_and_five_points():
-    assert len(keypoints_build(title=None, text=QUAKE)) == 4
-    assert len(keypoints_build(title=None, text=QUAKE, n=1)) == 3
-    assert len(keypoints_build(title=None, text=QUAKE, n=9)) == 5
+    assert len(keypoints_build(title=None, text=QUAKE).points) == 4
+    assert len(keypoints_build(title=None, text=QUAKE, n=1).points) == 3
+    assert len(keypoints_build(title=None, text=QUAKE, n=9).points) == 5
 
 
 def test_points_are_distinct_and_come_from_the_article():
-    points = keypoints_build(title="Earthquake kills three", text=QUAKE)
+    points = keypoints_build(title="Earthquake kills three", text=QUAKE).points
     assert len(set(points)) == len(points)
     flat = " ".join(QUAKE.split())
     for point in points:
@@ -30,9 +30,9 @@ def test_trim_dateline_and_attribution():
 
 def test_short_text_gives_what_the_summary_left():
     text = "One fact. Another fact here."
-    assert keypoints_build(title=None, text=text, summary=[]) == ["One fact.", "Another fact here."]
-    assert keypoints_build(title=None, text=text, summary=["One fact."]) == ["Another fact here."]
-    assert keypoints_build(title=None, text=text) == []  # the summary already says it all
+    assert keypoints_build(title=None, text=text, summary=[]).points == ["One fact.", "Another fact here."]
+    assert keypoints_build(title=None, text=text, summary=["One fact."]).points == ["Another fact here."]
+    assert keypoints_build(title=None, text=text).points == []  # the summary already says it all
 
 
 RECALL = (Path(__file__).parent / "testdata" / "recall.txt").read_text(encoding="utf-8")
@@ -40,7 +40,7 @@ RECALL = (Path(__file__).parent / "testdata" / "recall.txt").read_text(encoding=
 
 def test_points_do_not_repeat_the_summary():
     summary = summary_build(title=None, text=RECALL).sentences
-    points = keypoints_build(title=None, text=RECALL)
+    points = keypoints_build(title=None, text=RECALL).points
     assert len(points) >= 3
     for point in points:
         assert all(point.rstrip(".")[:40] not in sentence for sentence in summary)
@@ -48,6 +48,6 @@ def test_points_do_not_repeat_the_summary():
 
 def test_points_have_no_half_quotations_captions_or_bylines():
     for n in (3, 4, 5):
-        for point in keypoints_build(title=None, text=RECALL, n=n, summary=[]):
+        for point in keypoints_build(title=None, text=RECALL, n=n, summary=[]).points:
             assert point.count('"') % 2 == 0 and point.count("“") == point.count("”"), point
             assert not point.startswith(("Business", "A row of", "By Hannah", "May 16")), point

@@ -1,9 +1,11 @@
 import socket
+import time
 
 import pytest
 
-from gazette.ai.llm import LLMClient, LLMError, llm_from_env
-from gazette.conf import ConfigError
+from gazette.ai.config import LLMConfig
+from gazette.ai.llm import LLMBudgetSpent, LLMClient, LLMError, llm_gateway, llm_gateway_close
+from gazette.ai.models import UsageDay
 from tests.httpserver import free_port
 
 MESSAGES = [{"role": "user", "content": "hi"}]
@@ -38,18 +40,55 @@ def test_http_error_and_malformed_replies(http_server):
     assert request.headers.get("authorization") == "Bearer sekret"
 
 
-def test_llm_from_env(monkeypatch):
-    monkeypatch.delenv("GAZETTE_LLM_BASE_URL", raising=False)
-    assert llm_from_env() is None
-    monkeypatch.setenv("GAZETTE_LLM_BASE_URL", "http://127.0.0.1:11434/v1")
-    monkeypatch.delenv("GAZETTE_LLM_MODEL", raising=False)
-    with pytest.raises(ConfigError, match="GAZETTE_LLM_MODEL"):
-        llm_from_env()
-    monkeypatch.setenv("GAZETTE_LLM_MODEL", "llama3.2")
-    client = llm_from_env()
-    assert (
-        client is not None and client.model == "llama3.2" and client.base_url == "http://127.0.0.1:11434/v1"
-    )
-    monkeypatch.setenv("GAZETTE_LLM_BASE_URL", "localhost:11434")
-    with pytest.raises(ConfigError, match="http"):
-        llm_from_env()
+def test_no_gateway_without_an_llm(settings):
+    settings.GAZETTE_LLM = LLMConfig()
+    assert llm_gateway() is None
+
+
+@pytest.mark.django_db
+def test_each_call_is_charged_before_it_is_sent_and_refused_past_the_limit(chat_endpoint, settings):
+    chat_endpoint.configure(settings, daily_limit=2)
+    gateway = llm_gateway()
+    assert gateway is not None
+    assert gateway.chat(MESSAGES) == "Hello." and gateway.chat(MESSAGES) == "Hello."
+    with pytest.raises(LLMBudgetSpent, match="GAZETTE_LLM_DAILY_LIMIT"):
+        gateway.chat(MESSAGES)
+    assert len(chat_endpoint.calls) == 2  # the refused call never reached the model
+    assert UsageDay.objects.get().llm_calls == 2
+
+
+@pytest.mark.django_db
+def test_a_limit_of_zero_sends_nothing(chat_endpoint, settings):
+    chat_endpoint.configure(settings, daily_limit=0)
+    with pytest.raises(LLMBudgetSpent):
+        llm_gateway().chat(MESSAGES)
+    assert chat_endpoint.calls == []
+
+
+@pytest.mark.django_db
+def test_one_client_for_every_call_closed_at_shutdown(chat_endpoint, settings):
+    chat_endpoint.configure(settings)
+    gateway = llm_gateway()
+    for _ in range(3):
+        llm_gateway().chat(MESSAGES)
+    assert llm_gateway() is gateway
+    # Three requests on one connection: one client, its connection kept alive between calls.
+    assert len(chat_endpoint.peers) == 3 and len(set(chat_endpoint.peers)) == 1
+    assert not chat_endpoint.connections_closed()
+    llm_gateway_close()
+    assert gateway.closed
+    for _ in range(200):  # the server notices the client's FIN on its own loop
+        if chat_endpoint.connections_closed():
+            break
+        time.sleep(0.01)
+    assert chat_endpoint.connections_closed()
+    assert llm_gateway() is not gateway  # a process that goes on builds a new one
+
+
+@pytest.mark.django_db
+def test_a_changed_setting_gives_a_new_gateway(chat_endpoint, settings):
+    chat_endpoint.configure(settings, daily_limit=5)
+    first = llm_gateway()
+    chat_endpoint.configure(settings, daily_limit=6)
+    assert first is not None and first.closed
+    assert llm_gateway().config.daily_limit == 6

@@ -2,7 +2,7 @@
 
 import pytest
 
-from gazette.ai.llm import LLMError
+from gazette.ai.llm import LLMError, llm_gateway
 from gazette.ai.translate import (
     TranslateError,
     chunks_split,
@@ -67,12 +67,12 @@ def test_llm_failure_is_a_reader_message():
     assert "refused" not in str(info.value)  # internal detail stays in the log
 
 
-def test_budget_is_asked_before_every_call_and_can_stop_it():
-    llm = Echo("")
-    allowed = iter([True, False])
-    with pytest.raises(TranslateError, match="today's"):
-        translate_text(text=TEXT, target_language="de", llm=llm, budget=lambda: next(allowed))
-    assert len(llm.prompts) == 1
+@pytest.mark.django_db
+def test_the_gateway_charges_every_chunk_and_stops_at_the_limit(chat_endpoint, settings):
+    chat_endpoint.configure(settings, daily_limit=1)
+    with pytest.raises(TranslateError, match="used up today's machine translations"):
+        translate_text(text=TEXT, target_language="de", llm=llm_gateway())
+    assert len(chat_endpoint.calls) == 1  # the second chunk was refused before it was sent
 
 
 def test_empty_reply_is_an_error():

@@ -52,8 +52,24 @@ def test_an_enrich_worker_loads_its_model_before_the_first_job(tmp_path):
     assert loaded < text.index("worker: started"), text
 
 
-def test_a_bad_model_setting_shows_when_the_worker_starts(tmp_path):
-    text = _worker_log(tmp_path, "enrich", GAZETTE_EMBEDDING_MODEL=str(tmp_path / "no-such-model"))
+def test_a_missing_model_folder_stops_the_worker_before_it_starts(tmp_path):
+    env = dict(
+        os.environ, GAZETTE_DATA_DIR=str(tmp_path), GAZETTE_EMBEDDING_MODEL=str(tmp_path / "no-such-model")
+    )
+    proc = subprocess.run(
+        [sys.executable, "-m", "gazette", "worker", "--queues", "enrich"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode != 0
+    assert f"error: GAZETTE_EMBEDDING_MODEL='{tmp_path / 'no-such-model'}': no folder at" in proc.stderr
+
+
+def test_a_folder_that_holds_no_model_shows_when_the_worker_starts(tmp_path):
+    (tmp_path / "not-a-model").mkdir()
+    text = _worker_log(tmp_path, "enrich", GAZETTE_EMBEDDING_MODEL=str(tmp_path / "not-a-model"))
     assert "enrich: embedding model unavailable" in text or "no embedding model installed" in text, text
     assert "worker: started" in text
 

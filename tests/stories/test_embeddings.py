@@ -10,6 +10,7 @@ import threading
 import numpy as np
 import pytest
 
+from gazette.conf import ConfigError
 from gazette.stories import embeddings
 from gazette.stories.embeddings import (
     DEFAULT_MODEL,
@@ -42,11 +43,13 @@ def test_article_text_keeps_title_punctuation_and_handles_blanks():
     assert article_text_for_embedding(" Title only ", "") == "Title only"
 
 
-def test_default_name_comes_from_the_environment(monkeypatch):
+def test_the_model_is_the_setting_and_the_bundled_one_by_default(settings_from, monkeypatch, tmp_path):
     monkeypatch.delenv(embeddings.ENV_VAR, raising=False)
-    assert Embedder().name == DEFAULT_MODEL
-    monkeypatch.setenv(embeddings.ENV_VAR, "/srv/models/mine")
-    assert Embedder().name == "/srv/models/mine"
+    assert settings_from()["GAZETTE_EMBEDDING_MODEL"] == DEFAULT_MODEL == Embedder().name
+    (tmp_path / "mine").mkdir()
+    assert settings_from(GAZETTE_EMBEDDING_MODEL=str(tmp_path / "mine"))["GAZETTE_EMBEDDING_MODEL"] == str(
+        tmp_path / "mine"
+    )
     assert Embedder("other").name == "other"
 
 
@@ -58,10 +61,9 @@ def test_missing_model_path_is_a_clear_error(tmp_path):
     assert embeddings.ENV_VAR in str(error.value)
 
 
-def test_missing_model_path_from_the_environment_fails_at_load(monkeypatch, tmp_path):
-    monkeypatch.setenv(embeddings.ENV_VAR, str(tmp_path / "gone"))
-    with pytest.raises(EmbeddingModelError, match="no folder at"):
-        Embedder().load()
+def test_missing_model_path_in_the_environment_stops_start_up(settings_from, tmp_path):
+    with pytest.raises(ConfigError, match=f"{embeddings.ENV_VAR}=.*no folder at"):
+        settings_from(GAZETTE_EMBEDDING_MODEL=str(tmp_path / "gone"))
 
 
 def test_unavailable_without_torch(monkeypatch, tmp_path):

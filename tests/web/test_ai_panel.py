@@ -7,10 +7,11 @@ import re
 import pytest
 from django.test import Client
 
-from gazette.ai.llm import LLMError
+from gazette.ai.config import LLMConfig
 from gazette.sources.models import Source
 from gazette.web.highlight import citations_highlight
 from gazette.web.views import articles as article_views
+from tests.httpserver import free_port
 from tests.web.factories import make_article, make_source, make_summary
 
 pytestmark = pytest.mark.django_db
@@ -93,6 +94,7 @@ def test_summary_on_page_with_model_and_headline_check(client):
         headline_flags=["a question the story doesn't answer"],
         method="llm",
         model="smollm2-135m",
+        keypoints_model="smollm2-135m",
     )
     html = client.get(f"/article/{article.pk}/").content.decode()
     assert "A strong earthquake killed four." in html and "<li>Four dead</li>" in html
@@ -213,33 +215,30 @@ def test_ask_daily_limit(settings):
     assert ask(client, article, "Who is the mayor?").status_code == 429
 
 
-class FakeLLM:
-    model = "tiny-model"
-
-    def __init__(self, reply: str | Exception):
-        self.reply = reply
-
-    def chat(self, messages, max_tokens=None, **kwargs):
-        if isinstance(self.reply, Exception):
-            raise self.reply
-        return self.reply
-
-
-def test_llm_answer_links_its_citations(monkeypatch):
-    monkeypatch.setattr(article_views, "llm_within_budget", lambda: FakeLLM("Four people died [1]."))
+def test_llm_answer_links_its_citations(chat_endpoint, settings):
+    chat_endpoint.configure(settings, model="tiny-model")
+    chat_endpoint.reply = lambda messages: "Four people died [1]."
     client = csrf_client()
     article = quake()
     html = ask(client, article, "How many people were killed?").content.decode()
+    assert len(chat_endpoint.calls) == 1
     assert "Written by tiny-model" in html
     assert '<sup>[<a href="#cite-1">1</a>]</sup>' in html
     assert 'id="cite-1"' in html
 
 
-def test_llm_failure_falls_back_to_built_in(monkeypatch):
-    monkeypatch.setattr(article_views, "llm_within_budget", lambda: FakeLLM(LLMError("down")))
+def test_llm_failure_falls_back_to_built_in(settings):
+    settings.GAZETTE_LLM = LLMConfig(base_url=f"http://127.0.0.1:{free_port()}/v1", model="m", timeout=2.0)
     client = csrf_client()
     article = quake()
     html = ask(client, article, "How many people were killed?").content.decode()
+    assert "Best matching sentences from the article" in html
+
+
+def test_spent_daily_limit_answers_with_the_built_in_method(chat_endpoint, settings):
+    chat_endpoint.configure(settings, daily_limit=0)
+    html = ask(csrf_client(), quake(), "How many people were killed?").content.decode()
+    assert chat_endpoint.calls == []
     assert "Best matching sentences from the article" in html
 
 

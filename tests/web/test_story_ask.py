@@ -8,7 +8,6 @@ import pytest
 from django.test import Client
 
 from gazette.sources.models import Source
-from gazette.web.views import stories as story_views
 from tests.web.factories import make_article, make_source, make_story
 
 pytestmark = pytest.mark.django_db
@@ -132,20 +131,9 @@ def test_rate_limit_is_shared_with_article_questions(settings, story):
     assert ask(other, story[0], "When did the quake hit?").status_code == 200
 
 
-class FakeLLM:
-    model = "tiny-model"
-
-    def __init__(self, reply: str):
-        self.reply = reply
-
-    def chat(self, messages, max_tokens=None, **kwargs):
-        return self.reply
-
-
-def test_llm_answer_links_its_citations_to_outlets(monkeypatch, story):
-    monkeypatch.setattr(
-        story_views, "llm_within_budget", lambda: FakeLLM("Power failed for 40,000 homes [1].")
-    )
+def test_llm_answer_links_its_citations_to_outlets(chat_endpoint, settings, story):
+    chat_endpoint.configure(settings, model="tiny-model")
+    chat_endpoint.reply = lambda messages: "Power failed for 40,000 homes [1]."
     html = ask(csrf_client(), story[0], "How many homes lost power?").content.decode()
     assert "Written by tiny-model from these sentences of the coverage" in html
     assert '<sup>[<a href="#cite-1">1</a>]</sup>' in html and 'id="cite-1"' in html

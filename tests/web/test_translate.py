@@ -7,6 +7,7 @@ import re
 import pytest
 from django.test import Client
 
+from gazette.ai.config import LLMConfig
 from gazette.ai.models import UsageDay
 from tests.ai.conftest import MODEL_NAME, llm_server  # noqa: F401 - the fixture, shared with tests/ai
 from tests.httpserver import free_port
@@ -24,17 +25,16 @@ def article():
 
 
 @pytest.fixture
-def no_llm(monkeypatch):
-    monkeypatch.delenv("GAZETTE_LLM_BASE_URL", raising=False)
-    monkeypatch.delenv("GAZETTE_LLM_MODEL", raising=False)
+def no_llm(settings):
+    settings.GAZETTE_LLM = LLMConfig()
 
 
 @pytest.fixture
-def closed_llm(monkeypatch):
+def closed_llm(settings):
     """An LLM is configured, but nothing listens on its port."""
-    monkeypatch.setenv("GAZETTE_LLM_BASE_URL", f"http://127.0.0.1:{free_port()}/v1")
-    monkeypatch.setenv("GAZETTE_LLM_MODEL", "tiny-model")
-    monkeypatch.setenv("GAZETTE_LLM_TIMEOUT", "5")
+    settings.GAZETTE_LLM = LLMConfig(
+        base_url=f"http://127.0.0.1:{free_port()}/v1", model="tiny-model", timeout=5.0
+    )
 
 
 def translate(client: Client, article, language: str, **headers):
@@ -66,23 +66,14 @@ def test_control_defaults_to_the_readers_language(closed_llm, article):
     assert '<option value="en" selected>English</option>' in plain
 
 
-class FakeLLM:
-    def __init__(self, reply: str):
-        self.reply = reply
-        self.calls = 0
-
-    def chat(self, messages, max_tokens=None, **kwargs):
-        self.calls += 1
-        return self.reply
-
-
 @pytest.fixture
-def fake_model(closed_llm, monkeypatch):
-    fake = FakeLLM('Brücke genehmigt\n\n<script>alert("x")</script> <b>Arbeit</b> beginnt.')
-    monkeypatch.setattr(
-        "gazette.ai.llm.LLMClient.chat", lambda self, messages, **kw: fake.chat(messages, **kw)
+def fake_model(chat_endpoint, settings):
+    """A local endpoint whose model always gives this reply."""
+    chat_endpoint.configure(settings, model="tiny-model")
+    chat_endpoint.reply = lambda messages: (
+        'Brücke genehmigt\n\n<script>alert("x")</script> <b>Arbeit</b> beginnt.'
     )
-    return fake
+    return chat_endpoint
 
 
 def test_translation_is_escaped_labelled_and_cached(fake_model):
@@ -95,19 +86,19 @@ def test_translation_is_escaped_labelled_and_cached(fake_model):
     assert '<div class="translation-text" lang="de">' in html
     assert "<script>" not in html and "&lt;script&gt;" in html and "&lt;b&gt;Arbeit&lt;/b&gt;" in html
     assert "<strong>Brücke genehmigt</strong>" in html
-    assert fake_model.calls == 1
+    assert len(fake_model.calls) == 1
     assert UsageDay.objects.get().llm_calls == 1  # counted against the daily budget
     again = translate(Client(enforce_csrf_checks=True), article, "de").content.decode()
-    assert fake_model.calls == 1  # from the cache
+    assert len(fake_model.calls) == 1  # from the cache
     assert "<h1" in again and "Machine translation by tiny-model" in again  # whole page without JavaScript
     assert '<option value="de" selected>' in again
 
 
-def test_daily_limit_stops_translation(fake_model, monkeypatch, article):
-    monkeypatch.setenv("GAZETTE_LLM_DAILY_LIMIT", "0")
+def test_daily_limit_stops_translation(fake_model, settings, article):
+    fake_model.configure(settings, model="tiny-model", daily_limit=0)
     response = translate(Client(enforce_csrf_checks=True), article, "fr", HTTP_HX_REQUEST="true")
     assert response.status_code == 503 and "used up today" in response.content.decode()
-    assert fake_model.calls == 0
+    assert fake_model.calls == []
 
 
 def test_unknown_language_csrf_and_rate_limit(fake_model, settings, article):
@@ -131,9 +122,8 @@ def test_unreachable_model_gives_a_friendly_message(closed_llm, article):
 
 
 @pytest.mark.slow
-def test_translation_by_a_real_model(llm_server, monkeypatch, article):  # noqa: F811 - the fixture
-    monkeypatch.setenv("GAZETTE_LLM_BASE_URL", llm_server)
-    monkeypatch.setenv("GAZETTE_LLM_MODEL", MODEL_NAME)
+def test_translation_by_a_real_model(llm_server, settings, article):  # noqa: F811 - the fixture
+    settings.GAZETTE_LLM = LLMConfig(base_url=llm_server, model=MODEL_NAME)
     response = translate(Client(enforce_csrf_checks=True), article, "fr", HTTP_HX_REQUEST="true")
     html = response.content.decode()
     assert response.status_code == 200

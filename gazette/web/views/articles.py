@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import re
 from dataclasses import dataclass
 from datetime import datetime
@@ -17,8 +16,7 @@ from django.views.decorators.http import condition, require_GET, require_POST
 
 from gazette.accounts.comments import comments_version
 from gazette.ai.ask import EXTRACTIVE_METHOD, Answer, answer_question
-from gazette.ai.jobs import llm_within_budget
-from gazette.ai.llm import LLMError
+from gazette.ai.llm import llm_gateway
 from gazette.ai.models import ArticleSummary
 from gazette.articles.body import article_body
 from gazette.articles.models import Article
@@ -37,8 +35,6 @@ from gazette.web.highlight import citations_highlight
 from gazette.web.ratelimit import ask_rate_take
 from gazette.web.templatetags.gazette_web import ago
 from gazette.web.translation import translate_etag_part, translate_offer, vary_on_reader_language
-
-log = logging.getLogger(__name__)
 
 RELATED_CACHE_SECONDS = 300
 # How long a re-extracted article may keep its old ETag.
@@ -233,13 +229,10 @@ def article_visible_text(item: Article) -> str:
 
 
 def answer_ask(item: Article, question: str) -> Answer:
-    """The grounded answer from the text the reader can see; the built-in method if the LLM fails."""
+    """The grounded answer from the text the reader can see; the builder falls back to its built-in
+    method itself when the gateway refuses the call (daily limit) or the model fails."""
     text = article_visible_text(item)
-    try:
-        return answer_question(text=text, question=question, title=item.title, llm=llm_within_budget())
-    except LLMError as exc:
-        log.warning("ask: LLM failed for article %s (%s); built-in answer", item.pk, exc)
-        return answer_question(text=text, question=question, title=item.title, llm=None)
+    return answer_question(text=text, question=question, title=item.title, llm=llm_gateway())
 
 
 @require_POST

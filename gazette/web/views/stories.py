@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import logging
-
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -12,8 +10,7 @@ from django.views.decorators.http import condition, require_GET, require_POST
 
 from gazette.ai.ask import EXTRACTIVE_METHOD
 from gazette.ai.ask_story import StoryAnswer, StoryArticle, answer_story_question
-from gazette.ai.jobs import llm_within_budget
-from gazette.ai.llm import LLMError
+from gazette.ai.llm import llm_gateway
 from gazette.ai.models import StoryDigest
 from gazette.articles.models import Article
 from gazette.stories.coverage import (
@@ -36,8 +33,6 @@ from gazette.web.caching import (
 from gazette.web.lists import PAGE_SIZE
 from gazette.web.ratelimit import ask_rate_take
 from gazette.web.views.articles import QUESTION_MAX_CHARS, answer_html, article_visible_text
-
-log = logging.getLogger(__name__)
 
 # The digest placeholder asks again every 3 seconds; after this many tries it stops and says so.
 DIGEST_POLL_TRIES = 40
@@ -104,11 +99,8 @@ def answer_story_ask(story: Story, question: str) -> StoryAnswer:
         StoryArticle(a.pk, a.source.name or "Unnamed source", a.title, article_visible_text(a))
         for a in originals
     ]
-    try:
-        return answer_story_question(articles=articles, question=question, llm=llm_within_budget())
-    except LLMError as exc:
-        log.warning("ask-story: LLM failed for story %s (%s); built-in answer", story.pk, exc)
-        return answer_story_question(articles=articles, question=question, llm=None)
+    # The builder falls back to its built-in method itself when the gateway refuses or fails.
+    return answer_story_question(articles=articles, question=question, llm=llm_gateway())
 
 
 @require_POST
