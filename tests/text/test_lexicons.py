@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import sys
 
-from gazette.text.lexicons import DATA, word_list
+from gazette.stories.topics import TOPICS
+from gazette.text.lexicons import DATA, lexicon, word_list
 
 _OPENED: list[str] = []
 _WATCHING = False
@@ -16,6 +18,23 @@ def _audit(event: str, args: tuple) -> None:
 
 
 sys.addaudithook(_audit)  # audit hooks cannot be removed; this one records only while watching
+
+
+def test_the_taxonomy_is_read_from_its_data_file_once():
+    global _WATCHING
+    lexicon.cache_clear()
+    _OPENED.clear()
+    _WATCHING = True
+    try:
+        first = lexicon("topics")
+        second = lexicon("topics")
+    finally:
+        _WATCHING = False
+    assert [p for p in _OPENED if p.endswith("topics.json")] == [str(DATA / "topics.json")]
+    assert first is second
+    on_disk = json.loads((DATA / "topics.json").read_text("utf-8"))
+    assert tuple(topic["name"] for topic in on_disk["topics"]) == TOPICS
+    assert "_about" not in first
 
 
 def test_a_word_list_is_read_from_its_data_file_once():
