@@ -16,7 +16,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from gazette.ai.sentences import sentences_split, stem, terms
+from gazette.ai.sentences import sentences_split
+from gazette.text.stems import stem, terms
 
 
 def _wordset(text: str) -> frozenset[str]:
