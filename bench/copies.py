@@ -38,7 +38,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from gazette.stories.copies import CopyIndex, CopyOptions, Doc, copies_find  # noqa: E402
-from gazette.stories.text import words  # noqa: E402
+from gazette.text.tokens import pieces  # noqa: E402
 
 SEED = 20240501
 PROMOS = [
@@ -182,7 +182,7 @@ def quality(data: Path, options: CopyOptions, verbose: bool) -> None:
         for a, b in sorted(predicted - true_pairs)[:20]:
             print(f"    wrong  {a} ~ {b}")
 
-    tokens = {a["id"]: words(a["text"]) for a in ecb}
+    tokens = {a["id"]: pieces(a["text"]) for a in ecb}
     story = {a["id"]: a["story"] for a in ecb}
     bins = [(0.0, 0.25, "different articles"), (0.25, 0.5, "shared passages"), (0.5, 0.75, "rewrites of one wire"),
             (0.75, 1.01, "one text twice")]  # fmt: skip

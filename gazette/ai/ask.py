@@ -19,7 +19,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from gazette.ai.llm import LLMError, LLMGateway
-from gazette.ai.sentences import sentences_split, stem, terms, words
+from gazette.ai.sentences import sentences_split
+from gazette.text.stems import stem, terms
+from gazette.text.tokens import words
 
 log = logging.getLogger(__name__)
 

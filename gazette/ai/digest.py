@@ -14,8 +14,11 @@ from datetime import datetime
 
 from gazette.ai.keypoints import point_trim
 from gazette.ai.quantities import Quantity, quantities_extract
-from gazette.ai.sentences import STOPWORDS, sentences_split, stem, terms, words
+from gazette.ai.sentences import sentences_split
 from gazette.ai.summarize import sentence_is_prose, sentence_needs_antecedent
+from gazette.text.stems import stem, terms
+from gazette.text.stopwords import STOPWORDS
+from gazette.text.tokens import words
 
 
 def _wordset(text: str) -> frozenset[str]:

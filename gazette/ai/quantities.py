@@ -16,23 +16,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from gazette.ai.sentences import sentences_split, stem, terms
+from gazette.ai.sentences import sentences_split
+from gazette.text.lexicons import lexicon
+from gazette.text.stems import stem, terms
 
-
-def _wordset(text: str) -> frozenset[str]:
-    return frozenset(text.split())
-
-
-_SCALES = {"thousand": 1e3, "million": 1e6, "m": 1e6, "mn": 1e6, "billion": 1e9, "bn": 1e9, "trillion": 1e12}
-_NUMBER_WORDS = {
-    "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
-    "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
-    "hundred": 100,
-}  # fmt: skip
-_CURRENCY_WORDS = {
-    "dollar": "$", "dollars": "$", "euro": "€", "euros": "€", "pound": "£", "pounds": "£", "yen": "¥",
-    "francs": "CHF", "krona": "kr", "kronor": "kr", "kroner": "kr", "rupees": "₹", "yuan": "¥",
-}  # fmt: skip
+_WORDS = lexicon("quantity_words")
+_CALENDAR = lexicon("calendar")
+_SCALES: dict[str, float] = _WORDS["scales"]
+_NUMBER_WORDS: dict[str, int] = _WORDS["number_words"]
+_CURRENCY_WORDS: dict[str, str] = _WORDS["currency_words"]
 
 _QUANTITY = re.compile(
     r"(?<![\w.,$€£¥-])"
@@ -47,19 +39,11 @@ _QUANTITY = re.compile(
     re.IGNORECASE,
 )
 # Words after a number that name no quantity ("in 2024 when", "on 12 March", "7 to 3").
-_NOT_UNITS = _wordset(
-    "january february march april may june july august september october november december jan feb mar "
-    "apr jun jul aug sep sept oct nov dec and the for from with when that was were are is has had have a an "
-    "to in on at of or by as than a.m p.m am pm gmt utc after before since during over under per between "
-    "into out up down it its their his her this these those who which while but also more less so"
-)
+_NOT_UNITS = frozenset(_WORDS["not_units"])
 # A word between the number and its noun that qualifies it; the next word is the unit.
-_ADJECTIVES = _wordset(
-    "new confirmed suspected registered active known reported total recorded official separate "
-    "local foreign young elderly injured dead missing"
-)
+_ADJECTIVES = frozenset(_WORDS["adjectives"])
 # A word between the number and its noun that makes the figure a part of another: "40 more people".
-_PART_ADJECTIVES = _wordset("more additional other further extra remaining fewer")
+_PART_ADJECTIVES = frozenset(_WORDS["part_adjectives"])
 
 _LOWER_BOUND = re.compile(
     r"\b(?:at least|more than|over|upwards of|in excess of|as many as|no fewer than)\s*$", re.IGNORECASE
@@ -79,9 +63,7 @@ _CHANGE_BEFORE = re.compile(
 _CHANGE_AFTER = re.compile(
     r"^\s*(?:to|and|-|–|or)\s*[$€£¥]?\s*\d|^\s*(?:from|higher|lower|up|down|more|less)\b", re.IGNORECASE
 )
-_CHANGE_WORDS = frozenset(
-    stem(w) for w in _wordset("rise rose risen increase fell fallen drop dropped jump climb")
-)
+_CHANGE_WORDS = frozenset(stem(w) for w in _WORDS["change_words"])
 # The figure is a part of a larger one, or an attribute of a thing rather than a count.
 _PART_BEFORE = re.compile(
     r"\b(?:including|includ\w*|among them|among|a further|another|of whom|of which|of those|of them|"
@@ -109,10 +91,7 @@ _SUBJECT = re.compile(
     r"((?:[A-Z][\w’'-]*[a-z][\w’'-]*\s+)*[A-Z][\w’'-]*[a-z][\w’'-]*)(?:’s|'s)?"
     r"\s+(?!said|says|told|reported|added)(?:[a-z]+\s+){0,3}$"
 )
-_NOT_NAMES = _wordset(
-    "Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May June July "
-    "August September October November December"
-)
+_NOT_NAMES = frozenset(w.capitalize() for w in _CALENDAR["weekdays"] + _CALENDAR["months"])
 _DATE = re.compile(
     r"\b(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)[a-z]*\.?\s+\d{1,2}\b|\b\d{1,2}\s+(?:January|February|March|"
     r"April|May|June|July|August|September|October|November|December)\b"
@@ -120,26 +99,17 @@ _DATE = re.compile(
 _MEASURE = re.compile(
     r"^\s*(?:long|wide|high|tall|deep|thick|across|away|from|in (?:diameter|length|height))\b"
 )
-_DAYS = _wordset("monday tuesday wednesday thursday friday saturday sunday yesterday today tonight")
-_TIME_UNITS = frozenset(
-    stem(w)
-    for w in _wordset(
-        "second seconds minute minutes hour hours day days week weeks month months year years season "
-        "seasons decade decades century centuries"
-    )
-)
+_DAYS = frozenset(_WORDS["days"])
+_TIME_UNITS = frozenset(stem(w) for w in _WORDS["time_units"])
 # "300 tonnes of cargo a night": a rate, another quantity than a total in the same unit.
 _RATE = re.compile(
     r"^\s*(?:[a-z]+\s+){0,2}(?:a|an|per|each|every)\s+(day|night|week|month|year|hour|minute|carry|game|head|person)\b"
 )
 # Words that stand for a name already given: a figure they own is not resolved.
-_NOT_SUBJECTS = _wordset("He She It They His Her Its Their This That These Those The A An")
+_NOT_SUBJECTS = frozenset(_WORDS["not_subjects"])
 _PRONOUN = re.compile(r"\b(?:he|she|it|they|him|his|her|them|this|that one)\b", re.IGNORECASE)
 # Words that say who reports a figure, not what it is of.
-_REPORTING = frozenset(
-    stem(w)
-    for w in _wordset("said says say told according officials official reported report added statement")
-)
+_REPORTING = frozenset(stem(w) for w in _WORDS["reporting"])
 
 
 @dataclass(frozen=True)

@@ -22,8 +22,9 @@ from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
 from gazette.ai.llm import LLMError, LLMGateway
-from gazette.ai.sentences import sentences_split, terms
+from gazette.ai.sentences import sentences_split
 from gazette.ingest.clean import is_dateline, is_section_label
+from gazette.text.stems import terms
 
 log = logging.getLogger(__name__)
 

@@ -19,7 +19,7 @@ import numpy as np
 from datasketch import MinHash
 from datasketch.lsh import _optimal_param
 
-from gazette.stories.text import words
+from gazette.text.tokens import pieces
 
 _SCHEME = "affine32"
 
@@ -226,7 +226,7 @@ class CopyIndex:
         if doc.id in self._seq_of:
             raise ValueError(f"copies: document {doc.id!r} was already added")
         opts = self.options
-        tokens = words(doc.text)
+        tokens = pieces(doc.text)
         seq = len(self._entries)
         published = _utc(doc.published)
         match = None

@@ -16,13 +16,12 @@ What the model gives is then tidied, because a small model on news text makes th
   - aliases: a shorter name that begins one longer name of the article ("Voltaris" in "Voltaris Motors"),
     or a surname that ends one person's full name, is counted as that entity;
   - kinds: the labels of all of an entity's mentions vote, and a name's last word settles it when it is
-    a company's or a place's ("Atlas Freight", "Fenwick Lane"; entity_words.json).
+    a company's or a place's ("Atlas Freight", "Fenwick Lane"; gazette/text/data/entity_words.json).
 Measured on the hand-labelled demo corpus by bench/entities.py (precision, recall, articles/s).
 """
 
 from __future__ import annotations
 
-import json
 import re
 import threading
 from collections import Counter, defaultdict
@@ -32,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from gazette.ingest.clean import is_section_label
+from gazette.text.lexicons import lexicon
 
 KINDS = ("person", "org", "place", "other")
 DEFAULT_MODEL = "en_core_web_sm"
@@ -47,7 +47,7 @@ LABEL_KIND = {
     "WORK_OF_ART": "other",
     "LAW": "other",
 }  # NORP ("Chilean"), LANGUAGE and the numeric labels are not entities with a page
-_WORDS = json.loads((Path(__file__).parent / "entity_words.json").read_text("utf-8"))
+_WORDS = lexicon("entity_words")
 _ORG_HEADS = frozenset(_WORDS["org"])
 _PLACE_HEADS = frozenset(_WORDS["place"])
 _HONORIFICS = frozenset(_WORDS["honorifics"])

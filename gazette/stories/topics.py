@@ -6,416 +6,43 @@ match counts double and repeated body matches saturate, so one long article cann
 Scores are shares of the matched evidence (they add up to 1 over the topics returned), so they read as
 "how much of the evidence points here", not as a calibrated probability. World is the fallback for
 international news: foreign-affairs words, or a country named with nothing else matching.
-Misses are expected on unusual vocabulary; fix them by adding words here, where they can be reviewed.
+Misses are expected on unusual vocabulary; fix them by adding words to gazette/text/data/topics.json,
+where they can be reviewed. Countries are gazette/text/places.py's, less the home countries the file names.
 """
 
 from __future__ import annotations
 
 import math
-import re
 
-TOPICS: tuple[str, ...] = (
-    "World",
-    "Politics",
-    "Business",
-    "Technology",
-    "Science",
-    "Health",
-    "Sport",
-    "Entertainment",
-    "Climate",
-)
+from gazette.text.lexicons import lexicon
+from gazette.text.places import country_lookup, country_names, subdivision_names
+from gazette.text.tokens import words
 
-_LEXICON: dict[str, dict[str, float]] = {
-    "World": {
-        "foreign minister": 2,
-        "embassy": 2,
-        "ambassador": 1.5,
-        "united nations": 2,
-        "un security council": 2,
-        "nato": 1.5,
-        "refugee": 1.5,
-        "refugees": 1.5,
-        "ceasefire": 2,
-        "sanctions": 1,
-        "diplomat": 1.5,
-        "diplomatic": 1.5,
-        "border": 0.5,
-        "invasion": 1.5,
-        "troops": 1,
-        "militants": 1.5,
-        "insurgents": 1.5,
-        "war": 1,
-        "treaty": 1,
-        "humanitarian": 1,
-        "peacekeepers": 2,
-        "coup": 1.5,
-        "airstrike": 1.5,
-        "earthquake": 1,
-        "tsunami": 1,
-        "pirates": 1,
-        "hostage": 1,
-        "summit": 0.5,
-        "foreign": 0.5,
-    },
-    "Politics": {
-        "election": 2,
-        "elections": 2,
-        "parliament": 2,
-        "congress": 1.5,
-        "senate": 1.5,
-        "senator": 1.5,
-        "lawmakers": 2,
-        "legislation": 1.5,
-        "bill": 0.5,
-        "vote": 1,
-        "voters": 1.5,
-        "campaign": 1,
-        "president": 1,
-        "prime minister": 1.5,
-        "governor": 1,
-        "mayor": 1,
-        "minister": 1,
-        "republican": 2,
-        "democrat": 2,
-        "democrats": 2,
-        "republicans": 2,
-        "opposition": 1,
-        "coalition": 1,
-        "policy": 0.5,
-        "administration": 1,
-        "cabinet": 1.5,
-        "ballot": 2,
-        "referendum": 2,
-        "white house": 1.5,
-        "supreme court": 1,
-        "veto": 1.5,
-        "impeachment": 2,
-        "party": 0.5,
-        "regulation": 0.5,
-    },
-    "Business": {
-        "shares": 1.5,
-        "stock": 1,
-        "stocks": 1.5,
-        "investors": 1.5,
-        "earnings": 2,
-        "revenue": 1.5,
-        "profit": 1.5,
-        "quarter": 0.5,
-        "market": 0.5,
-        "markets": 1,
-        "economy": 1.5,
-        "inflation": 2,
-        "interest rates": 2,
-        "central bank": 2,
-        "acquisition": 1.5,
-        "acquire": 1,
-        "merger": 2,
-        "ceo": 1.5,
-        "chief executive": 1.5,
-        "company": 0.5,
-        "companies": 0.5,
-        "sales": 1,
-        "retail": 1,
-        "bank": 0.5,
-        "banks": 1,
-        "billion": 0.5,
-        "trade": 0.5,
-        "tariffs": 1.5,
-        "unemployment": 1.5,
-        "jobs": 0.5,
-        "layoffs": 1.5,
-        "ipo": 2,
-        "dow": 1.5,
-        "nasdaq": 1.5,
-        "startup": 1,
-        "bankruptcy": 2,
-    },
-    "Technology": {
-        "software": 2,
-        "hardware": 1.5,
-        "smartphone": 2,
-        "iphone": 2,
-        "android": 2,
-        "app": 1,
-        "apps": 1,
-        "internet": 1.5,
-        "online": 0.5,
-        "computer": 1.5,
-        "computers": 1.5,
-        "chip": 1,
-        "chips": 1,
-        "processor": 2,
-        "artificial intelligence": 2,
-        "ai": 1,
-        "algorithm": 1.5,
-        "data": 0.5,
-        "cyber": 1.5,
-        "hackers": 2,
-        "hacker": 2,
-        "vulnerability": 2,
-        "malware": 2,
-        "patch": 1,
-        "browser": 2,
-        "microsoft": 1.5,
-        "google": 1.5,
-        "apple": 1,
-        "intel": 1.5,
-        "amazon": 0.5,
-        "facebook": 1,
-        "server": 1,
-        "cloud": 0.5,
-        "tablet": 1.5,
-        "laptop": 1.5,
-        "robot": 1.5,
-        "tech": 1.5,
-        "website": 1,
-    },
-    "Science": {
-        "scientists": 2,
-        "researchers": 1.5,
-        "research": 1,
-        "study": 1,
-        "species": 1.5,
-        "nasa": 2,
-        "space": 1,
-        "astronomers": 2,
-        "planet": 1.5,
-        "telescope": 2,
-        "physics": 2,
-        "chemistry": 2,
-        "biology": 2,
-        "fossil": 2,
-        "genome": 2,
-        "dna": 1.5,
-        "laboratory": 1.5,
-        "experiment": 1.5,
-        "journal": 1,
-        "university": 0.5,
-        "orbit": 1.5,
-        "satellite": 1,
-        "spacecraft": 2,
-        "mars": 1.5,
-        "evolution": 1.5,
-        "archaeologists": 2,
-        "endangered": 1,
-        "wildlife": 1,
-    },
-    "Health": {
-        "health": 1.5,
-        "hospital": 1,
-        "patients": 1.5,
-        "patient": 1,
-        "doctors": 1.5,
-        "doctor": 1,
-        "disease": 2,
-        "virus": 1.5,
-        "vaccine": 2,
-        "vaccines": 2,
-        "cancer": 2,
-        "treatment": 1,
-        "drug": 1,
-        "drugs": 1,
-        "medical": 1.5,
-        "medicine": 1.5,
-        "outbreak": 2,
-        "infection": 2,
-        "epidemic": 2,
-        "pandemic": 2,
-        "surgery": 2,
-        "mental health": 2,
-        "obesity": 2,
-        "diabetes": 2,
-        "clinic": 1.5,
-        "rehab": 1.5,
-        "rehabilitation": 1,
-        "nurses": 1.5,
-        "flu": 2,
-        "symptoms": 1.5,
-    },
-    "Sport": {
-        "match": 1,
-        "game": 1,
-        "games": 1,
-        "season": 1,
-        "team": 1,
-        "coach": 1.5,
-        "players": 1.5,
-        "player": 1.5,
-        "league": 2,
-        "championship": 2,
-        "tournament": 2,
-        "cup": 1,
-        "goal": 1,
-        "goals": 1,
-        "scored": 1.5,
-        "win": 0.5,
-        "victory": 0.5,
-        "defeat": 0.5,
-        "football": 2,
-        "soccer": 2,
-        "basketball": 2,
-        "baseball": 2,
-        "tennis": 2,
-        "golf": 2,
-        "cricket": 2,
-        "rugby": 2,
-        "boxing": 2,
-        "heavyweight": 2,
-        "olympic": 2,
-        "olympics": 2,
-        "nfl": 2,
-        "nba": 2,
-        "quarterback": 2,
-        "touchdown": 2,
-        "injured reserve": 2,
-        "stadium": 1.5,
-        "fans": 1,
-        "round": 0.5,
-        "title": 0.5,
-    },
-    "Entertainment": {
-        "film": 1.5,
-        "movie": 2,
-        "movies": 2,
-        "actor": 2,
-        "actress": 2,
-        "star": 1,
-        "celebrity": 2,
-        "music": 1.5,
-        "album": 2,
-        "singer": 2,
-        "band": 1,
-        "concert": 2,
-        "tour": 0.5,
-        "television": 1.5,
-        "tv": 1,
-        "series": 0.5,
-        "show": 0.5,
-        "hollywood": 2,
-        "oscar": 2,
-        "oscars": 2,
-        "grammy": 2,
-        "box office": 2,
-        "premiere": 1.5,
-        "director": 0.5,
-        "novel": 1,
-        "festival": 1,
-        "fashion": 1.5,
-        "reality show": 2,
-        "rapper": 2,
-        "comedian": 2,
-    },
-    "Climate": {
-        "climate": 2,
-        "climate change": 2,
-        "global warming": 2,
-        "emissions": 2,
-        "carbon": 1.5,
-        "greenhouse": 2,
-        "renewable": 2,
-        "solar": 1,
-        "wind power": 1.5,
-        "fossil fuels": 2,
-        "temperatures": 1,
-        "heatwave": 1.5,
-        "drought": 1.5,
-        "wildfire": 1.5,
-        "wildfires": 1.5,
-        "flooding": 1,
-        "floods": 1,
-        "sea level": 2,
-        "glacier": 2,
-        "glaciers": 2,
-        "environmental": 1,
-        "pollution": 1.5,
-        "deforestation": 2,
-        "paris agreement": 2,
-        "net zero": 2,
-        "hurricane": 1,
-    },
+_DATA = lexicon("topics")
+TOPICS: tuple[str, ...] = tuple(topic["name"] for topic in _DATA["topics"])
+_LEXICON: dict[str, dict[str, float]] = {topic["name"]: topic["words"] for topic in _DATA["topics"]}
+
+# Foreign-news cue: a country named in the article, other than the home countries and a country that
+# shares its name with a place at home ("Georgia").
+_HOME = frozenset(_DATA["home_countries"])
+_HOME_PLACES = frozenset().union(*(subdivision_names(code) for code in _HOME))
+_COUNTRIES: dict[tuple[str, ...], str] = {
+    tuple(name.split()): country.code
+    for name in country_names() - _HOME_PLACES
+    if (country := country_lookup(name)) is not None and country.code not in _HOME
 }
-
-# Foreign-news cue: a country named in the article (kept short; the World lexicon does the rest).
-_COUNTRIES = frozenset(
-    [
-        "afghanistan",
-        "algeria",
-        "argentina",
-        "australia",
-        "austria",
-        "bangladesh",
-        "belgium",
-        "brazil",
-        "burma",
-        "canada",
-        "chile",
-        "china",
-        "colombia",
-        "congo",
-        "cuba",
-        "denmark",
-        "egypt",
-        "ethiopia",
-        "france",
-        "germany",
-        "greece",
-        "haiti",
-        "india",
-        "indonesia",
-        "iran",
-        "iraq",
-        "ireland",
-        "israel",
-        "italy",
-        "japan",
-        "jordan",
-        "kenya",
-        "korea",
-        "lebanon",
-        "libya",
-        "malaysia",
-        "mexico",
-        "morocco",
-        "myanmar",
-        "nepal",
-        "netherlands",
-        "nigeria",
-        "norway",
-        "pakistan",
-        "palestinian",
-        "philippines",
-        "poland",
-        "russia",
-        "saudi",
-        "somalia",
-        "spain",
-        "sudan",
-        "sweden",
-        "syria",
-        "taiwan",
-        "thailand",
-        "turkey",
-        "uganda",
-        "ukraine",
-        "venezuela",
-        "vietnam",
-        "yemen",
-        "zimbabwe",
-    ]
-)
-
-_TOKEN = re.compile(r"[a-z][a-z'-]*")
+_COUNTRY_STARTS: dict[str, list[tuple[str, ...]]] = {}
+for _name in _COUNTRIES:
+    _COUNTRY_STARTS.setdefault(_name[0], []).append(_name)
 
 
-def _compile(words: dict[str, float]) -> tuple[dict[str, float], dict[tuple[str, ...], float]]:
-    singles = {w: v for w, v in words.items() if " " not in w}
-    phrases = {tuple(w.split()): v for w, v in words.items() if " " in w}
+def _compile(weights: dict[str, float]) -> tuple[dict[str, float], dict[tuple[str, ...], float]]:
+    singles = {w: v for w, v in weights.items() if " " not in w}
+    phrases = {tuple(w.split()): v for w, v in weights.items() if " " in w}
     return singles, phrases
 
 
-_COMPILED = {topic: _compile(words) for topic, words in _LEXICON.items()}
+_COMPILED = {topic: _compile(weights) for topic, weights in _LEXICON.items()}
 _MIN_SHARE = 0.15  # a topic needs this share of the evidence to be returned
 _MIN_EVIDENCE = 2.0  # below this total there is too little to go on: World if a country is named
 
@@ -434,10 +61,19 @@ def _evidence(
     return hits
 
 
+def _countries_named(tokens: list[str]) -> set[str]:
+    named = set()
+    for i, token in enumerate(tokens):
+        for name in _COUNTRY_STARTS.get(token, ()):
+            if tuple(tokens[i : i + len(name)]) == name:
+                named.add(_COUNTRIES[name])
+    return named
+
+
 def topics_classify(title: str, text: str) -> list[tuple[str, float]]:
     """Topics with their share of the evidence, best first; World when nothing else is clear."""
-    title_tokens = _TOKEN.findall(title.lower())
-    body_tokens = _TOKEN.findall(text.lower())
+    title_tokens = words(title)
+    body_tokens = words(text)
     raw: dict[str, float] = {}
     for topic, (singles, phrases) in _COMPILED.items():
         title_hits = _evidence(title_tokens, singles, phrases)
@@ -450,7 +86,7 @@ def topics_classify(title: str, text: str) -> list[tuple[str, float]]:
             score += weight * (1.0 + math.log(count))
         if score:
             raw[topic] = score
-    countries = sum(1 for t in set(title_tokens) | set(body_tokens) if t in _COUNTRIES)
+    countries = len(_countries_named(title_tokens) | _countries_named(body_tokens))
     if countries:
         raw["World"] = raw.get("World", 0.0) + 1.0 * min(countries, 3)
     total = sum(raw.values())

@@ -1,6 +1,6 @@
 from pathlib import Path
 
-from gazette.ai.sentences import paragraphs_split, sentences_split, stem, terms
+from gazette.ai.sentences import paragraphs_split, sentences_split
 
 QUAKE = (Path(__file__).parent / "testdata" / "quake.txt").read_text(encoding="utf-8")
 
@@ -96,15 +96,3 @@ def test_fixture_article_split():
         in sentences
     )
     assert len(sentences) == 11
-
-
-def test_stem_folds_inflections():
-    assert stem("killed") == stem("kills") == stem("killing") == stem("kill")
-    assert stem("rescued") == stem("rescue")
-    assert stem("running") == stem("run")
-    assert stem("strongest") == stem("strong")
-    assert stem("savings") == stem("save")
-
-
-def test_terms_drop_stopwords_and_possessives():
-    assert terms("The mayor's office said it would reopen") == [stem("mayor"), stem("office"), stem("reopen")]

@@ -10,20 +10,10 @@ from lxml import etree
 
 from gazette.demo.server import DemoServer
 from gazette.demo.site import CORPUS_DIR, DemoSite
+from gazette.stories.topics import TOPICS
 
 NOW = datetime(2025, 3, 14, 12, 0, tzinfo=UTC)
 BASE = "http://demo.test"
-TOPICS = {
-    "World",
-    "Politics",
-    "Business",
-    "Technology",
-    "Science",
-    "Health",
-    "Sport",
-    "Entertainment",
-    "Climate",
-}
 SITEMAP_NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
 
 

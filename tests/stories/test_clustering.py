@@ -20,6 +20,7 @@ from gazette.stories.clustering import (
     cluster,
 )
 from gazette.stories.features import features_build
+from gazette.text.stems import stem
 
 T0 = datetime(2025, 3, 3, 8, 0, tzinfo=UTC)
 
@@ -193,7 +194,18 @@ def test_features_carry_names_and_numbers():
     feats = features_build(CHILE_1, ClusterOptions())
     assert "valparaiso" in feats["entity"]
     assert "7.1" in feats["quantity"]
-    assert "earthquake" in feats["text"]
+    assert stem("earthquake") in feats["text"]
+
+
+def test_accents_and_compounds_make_the_same_words_however_typed():
+    accented = ClusterDoc(
+        id="a", title="Floods in São Paulo", text="The off‑duty firefighters’ union helped."
+    )
+    plain = ClusterDoc(id="b", title="Floods in Sao Paulo", text="The off-duty firefighters union helped.")
+    assert (
+        features_build(accented, ClusterOptions())["text"] == features_build(plain, ClusterOptions())["text"]
+    )
+    assert stem("off-duty") in features_build(plain, ClusterOptions())["text"]
 
 
 def test_one_event_is_not_split():

@@ -3,7 +3,6 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from gazette.stories.copies import CopyIndex, CopyOptions, Doc, copies_find
-from gazette.stories.text import normalize, shingles, words
 
 WIRE = (
     "The city council voted on Tuesday to close the old harbour bridge to cars from next spring, ending "
@@ -38,14 +37,6 @@ def doc(id, text, title="", **kw):
 
 def sentences(text):
     return [s + "." for s in text.rstrip(".").split(". ")]
-
-
-def test_text_helpers():
-    assert normalize("“Quote” — it’s ＡＢＣ") == '"quote" — it\'s abc'
-    assert words("It’s 9.5 per-cent, OK?") == ["it", "s", "9", "5", "per", "cent", "ok"]
-    assert shingles(["a", "b", "c"], 2) == {"a b", "b c"}
-    assert shingles(["a"], 3) == {"a"}
-    assert shingles([], 3) == set()
 
 
 def test_identical_text_with_new_headline_is_a_copy():

@@ -30,6 +30,11 @@ def test_sentence_initial_words_and_calendar_names_are_left_out():
     assert "Oslo" in found
 
 
+def test_a_country_named_only_at_the_start_of_sentences_is_kept():
+    found = names("Storm passes", "Fiji declared a state of emergency. Fiji has closed its schools.")
+    assert found.get("Fiji") == 2
+
+
 def test_title_case_headlines_keep_only_names_the_body_repeats():
     found = names("Huge Fire Destroys Historic Mill In Leeds", "A fire destroyed a mill in Leeds on Sunday.")
     assert "Leeds" in found

@@ -20,6 +20,13 @@ def test_headline_keywords_drop_stopwords_and_duplicates():
     assert headline_keywords("") == []
 
 
+def test_headline_keywords_fold_accents_and_typographic_quotes():
+    assert headline_keywords("Floods hit São Paulo’s poorest") == headline_keywords(
+        "Floods hit Sao Paulo's poorest"
+    )
+    assert headline_keywords("Floods hit Sao Paulo's poorest") == ["floods", "hit", "sao", "paulo", "poorest"]
+
+
 def test_score_rewards_coverage_and_punishes_age():
     assert top_stories_score(age_hours=1, coverage=3) > top_stories_score(age_hours=1, coverage=0)
     assert top_stories_score(age_hours=1, coverage=0) > top_stories_score(age_hours=10, coverage=0)
