@@ -33,6 +33,7 @@ sys.path.insert(0, str(REPO))
 from gazette.ai.ask import answer_question  # noqa: E402
 from gazette.ai.ask_story import StoryArticle, answer_story_question  # noqa: E402
 from gazette.ai.llm import LLMClient, llm_from_env  # noqa: E402
+from gazette.stories.entities import entities_extract  # noqa: E402
 
 CORPUS = REPO / "gazette" / "demo" / "corpus"
 DEFAULT_QUESTIONS = REPO / "bench" / "data" / "questions.jsonl"
@@ -41,6 +42,8 @@ DEFAULT_HELD_OUT = REPO / "bench" / "data" / "story_questions_heldout.jsonl"
 GATE_TOP_CITATION = 0.80
 GATE_STORY_TOP_CITATION = 0.80
 GATE_DECLINED = 0.75
+# Names kept per article by the entity stage (EnrichOptions.entities_per_article, which needs Django).
+ENTITIES_PER_ARTICLE = 12
 
 
 def demo_articles() -> dict[str, tuple[str, str]]:
@@ -64,6 +67,20 @@ def demo_stories() -> dict[str, list[StoryArticle]]:
                 if not a.get("copy_of")
             ]
     return stories
+
+
+def article_names(title: str, text: str) -> dict[str, str]:
+    """The names the entity stage stores for an article, with their kind, as the site has them."""
+    return {m.name: m.kind for m in entities_extract(title, text)[:ENTITIES_PER_ARTICLE]}
+
+
+def story_names(articles: list[StoryArticle]) -> dict[str, str]:
+    """The names of all the story's articles."""
+    names: dict[str, str] = {}
+    for a in articles:
+        for name, kind in article_names(a.title, a.text).items():
+            names.setdefault(name, kind)
+    return names
 
 
 class Score:
@@ -121,7 +138,9 @@ def scores(
     per_article = Score()
     for row in _rows(questions):
         title, text = articles[row["article"]]
-        answer = answer_question(text=text, question=row["question"], title=title, llm=llm)
+        answer = answer_question(
+            text=text, question=row["question"], title=title, llm=llm, names=article_names(title, text)
+        )
         expect = None if row["expect"] is None else [row["expect"]]
         if (
             not per_article.add(expect=expect, answered=answer.answered, citations=answer.citations)
@@ -138,8 +157,9 @@ def story_scores(*, path: Path, llm: LLMClient | None = None, misses: bool = Fal
     stories = demo_stories()
     per_story = Score()
     for row in _rows(path):
+        articles = stories[row["story"]]
         story_answer = answer_story_question(
-            articles=stories[row["story"]], question=row["question"], llm=llm
+            articles=articles, question=row["question"], llm=llm, names=story_names(articles)
         )
         cited = [c.sentence for c in story_answer.citations]
         if (
