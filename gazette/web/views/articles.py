@@ -22,6 +22,7 @@ from gazette.ai.llm import LLMError
 from gazette.ai.models import ArticleSummary
 from gazette.articles.body import article_body
 from gazette.articles.models import Article
+from gazette.stories.entity_store import article_names_find
 from gazette.stories.models import ArticleEntity, StoryMember
 from gazette.web.highlight import citations_highlight
 from gazette.web.lists import card_queryset, latest_article_id
@@ -235,11 +236,14 @@ def article_visible_text(item: Article) -> str:
 def answer_ask(item: Article, question: str) -> Answer:
     """The grounded answer from the text the reader can see; the built-in method if the LLM fails."""
     text = article_visible_text(item)
+    names = article_names_find(article_ids=[item.pk])
     try:
-        return answer_question(text=text, question=question, title=item.title, llm=llm_within_budget())
+        return answer_question(
+            text=text, question=question, title=item.title, llm=llm_within_budget(), names=names
+        )
     except LLMError as exc:
         log.warning("ask: LLM failed for article %s (%s); built-in answer", item.pk, exc)
-        return answer_question(text=text, question=question, title=item.title, llm=None)
+        return answer_question(text=text, question=question, title=item.title, llm=None, names=names)
 
 
 @require_POST

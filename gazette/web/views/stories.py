@@ -16,6 +16,7 @@ from gazette.ai.jobs import llm_within_budget
 from gazette.ai.llm import LLMError
 from gazette.ai.models import StoryDigest
 from gazette.articles.models import Article
+from gazette.stories.entity_store import article_names_find
 from gazette.stories.models import Story
 from gazette.web.coverage import blindspots_find, label_breakdown, lean_values, story_articles, story_timeline
 from gazette.web.lists import PAGE_SIZE
@@ -98,11 +99,14 @@ def answer_story_ask(story: Story, question: str) -> StoryAnswer:
         StoryArticle(a.pk, a.source.name or "Unnamed source", a.title, article_visible_text(a))
         for a in originals
     ]
+    names = article_names_find(article_ids=[a.article_id for a in articles])
     try:
-        return answer_story_question(articles=articles, question=question, llm=llm_within_budget())
+        return answer_story_question(
+            articles=articles, question=question, llm=llm_within_budget(), names=names
+        )
     except LLMError as exc:
         log.warning("ask-story: LLM failed for story %s (%s); built-in answer", story.pk, exc)
-        return answer_story_question(articles=articles, question=question, llm=None)
+        return answer_story_question(articles=articles, question=question, llm=None, names=names)
 
 
 @require_POST
