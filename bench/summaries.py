@@ -113,11 +113,10 @@ def report(rows: list[dict], systems: dict[str, Callable[[dict], str]]) -> dict[
 
 
 GRID: dict[str, list[Any]] = {
-    "lead_decay": [0.25, 0.5, 0.75],
+    "lead_decay": [0.3, 0.5, 0.75],
     "centrality_weight": [0.2, 0.4, 0.8],
-    "mmr_lambda": [0.4, 0.5, 0.6],
-    "max_words": [45, 55, 70],
-    "length_penalty": [0.5, 0.8],
+    "mmr_lambda": [0.5, 0.6, 0.7],
+    "words_enough": [0, 55, 65, 75],
 }
 
 

@@ -6,8 +6,11 @@ Two methods, tried in this order:
      A reply that cites nothing valid is not shown (it cannot be checked) and step 2 answers instead.
   2. Built-in ("extractive"): BM25 over the article's sentences with light stemming and synonym folding,
      boosted when a sentence holds what the question asks for (names for "who", dates for "when",
-     numbers for "how many"); the answer is the supporting sentences themselves. When too little of the
-     question is found in any sentence, it declines rather than quote something unrelated.
+     numbers for "how many"), and more when it holds exactly that: a count of the thing "how many" asks
+     about (gazette.ai.quantities), money or a percentage for "how much", a person or organisation the
+     entity stage found for "who" (given as `names`; without them a capitalised word stands for a name).
+     The answer is the supporting sentences themselves. When too little of the question is found in
+     any sentence, it declines rather than quote something unrelated.
 """
 
 from __future__ import annotations
@@ -16,9 +19,11 @@ import logging
 import math
 import re
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from gazette.ai.llm import LLMError, LLMGateway
+from gazette.ai.quantities import quantities_extract
 from gazette.ai.sentences import sentences_split
 from gazette.text.stems import stem, terms
 from gazette.text.tokens import words
@@ -34,6 +39,9 @@ SUPPORT_MIN = 0.45
 SECOND_MIN_RATIO = 0.75
 # Score multiplier for a sentence holding the kind of thing the question asks for.
 CUE_BOOST = 0.5
+# Further multiplier when it holds exactly what is asked: "Two passengers suffered minor injuries" and
+# "64 passengers were on board" both count passengers, "31 turboprops" and "4.1 percent" do not.
+TYPED_BOOST = 0.5
 # News states its main facts first, so among near-equal matches an earlier sentence is preferred.
 LEAD_BOOST = 0.2
 BM25_K1 = 1.2
@@ -156,19 +164,109 @@ def question_kind(question: str) -> str | None:
     return None
 
 
-def _has_cue(sentence: str, kind: str | None, asked: frozenset[str] = frozenset()) -> bool:
-    """Whether the sentence holds what the question asks for; a name the question itself gives
-    ("the governor of the Reserve Bank") is not an answer to "who"."""
+# "how many passengers were …", "what number of seats …": the words naming what is counted.
+_COUNTED = re.compile(
+    r"^(?:how many|what number of)\s+(?:of\s+(?:the|these|those|its|their)\s+)?(?P<what>.+?)"
+    r"(?:\s+(?:are|is|was|were|did|do|does|has|have|had|will|would|could|can|may|might)\b|[?.!]|$)",
+    re.IGNORECASE,
+)
+COUNTED_TERMS = 2  # "how many crew members", "how many electric SUVs": the noun is within two words
+_AMOUNT = re.compile(
+    r"^(?:how much|how far did|by how much|what (?:percentage|share|proportion|amount|price|sum)"
+    r"|what (?:was|is|were|will be) the (?:cost|price|value|fee|bill))\b",
+    re.IGNORECASE,
+)
+_MONEY_OR_PERCENT = frozenset({"$", "€", "£", "¥", "%", "CHF", "kr", "₹"})
+NAME_KINDS = {"person": ("person", "org"), "place": ("place",)}
+
+
+@dataclass(frozen=True)
+class Asked:
+    """What the question asks for, read once per question."""
+
+    kind: str | None
+    counted: frozenset[str]  # folded terms of what "how many" counts
+    amount: bool  # "how much": money or a percentage
+    words: frozenset[str]  # the question's words: a name it gives itself is not an answer
+    terms: frozenset[str]  # its content words, stemmed
+
+
+def question_asked(question: str) -> Asked:
+    """The question's kind and, for "how many" and "how much", exactly what it asks for."""
+    q = " ".join(question.split())
+    counted = _COUNTED.match(q)
+    return Asked(
+        kind=question_kind(q),
+        counted=frozenset(_fold(terms(counted.group("what")))[:COUNTED_TERMS]) if counted else frozenset(),
+        amount=bool(_AMOUNT.match(q)),
+        words=frozenset(words(q)),
+        terms=frozenset(terms(q)),
+    )
+
+
+@dataclass(frozen=True)
+class Cue:
+    """What a sentence holds of the kind the question asks for."""
+
+    held: bool  # something of that kind: a number, a date, a capitalised name, a place
+    values: frozenset[str] = frozenset()  # exactly what is asked, comparable between sentences
+
+
+class NameFinder:
+    """The entity stage's names of the kinds a question asks for, found in sentences by one regex."""
+
+    def __init__(self, names: Mapping[str, str] | None, asked: Asked) -> None:
+        kinds = NAME_KINDS.get(asked.kind or "", ())
+        # a name the question itself gives ("the governor of the Reserve Bank") is not an answer to "who"
+        wanted = [n for n, k in (names or {}).items() if k in kinds and not asked.terms & set(terms(n))]
+        self.names: dict[str, str] = {}
+        for name in wanted:
+            self.names[name] = name.lower()
+            parts = name.split()
+            if (names or {})[name] == "person" and len(parts) > 1:
+                self.names.setdefault(parts[-1], name.lower())  # the surname alone: "Vance said"
+        forms = sorted(self.names, key=len, reverse=True)
+        self.pattern = re.compile(rf"(?<!\w)(?:{'|'.join(map(re.escape, forms))})(?!\w)") if forms else None
+
+    def __bool__(self) -> bool:
+        return bool(self.names)
+
+    def find(self, sentence: str) -> frozenset[str]:
+        return (
+            frozenset(self.names[m.group()] for m in self.pattern.finditer(sentence))
+            if self.pattern
+            else frozenset()
+        )
+
+
+def sentence_cue(sentence: str, asked: Asked, names: NameFinder | None = None) -> Cue:
+    """Whether the sentence holds what the question asks for, and the typed values it holds."""
+    kind = asked.kind
     if kind == "number":
-        return bool(_NUMBER.search(sentence))
+        if not _NUMBER.search(sentence):
+            return Cue(False)
+        if not asked.counted and not asked.amount:
+            return Cue(True)
+        found = frozenset(
+            f"{q.unit} {q.value:g}"
+            for q in quantities_extract(sentence)
+            if (asked.amount and q.unit in _MONEY_OR_PERCENT)
+            or (asked.counted and _CANONICAL.get(q.unit, q.unit) in asked.counted)
+        )
+        return Cue(True, found)
     if kind == "time":
-        return bool(_DATE.search(sentence))
+        return Cue(bool(_DATE.search(sentence)))
+    if kind in NAME_KINDS and names:
+        found = names.find(sentence)
+        return Cue(bool(found), found)
     if kind == "person":
         # a capital right after an opening quote starts the quotation, it is not a name
-        return any(m.start() > 2 and m.group().lower() not in asked for m in _PROPER.finditer(sentence))
+        return Cue(
+            any(m.start() > 2 and m.group().lower() not in asked.words for m in _PROPER.finditer(sentence))
+        )
     if kind == "place":
-        return bool(_PLACE.search(sentence))
-    return False
+        return Cue(bool(_PLACE.search(sentence)))
+    return Cue(False)
 
 
 def _fold(words: list[str]) -> list[str]:
@@ -181,15 +279,21 @@ class Ranked:
     score: float
     support: float
     matched: frozenset[str]
+    values: frozenset[str] = frozenset()  # what the sentence holds of exactly what is asked
 
 
 def sentences_rank(
-    *, sentences: list[str], question: str, positions: list[int] | None = None
+    *,
+    sentences: list[str],
+    question: str,
+    positions: list[int] | None = None,
+    names: Mapping[str, str] | None = None,
 ) -> list[Ranked]:
     """Sentences by how well they answer the question, best first (only those sharing a question term).
 
     `positions` gives each sentence's place in its own article when the sentences come from several
-    (the lead preference is about an article's lead); by default it is the sentence's index.
+    (the lead preference is about an article's lead); by default it is the sentence's index. `names`
+    maps the names the entity stage found in the text to their kind (person, org, place, other).
     """
     docs = [_fold(terms(s)) for s in sentences]
     query = [t for t in dict.fromkeys(_fold(terms(question))) if t not in _QUESTION_NOISE]
@@ -202,8 +306,8 @@ def sentences_rank(
     idf = {t: math.log(1 + (n - df[t] + 0.5) / (df[t] + 0.5)) for t in query}
     total_weight = sum(idf.values())
     avg_len = sum(len(d) for d in docs) / n or 1.0
-    kind = question_kind(question)
-    asked = frozenset(words(question))
+    asked = question_asked(question)
+    finder = NameFinder(names, asked)
     ranked = []
     for i, doc in enumerate(docs):
         counts = Counter(doc)
@@ -214,21 +318,31 @@ def sentences_rank(
         for t in matched:
             tf = counts[t]
             score += idf[t] * tf * (BM25_K1 + 1) / (tf + BM25_K1 * (1 - BM25_B + BM25_B * len(doc) / avg_len))
-        if _has_cue(sentences[i], kind, asked):
+        cue = sentence_cue(sentences[i], asked, finder)
+        if cue.held:
             score *= 1 + CUE_BOOST
+        if cue.values:
+            score *= 1 + TYPED_BOOST
         score *= 1 + LEAD_BOOST / (1 + (positions[i] if positions else i))
         support = sum(idf[t] for t in matched) / total_weight
-        ranked.append(Ranked(index=i, score=score, support=support, matched=matched))
+        ranked.append(Ranked(index=i, score=score, support=support, matched=matched, values=cue.values))
     ranked.sort(key=lambda r: (-r.score, r.index))
     return ranked
 
 
 def answer_question(
-    *, text: str, question: str, title: str | None = None, llm: LLMGateway | None = None
+    *,
+    text: str,
+    question: str,
+    title: str | None = None,
+    llm: LLMGateway | None = None,
+    names: Mapping[str, str] | None = None,
 ) -> Answer:
-    """An answer grounded in the article's sentences, or a plain statement that the article does not say."""
+    """An answer grounded in the article's sentences, or a plain statement that the article does not say.
+
+    `names` maps the names the entity stage found in the article to their kind."""
     sentences = sentences_split(text)
-    ranked = sentences_rank(sentences=sentences, question=question)
+    ranked = sentences_rank(sentences=sentences, question=question, names=names)
     if llm is not None and sentences and question.strip():
         try:
             answer = _llm_answer(sentences=sentences, ranked=ranked, question=question, title=title, llm=llm)

@@ -6,9 +6,12 @@ the story:
      with their outlet and the model must answer from them alone, citing numbers; citations are mapped back
      to (article, outlet, sentence) and checked. A reply that cites nothing valid is not shown and step 2
      answers instead.
-  2. Built-in ("extractive"): gazette.ai.ask's ranking over the pooled sentences; the answer is the best
-     supporting sentence plus near-equal ones from other outlets (corroboration), each naming its outlet.
-     When too little of the question is found in any sentence, it declines.
+  2. Built-in ("extractive"): gazette.ai.ask's ranking over the pooled sentences, where a sentence holding
+     exactly what is asked (a count, an amount, a name) gains with the number of outlets stating the
+     same value: "64 passengers" in four outlets' sentences outranks "two passengers" (who were hurt)
+     in two. The answer is the best supporting sentence plus near-equal ones from other outlets
+     (corroboration), each naming its outlet. When too little of the question is found in any
+     sentence, it declines.
 
 Sentences are pooled round-robin (every outlet's headline, then every first sentence, …), and the
 ranking's preference for early sentences counts each sentence's place in its own article, so that it
@@ -19,6 +22,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from itertools import zip_longest
 from typing import NamedTuple
@@ -41,6 +45,9 @@ log = logging.getLogger(__name__)
 DECLINED = "The coverage does not say."
 # Sentences cited by the built-in method: the best one and corroboration from other outlets.
 CITATIONS_MAX = 3
+# Score multiplier for a value every other outlet states too, in proportion for fewer: when outlets
+# report several figures of the kind asked, the one most of them give is the event's.
+AGREEMENT_BOOST = 0.5
 # Sentences shown to the LLM; at most this many from one outlet while others still have candidates.
 LLM_PASSAGES = 6
 LLM_PER_OUTLET = 2
@@ -106,6 +113,22 @@ def _sentences_first(ranked: list[Ranked], headlines: set[int]) -> list[Ranked]:
     return ahead + body + behind
 
 
+def _agreement_weigh(ranked: list[Ranked], pool: list[StoryCitation]) -> list[Ranked]:
+    """The ranking with each answering sentence weighed by how many outlets state its value."""
+    outlets_total = len({p.source_name for p in pool})
+    stating: dict[str, set[str]] = {}
+    for r in ranked:
+        if r.support >= SUPPORT_MIN:
+            for value in r.values:
+                stating.setdefault(value, set()).add(pool[r.index].source_name)
+    if outlets_total < 2 or not stating:
+        return ranked
+    for r in ranked:
+        agreeing = max((len(stating.get(v, ())) for v in r.values), default=1)
+        r.score *= 1 + AGREEMENT_BOOST * (agreeing - 1) / (outlets_total - 1)
+    return sorted(ranked, key=lambda r: (-r.score, r.index))
+
+
 def _headline(article: StoryArticle) -> list[str]:
     title = " ".join(article.title.split())
     # A text that opens with its headline would offer the same words twice.
@@ -117,12 +140,18 @@ def answer_story_question(
     articles: list[StoryArticle] | list[tuple[int, str, str, str]],
     question: str,
     llm: LLMGateway | None = None,
+    names: Mapping[str, str] | None = None,
 ) -> StoryAnswer:
-    """An answer grounded in the story's articles, citing outlet and sentence, or a plain decline."""
+    """An answer grounded in the story's articles, citing outlet and sentence, or a plain decline.
+
+    `names` maps the people, organisations and places the entity stage found in the articles to their
+    kind."""
     story = [StoryArticle(*a) for a in articles]
     pool, headlines, positions = _pool(story)
-    ranked = sentences_rank(sentences=[p.sentence for p in pool], question=question, positions=positions)
-    ranked = _sentences_first(ranked, headlines)
+    ranked = sentences_rank(
+        sentences=[p.sentence for p in pool], question=question, positions=positions, names=names
+    )
+    ranked = _sentences_first(_agreement_weigh(ranked, pool), headlines)
     if llm is not None and pool and question.strip():
         try:
             answer = _llm_answer(pool=pool, ranked=ranked, question=question, llm=llm)
@@ -146,10 +175,12 @@ def _extractive_answer(pool: list[StoryCitation], ranked: list[Ranked], question
             break
         candidate = pool[other.index]
         # Corroboration holds every question word the answer holds ("cost", not just "Voltaris" and
-        # "recall"); one sentence an outlet, and a copy of a wire sentence already cited adds nothing.
+        # "recall") and the value it gives ("64 passengers", not "two passengers" who were hurt); one
+        # sentence an outlet, and a copy of a wire sentence already cited adds nothing.
         if (
             other.support < SUPPORT_MIN
             or not other.matched >= best.matched
+            or (best.values and not best.values & other.values)
             or any(
                 c.source_name == candidate.source_name or _same(c.sentence, candidate.sentence) for c in cited
             )

@@ -29,7 +29,13 @@ def register(add: Add) -> None:
         'prints {"id", "summary"} per line.',
     )
     p.add_argument("file", metavar="IN.jsonl", help="input file (- reads stdin)")
-    p.add_argument("--sentences", type=_positive, default=3, metavar="N", help="sentences per summary (3)")
+    p.add_argument(
+        "--sentences",
+        type=_positive,
+        default=3,
+        metavar="N",
+        help="most sentences per summary (3); fewer once it holds about 22 words per sentence asked for",
+    )
     p.add_argument(
         "--llm",
         action="store_true",
@@ -101,7 +107,12 @@ def cmd_summarize(args: argparse.Namespace) -> int:
     except OSError as exc:
         print(f"error: {args.file}: {exc.strerror or exc}", file=sys.stderr)
         return 1
-    options = SummaryOptions(sentences=args.sentences)
+    default = SummaryOptions()
+    # the word budget is for the default length: a longer summary asked for gets a longer budget
+    options = SummaryOptions(
+        sentences=args.sentences,
+        words_enough=round(default.words_enough * args.sentences / default.sentences),
+    )
     llm = _llm(args)
     failed = 0
     try:

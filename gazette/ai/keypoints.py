@@ -22,7 +22,10 @@ log = logging.getLogger(__name__)
 
 MIN_POINTS = 3
 MAX_POINTS = 5
-KEYPOINT_OPTIONS = dataclasses.replace(SummaryOptions(), lead_decay=0.4, mmr_lambda=0.5, max_words=45)
+# Key points keep the weights they were read with: the summary's were retuned for its own length.
+KEYPOINT_OPTIONS = dataclasses.replace(
+    SummaryOptions(), lead_decay=0.4, centrality_weight=0.4, mmr_lambda=0.5, max_words=45, words_enough=0
+)
 BUILT_IN_METHOD = "extractive"
 LLM_MAX_CHARS = 6000
 LLM_MAX_TOKENS = 220

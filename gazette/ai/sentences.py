@@ -10,6 +10,14 @@ against 42.05 / 19.31 / 27.04, Lead-3 41.45 against 41.48, the demo's AI panels 
 summary and 427 key-point sentences, no caption, byline, tip line or unresolved pronoun in either), for
 5.5 times the time per summary in the same run and the model's memory in every web process that answers
 questions. A difference that small is not worth that, so the regex stays.
+
+Pages flattened to text run a photo caption into the sentence after it, with no stop between: such a
+caption is split off where a capitalised article follows a lowercase word, and page furniture ("Scroll
+down for video") before a first sentence becomes a piece of its own, so neither is quoted as prose. On
+the CNN/DailyMail dev set the built-in summaries' sentences holding a caption or furniture word
+("pictured", "scroll down") went from 6 of 375 to 0 of 347 with it; Lead-3 moved from ROUGE-1 41.48
+to 41.41. A caption that opens with a label ("Wanted: Police in Maryland have …") and runs into a
+sentence without an article is still read as one sentence.
 """
 
 from __future__ import annotations
@@ -149,20 +157,42 @@ def _line_ends_paragraph(previous: str, line: str) -> bool:
     return bool(_LINE_END.search(previous)) or len(previous) < HEADING_MAX_CHARS
 
 
+# A caption run into the sentence after it, as pages flattened to text print them ("Shooter: Terry
+# Martin, 48, shot his girlfriend after she asked for half of his winnings A man who won $500 …"): a
+# capitalised article right after a lowercase word, and a lowercase word after it, starts a sentence.
+# Names ("Ines Varga's The Salt Road") are left alone by the capital after the article; "a type A
+# personality" is split wrongly, a rarer loss than every caption quoted. The caption part then has no
+# closing stop, so nothing quotes it as prose.
+_GLUED = re.compile(r"(?<=[a-z0-9%)])\s+(?=(?:The|A|An)\s+[a-z])")
+# Page furniture printed before the first sentence of a flattened page, as a piece of its own.
+_FURNITURE = re.compile(
+    r"^(?i:scroll down for (?:video|more|pictures)|scroll down to (?:watch|see) [\w ]{3,30}?"
+    r"|click here (?:to|for) [\w ]{3,40}?|watch the video below)\s+(?=[A-Z])"
+)
+
+
 def _split_paragraph(paragraph: str) -> list[str]:
     pieces: list[str] = []
     start = 0
     for match in _BOUNDARY.finditer(paragraph):
         if not _is_boundary(paragraph, match):
             continue
-        piece = paragraph[start : match.end("end")].strip()
-        if piece:
-            pieces.append(piece)
+        pieces.extend(_unglue(paragraph[start : match.end("end")]))
         start = match.end("space")
-    rest = paragraph[start:].strip()
-    if rest:
-        pieces.append(rest)
+    pieces.extend(_unglue(paragraph[start:]))
     return pieces
+
+
+def _unglue(piece: str) -> list[str]:
+    """The piece split where page furniture or a caption runs into the sentence after it."""
+    piece = piece.strip()
+    out: list[str] = []
+    furniture = _FURNITURE.match(piece)
+    if furniture:
+        out.append(piece[: furniture.end()].strip())
+        piece = piece[furniture.end() :]
+    out.extend(part for part in _GLUED.split(piece) if part.strip())
+    return [part.strip() for part in out if part.strip()]
 
 
 def _is_boundary(paragraph: str, match: re.Match[str]) -> bool:

@@ -63,6 +63,15 @@ def article_entities_save(article: Article, mentions: list[Mention]) -> None:
         _fold_short_into(entities[slug])
 
 
+def article_names_find(*, article_ids: list[int]) -> dict[str, str]:
+    """The names of the entities linked to these articles, each with its kind (person, org, place, other)."""
+    return dict(
+        ArticleEntity.objects.filter(article_id__in=article_ids)
+        .order_by("entity__name")
+        .values_list("entity__name", "entity__kind")
+    )
+
+
 def entity_alias_find(mention: Mention) -> Entity | None:
     """The one stored entity a shorter name stands for, or None."""
     if mention.kind == "place":

@@ -157,3 +157,64 @@ def test_who_questions_want_a_name_the_question_does_not_give():
     ]
     answer = answer_story_question(articles=articles, question="Who is the governor of the Reserve Bank?")
     assert "Philippa Vance" in answer.citations[0].sentence
+
+
+FLIGHT = [
+    StoryArticle(
+        41,
+        "Wire",
+        "Turboprop lands on one engine",
+        "A Skylark Regional turboprop made an emergency landing in Pinewood on Monday after its right engine "
+        "failed. The flight was carrying 64 passengers and four crew. Two passengers were hurt on the flight.",
+    ),
+    StoryArticle(
+        42,
+        "Herald",
+        "Pinewood welcomes stranded travellers",
+        "Two passengers from the flight were treated for bruises. Volunteers met the 64 passengers of the "
+        "diverted flight at the terminal with coffee and sandwiches while the airline found another plane.",
+    ),
+    StoryArticle(
+        43,
+        "Post",
+        "What happens when an engine fails",
+        "Pilots train for years for the moment an engine stops. The 64 passengers on Monday's flight felt a "
+        "bang and saw smoke before the crew shut the engine down.",
+    ),
+]
+
+
+def test_the_figure_most_outlets_give_is_the_answer_and_only_it_corroborates():
+    answer = answer_story_question(articles=FLIGHT, question="How many passengers were on the flight?")
+    assert [c.article_id for c in answer.citations] == [41, 42, 43]
+    assert all("64 passengers" in c.sentence for c in answer.citations)
+
+
+def test_who_uses_the_names_the_entity_stage_found():
+    articles = [
+        StoryArticle(
+            51,
+            "Wire",
+            "Rates rise",
+            "The Reserve Bank of Australia lifted its cash rate to 4.35 percent from 4.1 percent. "
+            "Economists in Sydney had expected the move.",
+        ),
+        StoryArticle(
+            52,
+            "Ledger",
+            "Bank lifts rates",
+            "Markets barely moved. Governor Philippa Vance, a former deputy who took over eight months ago, "
+            "said the board had weighed the risk to households carefully before it raised the rate at the "
+            "bank's meeting.",
+        ),
+    ]
+    names = {
+        "Reserve Bank of Australia": "org",
+        "Australia": "place",
+        "Sydney": "place",
+        "Philippa Vance": "person",
+    }
+    answer = answer_story_question(
+        articles=articles, question="Who is the governor of the Reserve Bank?", names=names
+    )
+    assert answer.citations[0].article_id == 52 and "Philippa Vance" in answer.citations[0].sentence

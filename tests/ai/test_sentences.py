@@ -96,3 +96,26 @@ def test_fixture_article_split():
         in sentences
     )
     assert len(sentences) == 11
+
+
+def test_a_caption_run_into_the_next_sentence_is_split_off():
+    text = (
+        "Shooter: Terry Martin, 48, pictured in this 2012 mugshot, shot his girlfriend after she asked for "
+        "half of his winnings A man who won $500 on a lottery ticket shot his girlfriend, police said. "
+        "Ines Varga's The Salt Road won the prize."
+    )
+    assert sentences_split(text) == [
+        "Shooter: Terry Martin, 48, pictured in this 2012 mugshot, shot his girlfriend after she asked for "
+        "half of his winnings",
+        "A man who won $500 on a lottery ticket shot his girlfriend, police said.",
+        "Ines Varga's The Salt Road won the prize.",
+    ]
+
+
+def test_page_furniture_before_the_first_sentence_is_a_piece_of_its_own():
+    text = "Scroll down for video Al-Douri was an Iraqi military commander. Click here to see more pictures."
+    assert sentences_split(text) == [
+        "Scroll down for video",
+        "Al-Douri was an Iraqi military commander.",
+        "Click here to see more pictures.",
+    ]

@@ -19,8 +19,28 @@ def test_extractive_summary_is_article_sentences_in_order():
 
 
 def test_sentence_count_option():
-    assert len(summary_build(title=None, text=QUAKE, options=SummaryOptions(sentences=5)).sentences) == 5
+    unlimited = SummaryOptions(sentences=5, words_enough=0)
+    assert len(summary_build(title=None, text=QUAKE, options=unlimited).sentences) == 5
     assert len(summary_build(title=None, text=QUAKE, options=SummaryOptions(sentences=1)).sentences) == 1
+
+
+LONG_LEAD = " ".join(
+    [
+        "Voltaris Motors is recalling about 310,000 electric SUVs worldwide because a fault in their battery "
+        "software can cause a sudden loss of drive power and, in rare cases, let cells overheat while fast charging, the company said.",
+        "The recall covers the Terra and Terra Max built between 2022 and 2024, including roughly 204,000 "
+        "vehicles in the United States, 58,000 in Europe and 48,000 in China and other markets.",
+        "Owners will receive a free software update.",
+        "Shares fell 7 percent.",
+    ]
+)
+
+
+def test_a_summary_stops_once_it_holds_enough_words():
+    summary = summary_build(title=None, text=LONG_LEAD)
+    assert summary.sentences == sentences_split(LONG_LEAD)[:2]  # 68 words: a third adds little
+    unlimited = summary_build(title=None, text=LONG_LEAD, options=SummaryOptions(words_enough=0))
+    assert len(unlimited.sentences) == 3
 
 
 def test_short_and_empty_texts():
@@ -86,3 +106,22 @@ def test_sentence_is_prose():
         '"We are deeply sorry. We will fix every car.',  # a quotation left open
     ):
         assert not sentence_is_prose(line), line
+
+
+def test_captions_and_furniture_above_the_lead_do_not_push_the_lead_down():
+    above = [
+        "Smoke rises over the docks on Monday evening",
+        "Photograph: Harbor Ledger",
+        "Scroll down for video",
+    ]
+    body = [
+        "A warehouse on Fenwick Lane burned down on Monday night and forty people left nearby homes.",
+        "The fire service said the warehouse fire on Fenwick Lane was the largest fire the fire service had "
+        "fought this year.",
+        "Crews fought the warehouse fire for six hours, and the fire service said the fire started in the roof.",
+        "The warehouse fire closed roads, and the fire service asked people to avoid the fire area.",
+        "Residents were allowed home on Tuesday.",
+    ]
+    one = SummaryOptions(sentences=1)
+    assert summary_build(title=None, text="\n\n".join(body), options=one).sentences == body[:1]
+    assert summary_build(title=None, text="\n\n".join([*above, *body]), options=one).sentences == body[:1]

@@ -8,7 +8,7 @@ from gazette.accounts.follows import follow_add, following_articles
 from gazette.accounts.models import Follow
 from gazette.stories.enrich import articles_enrich
 from gazette.stories.entities import Mention
-from gazette.stories.entity_store import article_entities_save, entities_rebuild
+from gazette.stories.entity_store import article_entities_save, article_names_find, entities_rebuild
 from gazette.stories.models import ArticleEntity, Entity
 from tests.web.factories import make_article, make_entity
 
@@ -126,3 +126,18 @@ def test_a_longer_name_is_another_body_not_the_full_name():
     other = make_article()
     article_entities_save(other, [Mention("Northbridge Supporters' Trust", "org", 1)])
     assert Entity.objects.filter(slug="northbridge").exists()
+
+
+def test_article_names_are_the_linked_entities_with_their_kinds():
+    first = make_article(title="One", body="One.")
+    second = make_article(title="Two", body="Two.")
+    other = make_article(title="Three", body="Three.")
+    article_entities_save(first, [Mention("Philippa Vance", "person", 2), Mention("Sydney", "place", 1)])
+    article_entities_save(second, [Mention("Reserve Bank of Australia", "org", 1)])
+    article_entities_save(other, [Mention("Tesla", "org", 1)])
+    assert article_names_find(article_ids=[first.pk, second.pk]) == {
+        "Philippa Vance": "person",
+        "Reserve Bank of Australia": "org",
+        "Sydney": "place",
+    }
+    assert article_names_find(article_ids=[]) == {}

@@ -9,10 +9,11 @@ from django.test import Client
 
 from gazette.ai.config import LLMConfig
 from gazette.sources.models import Source
+from gazette.stories.models import ArticleEntity
 from gazette.web.highlight import citations_highlight
 from gazette.web.views import articles as article_views
 from tests.httpserver import free_port
-from tests.web.factories import make_article, make_source, make_summary
+from tests.web.factories import make_article, make_entity, make_source, make_summary
 
 pytestmark = pytest.mark.django_db
 
@@ -131,6 +132,29 @@ def test_ask_answers_with_citations_highlighted_without_javascript():
     assert 'href="#cite-1"' in html
     assert "You asked:</span> How many people were killed?" in html
     assert html.count("<h1") == 1
+
+
+def test_ask_who_uses_the_names_stored_for_the_article():
+    sentences = [
+        "The Reserve Bank of Australia lifted its cash rate to 4.35 percent from 4.1 percent.",
+        "Economists in Sydney had expected the move.",
+        "Governor Philippa Vance, a former deputy who took over eight months ago, said the board had weighed "
+        "the risk to households carefully before it raised the rate at the bank's meeting.",
+    ]
+    article = make_article(
+        make_source("Meridian Wire"),
+        title="Rates rise",
+        content_html="".join(f"<p>{s}</p>" for s in sentences),
+        content_text="\n\n".join(sentences),
+    )
+    for name, kind in (
+        ("Reserve Bank of Australia", "org"),
+        ("Sydney", "place"),
+        ("Philippa Vance", "person"),
+    ):
+        ArticleEntity.objects.create(article=article, entity=make_entity(name, kind=kind))
+    html = ask(csrf_client(), article, "Who is the governor of the Reserve Bank?").content.decode()
+    assert re.search(r'<mark class="cite" id="cite-1">Governor Philippa Vance', html)
 
 
 def test_ask_with_htmx_swaps_answer_and_marked_text():

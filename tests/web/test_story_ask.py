@@ -8,7 +8,8 @@ import pytest
 from django.test import Client
 
 from gazette.sources.models import Source
-from tests.web.factories import make_article, make_source, make_story
+from gazette.stories.models import ArticleEntity
+from tests.web.factories import make_article, make_entity, make_source, make_story
 
 pytestmark = pytest.mark.django_db
 
@@ -88,6 +89,36 @@ def test_answer_from_the_other_outlet_with_htmx(story):
 def test_unanswerable_question_is_declined(story):
     html = ask(csrf_client(), story[0], "What did the European Union say?").content.decode()
     assert "The coverage does not say." in html and '<ol class="citations">' not in html
+
+
+def test_who_is_answered_with_a_person_the_entity_stage_stored():
+    wire = _article(
+        "Meridian Wire",
+        "Rates rise",
+        [
+            "The Reserve Bank of Australia lifted its cash rate to 4.35 percent from 4.1 percent.",
+            "Economists in Sydney had expected the move.",
+        ],
+    )
+    ledger = _article(
+        "Harbor Ledger",
+        "Bank lifts rates",
+        [
+            "Markets barely moved.",
+            "Governor Philippa Vance, a former deputy who took over eight months ago, said the board had "
+            "weighed the risk to households carefully before it raised the rate at the bank's meeting.",
+        ],
+    )
+    for article, names in ((wire, {"Reserve Bank of Australia": "org", "Sydney": "place"}),
+                           (ledger, {"Philippa Vance": "person"})):  # fmt: skip
+        for name, kind in names.items():
+            ArticleEntity.objects.create(article=article, entity=make_entity(name, kind=kind))
+    story = make_story([wire, ledger], title="Rates rise")
+    html = ask(csrf_client(), story, "Who is the governor of the Reserve Bank?").content.decode()
+    cited = re.search(r'<ol class="citations">(.*?)</ol>', html, re.S).group(1)
+    assert (
+        f'href="/article/{ledger.pk}/">Harbor Ledger</a>: “Governor Philippa Vance' in cited.split("</li>")[0]
+    )
 
 
 def test_excerpt_only_source_is_answered_from_its_excerpt(story):

@@ -21,6 +21,7 @@ from gazette.ai.models import ArticleSummary
 from gazette.articles.body import article_body
 from gazette.articles.models import Article
 from gazette.articles.selectors import card_queryset, latest_article_id
+from gazette.stories.entity_store import article_names_find
 from gazette.stories.models import ArticleEntity, StoryMember
 from gazette.stories.related import related_coverage
 from gazette.web.caching import (
@@ -232,7 +233,8 @@ def answer_ask(item: Article, question: str) -> Answer:
     """The grounded answer from the text the reader can see; the builder falls back to its built-in
     method itself when the gateway refuses the call (daily limit) or the model fails."""
     text = article_visible_text(item)
-    return answer_question(text=text, question=question, title=item.title, llm=llm_gateway())
+    names = article_names_find(article_ids=[item.pk])
+    return answer_question(text=text, question=question, title=item.title, llm=llm_gateway(), names=names)
 
 
 @require_POST

@@ -20,6 +20,7 @@ from gazette.stories.coverage import (
     story_articles,
     story_timeline,
 )
+from gazette.stories.entity_store import article_names_find
 from gazette.stories.models import Story
 from gazette.web.caching import (
     csrf_fill,
@@ -100,7 +101,8 @@ def answer_story_ask(story: Story, question: str) -> StoryAnswer:
         for a in originals
     ]
     # The builder falls back to its built-in method itself when the gateway refuses or fails.
-    return answer_story_question(articles=articles, question=question, llm=llm_gateway())
+    names = article_names_find(article_ids=[a.article_id for a in articles])
+    return answer_story_question(articles=articles, question=question, llm=llm_gateway(), names=names)
 
 
 @require_POST
