@@ -11,6 +11,11 @@ articles are named by the corpus's ids and an article the pipeline stored as a c
 is left out of what is expected. Figures per query: precision@5, recall@10, the ranks of the expected
 articles whose headline has every query word (by stem), whether every hit with such a headline
 ranks above every hit without one (hl 1st), and the correction suggested, if any.
+
+Measured on the demo corpus (15 queries, 3 of them misspelt), the code before stems and suggestions,
+run the same hour / after: SQLite mean P@5 0.64 / 0.81, R@10 0.65 / 0.84, corrections 0/3 / 3/3,
+headline order kept 15/15 / 15/15 ("interest rates" 3 of 5 found / 5 of 5, "elections" 1 of 6 / 5 of 6);
+PostgreSQL P@5 0.71 / 0.81, R@10 0.71 / 0.84, corrections 0/3 / 3/3, headline order 13/15 / 15/15.
 """
 
 from __future__ import annotations
@@ -74,7 +79,10 @@ def measure() -> dict:
             "pk", "canonical_url", "title"
         )
     }
-    suggest = getattr(search, "search_suggestion", None)
+    try:
+        from gazette.search.suggest import search_suggestion as suggest
+    except ImportError:  # the code before suggestions, measured as the baseline
+        suggest = None
     out = {}
     for q, (event, correction) in QUERIES.items():
         relevant = {pk for pk, (slug, _) in stored.items() if event_of.get(slug) == event}
