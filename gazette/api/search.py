@@ -9,7 +9,8 @@ from gazette.api.pagination import PageMeta, PageParams, page_meta
 from gazette.api.params import MAX_ID, WHEN_HELP, When, aware
 from gazette.api.schemas import INVALID, NOT_MODIFIED, ArticleCard, article_card
 from gazette.articles.selectors import card_queryset
-from gazette.search.query import MAX_HITS, MAX_QUERY_CHARS, SearchFilters, search_articles
+from gazette.search.query import FEW_HITS, MAX_HITS, MAX_QUERY_CHARS, SearchFilters, search_articles
+from gazette.search.suggest import search_suggestion
 from gazette.sources.models import Category
 from gazette.stories.models import Topic
 
@@ -30,10 +31,12 @@ class SearchHit(Schema):
     rank: float
     title_html: str = Field(description="the title, escaped, with matches in <mark>")
     snippet_html: str = Field(description="a few words around the matches, escaped, matches in <mark>")
+    partial: bool = Field(description="has only some of the words (shown after those with all)")
 
 
 class SearchPage(PageMeta):
     items: list[SearchHit]
+    suggestion: str | None = Field(None, description="a corrected query, when few articles match")
 
 
 def _filters(params: SearchParams) -> SearchFilters | None:
@@ -73,9 +76,12 @@ def search(request: HttpRequest, params: Query[SearchParams], page: Query[PagePa
             rank=hit.rank,
             title_html=str(hit.title),
             snippet_html=str(hit.snippet),
+            partial=hit.partial,
         )
         for hit in hits
         if hit.article_id in found
     ]
+    few = total < FEW_HITS or any(hit.partial for hit in hits)
+    suggestion = search_suggestion(q=params.q) if few and page.offset == 0 else None
     # The newest MAX_HITS matches are ranked and counted, so count and paging stop there.
-    return {**page_meta(request, page, min(total, MAX_HITS)), "items": items}
+    return {**page_meta(request, page, min(total, MAX_HITS)), "items": items, "suggestion": suggestion}

@@ -10,14 +10,30 @@ import logging
 
 log = logging.getLogger(__name__)
 
-SQLITE_FORWARD = [
-    """
+# Migration 0004: Porter stems over unicode61, so "recall" finds "recalls" and "rates" finds "rate".
+SQLITE_TOKENIZER = "porter unicode61 remove_diacritics 2"
+SQLITE_TOKENIZER_0001 = "unicode61 remove_diacritics 2"
+# The index's own terms (stems) with their document counts, read by the spelling suggestions.
+FTS_VOCAB_TABLE = "web_article_fts_vocab"
+
+
+def sqlite_forward(tokenizer: str = SQLITE_TOKENIZER) -> list[str]:
+    """The FTS5 table with this tokenizer, its sync triggers and vocabulary, then a rebuild."""
+    return [
+        f"""
     CREATE VIRTUAL TABLE IF NOT EXISTS web_article_fts USING fts5(
         title, summary, content_text,
         content='articles_article', content_rowid='id',
-        tokenize='unicode61 remove_diacritics 2'
+        tokenize='{tokenizer}'
     )
     """,
+        *SQLITE_TRIGGERS,
+        f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_VOCAB_TABLE} USING fts5vocab(web_article_fts, 'row')",
+        "INSERT INTO web_article_fts(web_article_fts) VALUES ('rebuild')",
+    ]
+
+
+SQLITE_TRIGGERS = [
     """
     CREATE TRIGGER IF NOT EXISTS web_article_fts_ai AFTER INSERT ON articles_article BEGIN
         INSERT INTO web_article_fts(rowid, title, summary, content_text)
@@ -40,9 +56,10 @@ SQLITE_FORWARD = [
         VALUES (new.id, new.title, new.summary, new.content_text);
     END
     """,
-    "INSERT INTO web_article_fts(web_article_fts) VALUES ('rebuild')",
 ]
+SQLITE_FORWARD = sqlite_forward()
 SQLITE_BACKWARD = [
+    f"DROP TABLE IF EXISTS {FTS_VOCAB_TABLE}",
     "DROP TRIGGER IF EXISTS web_article_fts_au",
     "DROP TRIGGER IF EXISTS web_article_fts_ad",
     "DROP TRIGGER IF EXISTS web_article_fts_ai",
@@ -86,6 +103,57 @@ POSTGRES_VECTOR_BACKWARD = [
 ]
 
 TRIGGERS = ("web_article_fts_ai", "web_article_fts_ad", "web_article_fts_au")
+
+# Migration 0004 on PostgreSQL: the lexemes of every article's vector, kept by a trigger, with a trigram
+# index (pg_trgm, from contrib) so a misspelt word finds its neighbours without reading every article.
+# Words are never removed when articles go: a suggestion is checked against the index before it is shown.
+PG_WORD_TABLE = "web_search_word"
+_WORDS_FILL = (
+    f"INSERT INTO {PG_WORD_TABLE} (word) SELECT word FROM ts_stat('SELECT {PG_VECTOR_COLUMN} FROM articles_article') "  # noqa: S608
+    "ORDER BY word ON CONFLICT DO NOTHING"
+)
+POSTGRES_WORDS_FORWARD = [
+    "CREATE EXTENSION IF NOT EXISTS pg_trgm",
+    f"CREATE TABLE IF NOT EXISTS {PG_WORD_TABLE} (word text PRIMARY KEY)",
+    f"CREATE INDEX IF NOT EXISTS {PG_WORD_TABLE}_trgm ON {PG_WORD_TABLE} USING GIN (word gin_trgm_ops)",
+    # In lexeme order: two workers storing articles with the same new words then lock them in the same
+    # order and cannot deadlock.
+    f"""
+    CREATE OR REPLACE FUNCTION {PG_WORD_TABLE}_add() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        INSERT INTO {PG_WORD_TABLE} (word)
+        SELECT lexeme FROM unnest(NEW.{PG_VECTOR_COLUMN}) ORDER BY lexeme ON CONFLICT DO NOTHING;
+        RETURN NULL;
+    END $$
+    """,  # noqa: S608 - table names only
+    f"DROP TRIGGER IF EXISTS {PG_WORD_TABLE}_ai ON articles_article",
+    f"""
+    CREATE TRIGGER {PG_WORD_TABLE}_ai AFTER INSERT OR UPDATE OF title, summary, content_text
+    ON articles_article FOR EACH ROW EXECUTE FUNCTION {PG_WORD_TABLE}_add()
+    """,
+    _WORDS_FILL,
+]
+POSTGRES_WORDS_BACKWARD = [
+    f"DROP TRIGGER IF EXISTS {PG_WORD_TABLE}_ai ON articles_article",
+    f"DROP FUNCTION IF EXISTS {PG_WORD_TABLE}_add()",
+    f"DROP TABLE IF EXISTS {PG_WORD_TABLE}",
+]
+
+
+def search_stems_create(connection) -> None:
+    """Rebuild the SQLite index with stems; on PostgreSQL, add the word list (used by migration 0004)."""
+    _search_index_replace(connection, SQLITE_TOKENIZER, POSTGRES_WORDS_FORWARD)
+
+
+def search_stems_drop(connection) -> None:
+    _search_index_replace(connection, SQLITE_TOKENIZER_0001, POSTGRES_WORDS_BACKWARD)
+
+
+def _search_index_replace(connection, tokenizer: str, postgres: list[str]) -> None:
+    statements = {"sqlite": [*SQLITE_BACKWARD, *sqlite_forward(tokenizer)], "postgresql": postgres}
+    with connection.cursor() as cur:
+        for sql in statements.get(connection.vendor, []):
+            cur.execute(sql)
 
 
 def search_index_create(connection) -> None:

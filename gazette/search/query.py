@@ -34,6 +34,9 @@ MAX_QUERY_CHARS = 300
 # a third of a million articles would cost seconds; 1,000 is 50 pages of results.
 MAX_HITS = 1000
 MAX_TERMS = 16
+# Fewer matches than this for every word, and articles with only some of the words are added after them
+# ("interest rates" found 3 of 5 articles on a rate rise that all say "rate"), marked as partial.
+FEW_HITS = 5
 # Private-use characters: cannot occur in stored text, so they survive escaping as unambiguous marks.
 MARK_START, MARK_END = "\ue000", "\ue001"
 
@@ -61,6 +64,7 @@ class Hit:
     rank: float
     title: SafeString
     snippet: SafeString
+    partial: bool = False  # has only some of the query's words
 
 
 @dataclass(frozen=True)
@@ -125,20 +129,24 @@ def search_articles(
     offset: int = 0,
     any_term: bool = False,
     count: bool = True,
+    relax: bool = True,
 ) -> tuple[list[Hit], int]:
     """Ranked hits for a reader's query, with highlighted title and snippet, and the count of matches.
 
     Only the newest MAX_HITS matches are ranked and counted: the count is exact up to MAX_HITS, and
     MAX_HITS + 1 means "more than that". Without `count` the second query is skipped and the count is
-    the number of hits returned.
+    the number of hits returned. With `relax`, fewer than FEW_HITS articles with every word adds those
+    with some of them (marked partial).
     """
     terms = query_terms(q)
     if not terms:
         return [], 0
+    search = _search_postgres if connection.vendor == "postgresql" else _search_sqlite
     try:
-        if connection.vendor == "postgresql":
-            return _search_postgres(terms, filters, limit, offset, any_term, count)
-        return _search_sqlite(terms, filters, limit, offset, any_term, count)
+        if relax and not any_term and len(terms) > 1:
+            _, few = search(terms, filters, 0, 0, any_term=False, count=True, count_limit=FEW_HITS)
+            any_term = few < FEW_HITS
+        return search(terms, filters, limit, offset, any_term=any_term, count=count)
     except DatabaseError as exc:
         log.warning("search: query %r failed: %s", q[:80], exc)
         return [], 0
@@ -176,30 +184,43 @@ def _filter_sql(filters: SearchFilters) -> tuple[list[str], list[Any]]:
 
 
 def _search_sqlite(
-    terms: list[Term], filters: SearchFilters, limit: int, offset: int, any_term: bool, count: bool
+    terms: list[Term],
+    filters: SearchFilters,
+    limit: int,
+    offset: int,
+    *,
+    any_term: bool,
+    count: bool,
+    count_limit: int | None = None,
 ) -> tuple[list[Hit], int]:
     table = Article._meta.db_table
     clauses, params = _filter_sql(filters)
     where = " AND ".join([f"{FTS_TABLE} MATCH %s", *clauses])
-    match = fts5_match(terms, any_term=any_term)
+    every, some = fts5_match(terms), fts5_match(terms, any_term=True)
+    match = some if any_term else every
     base = f"FROM {FTS_TABLE} JOIN {table} a ON a.id = {FTS_TABLE}.rowid WHERE {where}"
     newest = f"SELECT a.id {base} ORDER BY a.published_at DESC LIMIT {MAX_HITS}"
+    matching = f"a.id IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s)"  # noqa: S608 - a table name
     marks = [MARK_START, MARK_END]
-    # Title matches weigh most; bm25() is lower for better matches.
+    # Articles with every word first, then those whose title has every word, then any of them; within
+    # each, bm25() (lower is better) with title matches weighing most.
     sql = (
         f"SELECT a.id, bm25({FTS_TABLE}, 10.0, 2.0, 1.0) AS rank, "
         f"highlight({FTS_TABLE}, 0, %s, %s), "
         f"snippet({FTS_TABLE}, 2, %s, %s, '…', 28), "
         f"snippet({FTS_TABLE}, 1, %s, %s, '…', 28), "
-        f"a.content_text <> '' "
-        f"{base} AND a.id IN ({newest}) ORDER BY rank, a.published_at DESC LIMIT %s OFFSET %s"
+        f"a.content_text <> '', {matching} AS every_word, {matching} AS title_every, {matching} AS title_some "
+        f"{base} AND a.id IN ({newest}) "
+        f"ORDER BY every_word DESC, title_every DESC, title_some DESC, rank, a.published_at DESC LIMIT %s OFFSET %s"
     )
+    keys = [every, "{title} : (" + every + ")", "{title} : (" + some + ")"]
     with connection.cursor() as cur:
-        cur.execute(sql, [*marks, *marks, *marks, match, *params, match, *params, limit, offset])
+        cur.execute(sql, [*marks, *marks, *marks, *keys, match, *params, match, *params, limit, offset])
         rows = cur.fetchall()
         total = len(rows)
         if count:
-            cur.execute(f"SELECT count(*) FROM (SELECT 1 {base} LIMIT {MAX_HITS + 1})", [match, *params])  # noqa: S608
+            window = count_limit or MAX_HITS + 1
+            cur.execute(f"SELECT count(*) FROM (SELECT 1 {base} LIMIT {window})", [match, *params])  # noqa: S608
             total = cur.fetchone()[0]
     hits = [
         Hit(
@@ -207,6 +228,7 @@ def _search_sqlite(
             rank=-float(row[1]),
             title=highlight(row[2]),
             snippet=highlight(row[3]) if row[5] else highlight(row[4], from_html=True),
+            partial=not row[6],
         )
         for row in rows
     ]
@@ -214,38 +236,52 @@ def _search_sqlite(
 
 
 def _search_postgres(
-    terms: list[Term], filters: SearchFilters, limit: int, offset: int, any_term: bool, count: bool
+    terms: list[Term],
+    filters: SearchFilters,
+    limit: int,
+    offset: int,
+    *,
+    any_term: bool,
+    count: bool,
+    count_limit: int | None = None,
 ) -> tuple[list[Hit], int]:
     table = Article._meta.db_table
     clauses, params = _filter_sql(filters)
     query = "to_tsquery('english'::regconfig, %s)"
     where = " AND ".join([f"{PG_VECTOR} @@ {query}", *clauses])
-    text = tsquery_text(terms, any_term=any_term)
+    every, some = tsquery_text(terms), tsquery_text(terms, any_term=True)
+    text = some if any_term else every
     options = f"StartSel={MARK_START}, StopSel={MARK_END}, MaxWords=35, MinWords=15"
+    # The title's lexemes are the vector's weight-A ones.
+    title = "ts_filter(vector, '{a}')"
     # Table names and fixed clauses only; every value is a parameter. The newest matches are found
     # first (the planner picks the date index or the GIN index by how common the words are); only they
-    # are ranked, and only the page shown gets its headlines.
+    # are ranked, and only the page shown gets its headlines. Articles with every word come first, then
+    # those whose title has every word, then any of them, then by ts_rank_cd.
     sql = (
         f"WITH newest AS (SELECT a.id, a.published_at, {PG_VECTOR} AS vector FROM {table} a "  # noqa: S608
         f"WHERE {where} ORDER BY a.published_at DESC LIMIT {MAX_HITS}), "
-        f"ranked AS (SELECT id, published_at, ts_rank_cd(vector, {query}) AS rank FROM newest "
-        f"ORDER BY rank DESC, published_at DESC LIMIT %s OFFSET %s) "
+        f"ranked AS (SELECT id, published_at, ts_rank_cd(vector, {query}) AS rank, "
+        f"vector @@ {query} AS every_word, {title} @@ {query} AS title_every, {title} @@ {query} AS title_some "
+        f"FROM newest ORDER BY every_word DESC, title_every DESC, title_some DESC, rank DESC, published_at DESC "
+        f"LIMIT %s OFFSET %s) "
         f"SELECT a.id, ranked.rank, "
         f"ts_headline('english'::regconfig, a.title, {query}, %s), "
         f"ts_headline('english'::regconfig, coalesce(nullif(a.content_text, ''), a.summary), {query}, %s), "
-        f"a.content_text <> '' "
-        f"FROM {table} a JOIN ranked ON ranked.id = a.id ORDER BY ranked.rank DESC, ranked.published_at DESC"
+        f"a.content_text <> '', ranked.every_word "
+        f"FROM {table} a JOIN ranked ON ranked.id = a.id "
+        f"ORDER BY ranked.every_word DESC, ranked.title_every DESC, ranked.title_some DESC, "
+        f"ranked.rank DESC, ranked.published_at DESC"
     )
+    values: list[Any] = [text, *params, text, every, every, some, limit, offset]
+    values += [text, options + ", HighlightAll=true", text, options]
     with connection.cursor() as cur:
-        cur.execute(
-            sql,
-            [text, *params, text, limit, offset, text, options + ", HighlightAll=true", text, options],
-        )
+        cur.execute(sql, values)
         rows = cur.fetchall()
         total = len(rows)
         if count:
             cur.execute(
-                f"SELECT count(*) FROM (SELECT 1 FROM {table} a WHERE {where} LIMIT {MAX_HITS + 1}) AS m",  # noqa: S608
+                f"SELECT count(*) FROM (SELECT 1 FROM {table} a WHERE {where} LIMIT {count_limit or MAX_HITS + 1}) AS m",  # noqa: S608
                 [text, *params],
             )
             total = cur.fetchone()[0]
@@ -255,6 +291,7 @@ def _search_postgres(
             rank=float(row[1]),
             title=highlight(row[2]),
             snippet=highlight(row[3], from_html=not row[4]),
+            partial=not row[5],
         )
         for row in rows
     ]

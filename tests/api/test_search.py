@@ -65,4 +65,12 @@ def test_search_query_without_words(client, corpus):
         "next": None,
         "previous": None,
         "items": [],
+        "suggestion": None,
     }
+
+
+def test_search_suggests_a_correction(client, corpus):
+    body = client.get("/api/search?q=rubbel").json()
+    assert body["items"] == []
+    assert body["suggestion"] == "rubble"
+    assert client.get("/api/search?q=rubble").json()["suggestion"] is None

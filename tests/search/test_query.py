@@ -139,3 +139,31 @@ def test_diacritics_fold_on_sqlite():
         pytest.skip("PostgreSQL search does not fold accents yet (needs the unaccent extension)")
     make_article(title="Café culture in Montréal")
     assert search_articles(q="montreal")[1] == 1
+
+
+def test_stems_match_other_forms_of_a_word():
+    recalls = make_article(title="Voltaris Motors recalls electric SUVs", body="A software fault.")
+    recalled = make_article(title="Thousands of SUVs recalled", body="Owners were told by letter.")
+    found = {h.article_id for h in search_articles(q="recall")[0]}
+    assert found == {recalls.pk, recalled.pk}
+
+
+def test_headline_matches_rank_before_text_matches():
+    # The text says "recall" again and again; the headline that says it once still ranks first.
+    in_text = make_article(
+        title="Carmaker shares slide",
+        body="The recall. " * 3 + "Analysts said the recall would cost the recall budget.",
+    )
+    in_title = make_article(title="Voltaris recalls 310,000 SUVs", body="Owners will be written to.")
+    assert [h.article_id for h in search_articles(q="recall")[0]] == [in_title.pk, in_text.pk]
+
+
+def test_few_matches_for_every_word_adds_those_with_some_marked_partial():
+    both = make_article(title="Australia raises interest rates", body="The bank moved.")
+    rate = make_article(title="Rate hike explained", body="What a rise means for your loan.")
+    make_article(title="Harbour bridge opens", body="Traffic flowed.")
+    hits, total = search_articles(q="interest rates")
+    assert [(h.article_id, h.partial) for h in hits] == [(both.pk, False), (rate.pk, True)]
+    assert total == 2
+    # Asked not to, only the articles with every word.
+    assert [h.article_id for h in search_articles(q="interest rates", relax=False)[0]] == [both.pk]

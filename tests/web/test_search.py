@@ -136,3 +136,12 @@ def test_search_page_and_api_say_more_than_the_window(client, three_hits):
         "/search", {"q": "regatta", "to": str(three_hits[0].published_at.date())}
     ).content.decode()
     assert "1 result for" in html
+
+
+def test_search_page_suggests_a_correction_and_marks_partial_results(client):
+    make_article(title="Voltaris recalls 310,000 electric SUVs", body="A battery software fault.")
+    html = client.get("/search", {"q": "voltariss"}).content.decode()
+    assert "0 results for" in html
+    assert 'Did you mean <a href="/search?q=voltaris">voltaris</a>?' in html
+    html = client.get("/search", {"q": "voltaris zebra"}).content.decode()
+    assert "those with only some of them follow" in html

@@ -10,7 +10,8 @@ from django.shortcuts import render
 
 from gazette.articles.selectors import card_queryset
 from gazette.search.forms import SearchForm
-from gazette.search.query import MAX_HITS, search_articles
+from gazette.search.query import FEW_HITS, MAX_HITS, search_articles
+from gazette.search.suggest import search_suggestion
 from gazette.web.caching import public_page
 from gazette.web.lists import PAGE_SIZE
 
@@ -51,4 +52,10 @@ def search(request: HttpRequest) -> HttpResponse:
         context["total"] = total
         context["page"] = Paginator(range(total), PAGE_SIZE).get_page(number)
         context["feed_query"] = _feed_query(request.GET, q)
+        context["partial"] = any(h.partial for h in hits)
+        if total < FEW_HITS or context["partial"]:
+            suggestion = search_suggestion(q=q)
+            if suggestion:
+                context["suggestion"] = suggestion
+                context["suggestion_query"] = _feed_query(request.GET, suggestion)
     return render(request, "web/search.html", context)
