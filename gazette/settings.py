@@ -268,10 +268,6 @@ GAZETTE_NER_MODEL = env_str("GAZETTE_NER_MODEL", "")
 # other workers want the other cores, and torch's threads lose far more than they gain when they
 # have to share them (bench/ingest_e2e.py).
 GAZETTE_EMBED_THREADS = env_int("GAZETTE_EMBED_THREADS", 1, minimum=1)
-# glibc malloc arenas a worker process may create (set before its threads start). glibc's default is
-# eight per core, and every poll, enrich and story thread then keeps freed memory in an arena of its
-# own, counted in the worker's RSS (bench/ingest_e2e.py).
-GAZETTE_MALLOC_ARENAS = env_int("GAZETTE_MALLOC_ARENAS", 2, minimum=1)
 # The language model, when one is configured (gazette/ai/config.py): every chat call goes through
 # the gateway in gazette/ai/llm.py, which charges it against the daily limit.
 GAZETTE_LLM = llm_config_from_env()

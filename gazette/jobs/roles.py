@@ -126,12 +126,8 @@ def worker_run(*, queues: Iterable[str], stop: threading.Event, scheduler: bool 
     `stop` is set; then let running jobs finish and close the poll runtime and the LLM gateway."""
     from gazette.ai.llm import llm_gateway_close
     from gazette.sources.polling import poll_runtime_close
-    from gazette.stories.embeddings import malloc_arenas_limit
 
     queues = list(queues)
-    # Before any thread of the worker starts (poll threads, torch's): arenas are handed out as
-    # threads first allocate.
-    malloc_arenas_limit(arenas=settings.GAZETTE_MALLOC_ARENAS)
     if {"enrich", "stories"} & set(queues):
         from gazette.stories.enrich import embedder_get
 

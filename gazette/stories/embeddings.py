@@ -175,23 +175,13 @@ class Embedder:
         return np.ascontiguousarray(vectors, dtype=np.float32)
 
 
-def _libc_function(name: str) -> Any:
-    found = ctypes.util.find_library("c")
-    libc = ctypes.CDLL(found) if found else None
-    return getattr(libc, name, None)  # glibc only
+def _malloc_trim() -> Any:
+    name = ctypes.util.find_library("c")
+    libc = ctypes.CDLL(name) if name else None
+    return getattr(libc, "malloc_trim", None)  # glibc only
 
 
-_MALLOC_TRIM = _libc_function("malloc_trim")
-_MALLOPT = _libc_function("mallopt")
-_M_ARENA_MAX = -8  # glibc's malloc.h
-
-
-def malloc_arenas_limit(*, arenas: int) -> bool:
-    """Cap the malloc arenas this process creates from now on; True when the C library took it.
-
-    Called before a worker starts its threads: glibc gives each new thread an arena of its own, up to
-    eight per core, and each keeps the memory its thread freed."""
-    return bool(_MALLOPT(_M_ARENA_MAX, int(arenas))) if _MALLOPT is not None else False
+_MALLOC_TRIM = _malloc_trim()
 
 
 def memory_release() -> int:

@@ -203,30 +203,3 @@ def test_a_pass_hands_its_memory_back():
 
     kept, released = rss_after("keep"), rss_after("release")
     assert released < kept - 30, f"{released} MB with the release, {kept} MB without"
-
-
-@pytest.mark.skipif(embeddings._MALLOPT is None, reason="mallopt is glibc's")
-def test_a_capped_process_keeps_its_threads_in_that_many_arenas():
-    # Processes of their own: the cap holds for arenas created after it, and malloc_stats prints one
-    # "Arena n:" block per arena to stderr.
-    code = (
-        "import ctypes, ctypes.util, sys, threading\n"
-        "from gazette.stories.embeddings import malloc_arenas_limit\n"
-        "if sys.argv[1] == 'cap':\n"
-        "    assert malloc_arenas_limit(arenas=1)\n"
-        "def churn():\n"
-        "    blocks = [bytearray(4096) for _ in range(2000)]\n"
-        "    del blocks\n"
-        "threads = [threading.Thread(target=churn) for _ in range(8)]\n"
-        "[t.start() for t in threads]; [t.join() for t in threads]\n"
-        "ctypes.CDLL(ctypes.util.find_library('c')).malloc_stats()\n"
-    )
-
-    def arenas(mode: str) -> int:
-        out = subprocess.run(
-            [sys.executable, "-c", code, mode], capture_output=True, text=True, timeout=60, check=True
-        )
-        return out.stderr.count("Arena ")
-
-    assert arenas("cap") == 1
-    assert arenas("free") > 1
