@@ -165,14 +165,14 @@ class Sampler(threading.Thread):
 # -- one run -------------------------------------------------------------------------------------
 
 
-def _database(server_url: str) -> str:
+def _database(server_url: str, name: str) -> str:
     import psycopg
 
     with psycopg.connect(server_url, autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {DB} WITH (FORCE)")
-        conn.execute(f"CREATE DATABASE {DB}")
+        conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        conn.execute(f"CREATE DATABASE {name}")
     parts = urlsplit(server_url)
-    return urlunsplit((parts.scheme, parts.netloc, f"/{DB}", "", ""))
+    return urlunsplit((parts.scheme, parts.netloc, f"/{name}", "", ""))
 
 
 SETUP = """
@@ -216,7 +216,7 @@ def _wait(conn, which: str, expected: int, polled: int | None, timeout: float, p
 def run(*, tree: Path, workers: int, base: str, args: argparse.Namespace, logs: Path) -> dict:
     import psycopg
 
-    url = _database(args.postgres)
+    url = _database(args.postgres, args.database)
     data_dir = Path(tempfile.mkdtemp(prefix="gazette-e2e-"))
     env = dict(
         os.environ,
@@ -296,6 +296,7 @@ def main() -> int:
     parser.add_argument("--baseline", help="a git ref whose code runs the same scenario (e.g. main)")
     parser.add_argument("--postgres", default="postgres://postgres@127.0.0.1:5432/postgres")
     parser.add_argument("--data", type=Path, default=DATA)
+    parser.add_argument("--database", default=DB, help="the database each run drops and creates")
     args = parser.parse_args()
     counts = [int(c) for c in args.workers.split(",")]
     logs = Path(tempfile.mkdtemp(prefix="gazette-e2e-logs-"))

@@ -21,7 +21,7 @@ from django.utils.text import slugify
 
 from gazette.articles.models import Article
 from gazette.stories.embeddings import EMBED_WORDS
-from gazette.stories.entities import Mention, entities_extract
+from gazette.stories.entities import entities_extract
 from gazette.stories.entity_store import article_entities_save
 from gazette.stories.models import ArticleEntity, ArticleTopic, Embedding, Topic
 from gazette.stories.topics import topics_classify
@@ -57,8 +57,15 @@ def articles_enrich(
         if a.pk not in named
     }
     with transaction.atomic():
+        # Read once per batch, not once per article: on PostgreSQL these lookups were a tenth of the
+        # stage's time.
+        topics = {t.slug: t for t in Topic.objects.all()}
+        labelled = set(ArticleTopic.objects.filter(article__in=articles).values_list("article_id", flat=True))
         for article in articles:
-            _labels(article, options, mentions.get(article.pk))
+            if article.pk not in labelled:
+                _topics_save(article, options, topics)
+            if article.pk in mentions:
+                article_entities_save(article, mentions[article.pk])
         embedder = embedder_get()
         if embedder is not None and vectors:
             Embedding.objects.bulk_create(
@@ -93,25 +100,21 @@ def _vectors_compute(articles: list[Article], options: EnrichOptions) -> dict[in
     return {a.pk: fresh[i] for i, a in enumerate(missing)}
 
 
-def _labels(article: Article, options: EnrichOptions, mentions: list[Mention] | None) -> None:
-    """Topics and entities, computed once per article."""
-    if not ArticleTopic.objects.filter(article=article).exists():
-        topics = {t.slug: t for t in Topic.objects.all()}
-        scored = [
-            (name, score)
-            for name, score in topics_classify(article.title, article.body_text)
-            if score >= options.topic_min_score
-        ][: options.topics_per_article]
-        ArticleTopic.objects.bulk_create(
-            [
-                ArticleTopic(article=article, topic=topics[slugify(name)], score=score)
-                for name, score in scored
-                if slugify(name) in topics
-            ],
-            ignore_conflicts=True,
-        )
-    if mentions is not None and not ArticleEntity.objects.filter(article=article).exists():
-        article_entities_save(article, mentions)
+def _topics_save(article: Article, options: EnrichOptions, topics: dict[str, Topic]) -> None:
+    """The article's best topics, as ArticleTopic rows."""
+    scored = [
+        (name, score)
+        for name, score in topics_classify(article.title, article.body_text)
+        if score >= options.topic_min_score
+    ][: options.topics_per_article]
+    ArticleTopic.objects.bulk_create(
+        [
+            ArticleTopic(article=article, topic=topics[slugify(name)], score=score)
+            for name, score in scored
+            if slugify(name) in topics
+        ],
+        ignore_conflicts=True,
+    )
 
 
 _EMBEDDER: Any = None
