@@ -6,8 +6,8 @@ import pytest
 from django.utils import timezone
 
 from gazette.articles.models import Article
-from gazette.sources.models import Source
 from gazette.jobs.engine import jobs_drain
+from gazette.sources.models import Source
 from gazette.sources.polling import sources_poll as poll_only
 from tests.httpserver import LocalHTTPServer
 from tests.sources.feedkit import BODY, article_page, rss
