@@ -472,9 +472,10 @@ RULES_MAX_AGE = 10.0
 
 
 class PollRuntime:
-    """The process's poll machinery, shared by the poll jobs of all its worker threads: one event
-    loop on a thread of its own, one HTTP client (so per-host concurrency and delay hold across the
-    process's polls, and connections are reused), one database thread, the extraction processes."""
+    """The process's poll machinery, shared by the poll and page fetch jobs of all its worker threads:
+    one event loop on a thread of its own, one HTTP client (so per-host concurrency and delay hold
+    across the process's polls and page fetches, and connections are reused), one database thread,
+    the extraction processes."""
 
     def __init__(self, options: FetchOptions | None = None) -> None:
         self.loop = asyncio.new_event_loop()
