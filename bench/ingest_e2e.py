@@ -239,9 +239,12 @@ def run(*, tree: Path, workers: int, base: str, args: argparse.Namespace, logs: 
         proc = subprocess.Popen([*python, "-m", "gazette", *cmd], env=env, stdout=out, stderr=out)
         return Role(name, proc)
 
+    queues = args.queues
+    if (tree / "gazette/articles/pages.py").exists() and "fetch" not in queues.split(","):
+        queues += ",fetch"  # a tree with the fetch stage reads teasers' pages there, not in the poll
     roles = [start("scheduler", "scheduler")]
     roles += [
-        start(f"worker{i + 1}", "worker", "--queues", args.queues) for i in range(workers)
+        start(f"worker{i + 1}", "worker", "--queues", queues) for i in range(workers)
     ]  # fmt: skip
     sampler = Sampler(roles)
     sampler.start()
@@ -292,7 +295,11 @@ def main() -> int:
     parser.add_argument("--pages", type=int, default=1000)
     parser.add_argument("--sources", type=int, default=20)
     parser.add_argument("--workers", default="1,2")
-    parser.add_argument("--queues", default="poll,enrich,stories", help="the workers' --queues")
+    parser.add_argument(
+        "--queues",
+        default="poll,enrich,stories",
+        help="the workers' --queues (fetch added for a tree that has that stage)",
+    )
     parser.add_argument("--baseline", help="a git ref whose code runs the same scenario (e.g. main)")
     parser.add_argument("--postgres", default="postgres://postgres@127.0.0.1:5432/postgres")
     parser.add_argument("--data", type=Path, default=DATA)

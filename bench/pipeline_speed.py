@@ -94,6 +94,7 @@ def run_pipeline(base: str, db_dir: str, mode: str, out) -> None:
     started = time.perf_counter()
     while poll_due().new_articles:  # a long feed is taken over several polls
         pass
+    jobs_drain(queues=["fetch"])  # the teasers' pages, read by their own stage
     if mode != "ingest":
         # The enrich and story stages the store queued, run here (no summaries: they are not timed).
         jobs_drain(queues=["enrich", "stories"])

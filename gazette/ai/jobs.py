@@ -1,4 +1,4 @@
-"""Background AI work: summaries and key points per article, digests per story (stages 4 and 5)."""
+"""Background AI work: summaries and key points per article, digests per story (stages 5 and 6)."""
 
 from __future__ import annotations
 

@@ -49,6 +49,12 @@ class Article(models.Model):
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="duplicates"
     )
     # Progress through the durable stages (gazette/jobs/stages.py): set by the stage that finished.
+    # Stored from a teaser feed, the article holds the feed's text until the fetch stage has read its
+    # page; enrichment and the summary wait for that, so they never work on an excerpt to be replaced.
+    page_pending = models.BooleanField(default=False, help_text="its page is still to be fetched")
+    page_error = models.CharField(
+        max_length=1000, blank=True, default="", help_text="why its page was not read (feed text kept)"
+    )
     enriched_at = models.DateTimeField(null=True, blank=True, help_text="topics, entities, embedding done")
     clustered_at = models.DateTimeField(null=True, blank=True, help_text="copies, story, related done")
 
@@ -68,6 +74,7 @@ class Article(models.Model):
             models.UniqueConstraint(fields=["source", "canonical_url"], name="article_source_url_unique"),
         ]
         indexes = [
+            models.Index(fields=["id"], condition=models.Q(page_pending=True), name="article_to_fetch"),
             models.Index(
                 fields=["id"], condition=models.Q(enriched_at__isnull=True), name="article_to_enrich"
             ),

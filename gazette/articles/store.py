@@ -51,6 +51,24 @@ def entries_unseen(*, source: Source, entries: Iterable[FeedEntry], feed_url: st
     return fresh
 
 
+def original_find(
+    *, content_hash: str, word_count: int, off_site: bool, exclude: int | None = None
+) -> Article | None:
+    """The stored article an article with this text is an exact copy of, if any."""
+    if not content_hash or word_count < 50:
+        return None
+    originals = Article.objects.filter(
+        content_hash=content_hash, duplicate_of__isnull=True, page_pending=False
+    )
+    if not off_site:
+        # An aggregator's copy, whatever date it gives, is never the original of an outlet's own
+        # article; the copies stage groups them later with the outlet's article first.
+        originals = originals.filter(off_site=False)
+    if exclude is not None:
+        originals = originals.exclude(pk=exclude)
+    return originals.order_by("published_at", "id").first()
+
+
 def articles_store(*, source: Source, drafts: Iterable[ArticleDraft]) -> list[Article]:
     """Save drafts not stored yet; marks exact copies (same content hash) of stored articles."""
     created = []
@@ -58,13 +76,10 @@ def articles_store(*, source: Source, drafts: Iterable[ArticleDraft]) -> list[Ar
         if urls_stored(source=source, urls=[draft.canonical_url]):
             continue
         original = None
-        if draft.content_hash and draft.word_count >= 50:
-            originals = Article.objects.filter(content_hash=draft.content_hash, duplicate_of__isnull=True)
-            if not draft.off_site:
-                # An aggregator's copy, whatever date it gives, is never the original of an outlet's own
-                # article; the copies stage groups them later with the outlet's article first.
-                originals = originals.filter(off_site=False)
-            original = originals.order_by("published_at", "id").first()
+        if not draft.page_pending:  # a teaser's copy is looked for once its page is read
+            original = original_find(
+                content_hash=draft.content_hash, word_count=draft.word_count, off_site=draft.off_site
+            )
         try:
             with transaction.atomic():
                 article = Article.objects.create(
@@ -85,6 +100,7 @@ def articles_store(*, source: Source, drafts: Iterable[ArticleDraft]) -> list[Ar
                     content_hash=draft.content_hash,
                     extractor=draft.extractor,
                     off_site=draft.off_site,
+                    page_pending=draft.page_pending,
                     duplicate_of=original,
                 )
                 if draft.raw_html is not None:

@@ -6,7 +6,8 @@ Order and invariants:
    entries cost nothing.
 3. canonicalise the entry URL (tracking parameters stripped) — before the "already stored?" check,
    so a link seen with and without utm_* parameters is one article.
-4. fetch the article page when the feed carries only a teaser — done by the caller (network).
+4. fetch the article page when the feed carries only a teaser — done by the fetch stage
+   (articles/pages.py, network), after the entry is stored with the feed's text (9).
 5. extract → clean → sanitise. Sanitising runs LAST on HTML: nothing after it may add markup,
    so what is stored is always safe to render (dropping the body's copy of the lead image after it
    only removes elements).
@@ -17,6 +18,9 @@ Order and invariants:
    the feed the operator added, by the same rule as 6. An item linking off-site is `off_site`: it is
    stored for its own source alone, so a feed cannot keep another outlet's article out by linking to
    it first, and that outlet's own feed still stores it, whenever it is polled.
+9. a teaser's draft is stored from the feed at once (`page_pending`) and its page read later by the
+   fetch stage, which runs steps 4–7 over it with `page_apply` (the same steps, so a page read late
+   gives the article article_build would have made from it).
 """
 
 from __future__ import annotations
@@ -68,6 +72,7 @@ class ArticleDraft:
     content_hash: str
     extractor: str
     off_site: bool = False
+    page_pending: bool = False  # stored with the feed's text; the fetch stage reads the page
     raw_html: bytes | None = None
     raw_url: str = ""
     raw_status: int | None = None
@@ -188,6 +193,62 @@ def article_build(
         raw_html=page_html,
         raw_url=page_url or "",
         raw_status=page_status,
+    )
+
+
+@dataclass(frozen=True)
+class PageUpdate:
+    """What an article's page adds to the article stored from its feed entry."""
+
+    canonical_url: str
+    content_html: str
+    content_text: str
+    image_url: str
+    author: str
+    language: str
+    updated_at: datetime | None
+    summary: str  # made from the page's text, for an article whose feed gave no summary
+    word_count: int
+    content_hash: str
+    extractor: str
+
+
+def page_apply(
+    *,
+    url: str,
+    content_html: str,
+    content_text: str,
+    image_url: str,
+    page_html: bytes,
+    page_url: str | None,
+    options: PipelineOptions | None = None,
+) -> PageUpdate:
+    """Steps 5–7 over the page of an article stored with its feed's text (`url` its canonical URL,
+    the other fields as stored): the same rules as article_build, so the feed's text is kept when the
+    page gives less."""
+    options = options or PipelineOptions()
+    doc = page_process(page_html, page_url or url, options)
+    image = image_url or doc.image or ""
+    if len(doc.text) < len(content_text):  # paywall, consent wall: trust the feed
+        html, text, extractor = content_html, content_text, "feed"
+    else:
+        html = lead_image_drop(doc.html, image, base_url=url) if image else doc.html
+        text, extractor = doc.text.strip(), doc.extractor
+    canonical = url
+    if doc.canonical_url and same_site(doc.canonical_url, url):
+        canonical = canonicalize_url(doc.canonical_url, base=url)
+    return PageUpdate(
+        canonical_url=canonical[:2000],
+        content_html=html,
+        content_text=text,
+        image_url=image[:2000],
+        author=(doc.author or "")[:300],
+        language=(doc.language or "")[:16],
+        updated_at=doc.updated,
+        summary=f"<p>{_escape(_shorten(text, options.summary_chars))}</p>" if text else "",
+        word_count=len(text.split()),
+        content_hash=content_hash(text),
+        extractor=extractor,
     )
 
 

@@ -86,11 +86,15 @@ def cmd_jobs(args: argparse.Namespace) -> int:
 
 
 def register(add: Any) -> None:
-    p = add("worker", cmd_worker, "Run background jobs (polls, enrichment, stories, AI) until SIGTERM.")
+    p = add(
+        "worker",
+        cmd_worker,
+        "Run background jobs (polls, page fetches, enrichment, stories, AI) until SIGTERM.",
+    )
     p.add_argument(
         "--queues",
         default="all",
-        help="comma-separated queues to work on: poll, enrich, stories, ai (default all)",
+        help="comma-separated queues to work on: poll, fetch, enrich, stories, ai (default all)",
     )
     p.add_argument("--scheduler", action="store_true", help="also run the scheduler in this process")
     p.add_argument("--demo-port", type=int, help="also run the offline demo publishers on this port")

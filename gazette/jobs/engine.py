@@ -31,7 +31,7 @@ from gazette.jobs.storage import DjangoStorage
 
 log = logging.getLogger(__name__)
 
-QUEUES = ("poll", "enrich", "stories", "ai")
+QUEUES = ("poll", "fetch", "enrich", "stories", "ai")
 
 # Retries of a failed job, the first delay and its growth: 30 s, 2 min, 8 min.
 RETRIES, RETRY_DELAY, RETRY_BACKOFF = 3, 30, 4.0
@@ -141,7 +141,7 @@ def queue_threads(name: str) -> int:
     sequential by nature (and guarded across processes, see stories/engine.py); `enrich` at one, as the
     embedding model already uses every core."""
     jobs = settings.GAZETTE_JOBS
-    return {"poll": jobs.poll_workers, "ai": jobs.ai_workers}.get(name, 1)
+    return {"poll": jobs.poll_workers, "fetch": jobs.fetch_workers, "ai": jobs.ai_workers}.get(name, 1)
 
 
 def queue_depths() -> dict[str, int]:

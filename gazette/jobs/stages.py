@@ -3,28 +3,41 @@ and what survives a crash.
 
     stage      queue    job                      done when (the row says so)           queued by
     1 poll     poll     source_poll_job(id)      Source.next_poll_at moved past now     the scheduler's claim
-    2 enrich   enrich   articles_enrich_job(ids) Article.enriched_at set                the poll's commit
-    3 stories  stories  stories_assign_job()     Article.clustered_at set               enrich's commit
-    4 summary  ai       article_summary_job(id)  an ArticleSummary row exists           the poll's commit
-    5 digest   ai       story_digest_job(id)     StoryDigest newer than its story       stories' commit
+    2 fetch    fetch    article_fetch_job(id)    Article.page_pending false             the poll's commit
+    3 enrich   enrich   articles_enrich_job(ids) Article.enriched_at set                the fetch's commit *
+    4 stories  stories  stories_assign_job()     Article.clustered_at set               enrich's commit
+    5 summary  ai       article_summary_job(id)  an ArticleSummary row exists           the fetch's commit *
+    6 digest   ai       story_digest_job(id)     StoryDigest newer than its story       stories' commit
 
-Stage 1 runs the pure pipeline of gazette/ingest/pipeline.py (parse → filter → canonical URL → skip
-what is stored → fetch the page → extract → clean → sanitise) and stores each source's new articles
-and its new ETag in one transaction.
+    * the poll's commit for an article whose feed carries its full text: it has no page to fetch.
+
+Stage 1 runs the pure pipeline of gazette/ingest/pipeline.py over the feed (parse → filter →
+canonical URL → skip what is stored) and stores each source's new articles and its new ETag in one
+transaction, a teaser's with the feed's text and `page_pending` set. A poll never waits for an
+article page: the articles are on the site when the poll ends. Stage 2 fetches one article's page
+(robots.txt, the process's per-host limits), extracts, cleans and sanitises it (pipeline.page_apply),
+and updates the row.
 
 Invariants:
 1. A job is queued in the transaction that stores what it works on (the queue is a table of the same
-   database, see storage.py): the articles and their enrich and summary jobs commit together or not
-   at all; so do a batch of stories and its digest jobs, and a claimed source and its poll job.
+   database, see storage.py): the articles and their fetch jobs (or, with full text, their enrich and
+   summary jobs) commit together or not at all; so do a page's text and its article's enrich and
+   summary jobs, a batch of stories and its digest jobs, and a claimed source and its poll job.
 2. Every job is idempotent: it first reads the column that says whether its work is done, so a job
-   run twice (a retry, a sweep, two workers) changes nothing the second time.
+   run twice (a retry, a sweep, two workers) changes nothing the second time. The fetch stage claims
+   its row with a conditional UPDATE (page_pending true → false), so two workers never both store it.
 3. A worker killed mid-job loses that job's message (Huey runs a task at most once), never the work:
    `work_sweep` queues again every stage a row has not finished after `SWEEP_AFTER`, and a source
    claimed by a dead worker is due again when its claim lapses (`poll_lease`).
 4. Story assignment is serial and its state is saved with each batch (stories/engine.py); every
    other stage runs on any number of workers, on any machine.
 5. A failure is retried with back-off (engine.RETRIES); after the last try it is kept as a JobFailure,
-   and the row stays unfinished, so the next sweep tries it again.
+   and the row stays unfinished, so the next sweep tries it again. The fetch stage is the exception,
+   for pages only: a page that cannot be read (a 404 at once; a timeout or a 5xx after the last try)
+   leaves the article with its feed's text and the error on the row (Article.page_error, a PollEvent
+   of its source), and the article goes on to enrichment, so a dead link never holds it back.
+6. Enrichment and summaries never see a teaser whose page is to come (page_pending), so nothing is
+   computed twice from two texts; the sweep leaves such rows to the fetch stage.
 """
 
 from __future__ import annotations
@@ -38,6 +51,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from huey.api import Task
 
 from gazette.articles.models import Article
 from gazette.jobs.engine import job, queue_get
@@ -109,8 +123,8 @@ def source_poll_job(source_id: int) -> None:
 
 
 def articles_stored(article_ids: list[int]) -> None:
-    """Queue what follows the store (or a re-extraction that changed an article's text); called inside
-    the transaction that stored the articles."""
+    """Queue what follows an article's final text: its store from a full-text feed, its page's fetch,
+    or a re-extraction that changed it; called inside the transaction that stored the text."""
     if not article_ids:
         return
     articles_enrich_job(article_ids)
@@ -118,7 +132,26 @@ def articles_stored(article_ids: list[int]) -> None:
         article_summary_job(article_id)
 
 
-# -- 2. enrich -------------------------------------------------------------------------------------
+# -- 2. fetch ---------------------------------------------------------------------------------------
+
+
+def articles_pages_wanted(article_ids: list[int]) -> None:
+    """Queue the page fetch of articles stored with their feed's text; called inside the transaction
+    that stored them."""
+    for article_id in article_ids:
+        article_fetch_job(article_id)
+
+
+@job("fetch", context=True)
+def article_fetch_job(article_id: int, task: Task | None = None) -> None:
+    """Fetch and extract one article's page; enrich and summary are queued with the page's text."""
+    from gazette.articles.pages import article_page_fetch
+
+    # Huey counts retries down: none left means this is the last try (run here and now: the only one).
+    article_page_fetch(article_id=article_id, last_try=task is None or not task.retries)
+
+
+# -- 3. enrich -------------------------------------------------------------------------------------
 
 
 @job("enrich")
@@ -130,7 +163,7 @@ def articles_enrich_job(article_ids: list[int]) -> None:
         articles_enrich(article_ids[start : start + 64], queue_next=lambda ids: stories_assign_job())
 
 
-# -- 3. stories ------------------------------------------------------------------------------------
+# -- 4. stories ------------------------------------------------------------------------------------
 
 
 @job("stories")
@@ -149,7 +182,7 @@ def stories_changed(story_ids: list[int]) -> None:
         story_digest_job.schedule(args=(story_id,), delay=DIGEST_DELAY.total_seconds())
 
 
-# -- 4, 5. summaries and digests ---------------------------------------------------------------------
+# -- 5, 6. summaries and digests -------------------------------------------------------------------
 
 
 @job("ai")
@@ -177,10 +210,20 @@ def work_sweep(*, older_than: timedelta | None = None) -> dict[str, int]:
     from gazette.stories.models import Story
 
     cutoff = timezone.now() - (sweep_after() if older_than is None else older_than)
-    queued = {"enrich": 0, "stories": 0, "summary": 0, "digest": 0}
+    queued = {"fetch": 0, "enrich": 0, "stories": 0, "summary": 0, "digest": 0}
+    fetch = queue_get("fetch")
+    # A fetch waiting out its back-off is a scheduled task: the sweep does not hurry it.
+    if not fetch.pending_count() and not fetch.scheduled_count():
+        ids = list(
+            Article.objects.filter(page_pending=True, fetched_at__lte=cutoff)
+            .order_by("id")
+            .values_list("pk", flat=True)[:SWEEP_BATCH]
+        )
+        articles_pages_wanted(ids)
+        queued["fetch"] = len(ids)
     if not queue_get("enrich").pending_count():
         ids = list(
-            Article.objects.filter(enriched_at__isnull=True, fetched_at__lte=cutoff)
+            Article.objects.filter(enriched_at__isnull=True, page_pending=False, fetched_at__lte=cutoff)
             .order_by("id")
             .values_list("pk", flat=True)[:SWEEP_BATCH]
         )
@@ -198,7 +241,7 @@ def work_sweep(*, older_than: timedelta | None = None) -> dict[str, int]:
     if not ai.pending_count() and not ai.scheduled_count():
         summarised = ArticleSummary.objects.values("article_id")
         ids = list(
-            Article.objects.filter(fetched_at__lte=cutoff)
+            Article.objects.filter(fetched_at__lte=cutoff, page_pending=False)
             .exclude(content_text="")
             .exclude(pk__in=summarised)
             .order_by("id")

@@ -2,10 +2,12 @@
 
 Stage 1 of gazette/jobs/stages.py. Only this module and the store talk to the network and the database;
 the stages it calls are pure. Network work runs on one asyncio loop per process, shared by every poll
-job of the process's worker threads (one HTTP client: connections reused, per-host limits across them);
-database work runs on one thread of its own; parsing and extraction on a pool of processes. Each
-source's articles, its new ETag and the jobs that follow the store are committed in one transaction: a
-process killed mid-poll re-fetches that feed when its claim lapses and skips what was stored.
+and page fetch job of the process's worker threads (one HTTP client: connections reused, per-host
+limits across them, feeds and article pages alike); database work runs on one thread of its own;
+parsing and extraction on a pool of processes. Each source's articles, its new ETag and the jobs that
+follow the store are committed in one transaction: a process killed mid-poll re-fetches that feed when
+its claim lapses and skips what was stored. A teaser's page is not fetched here but by its own job
+(stage 2, articles/pages.py), so a poll lasts as long as its feed takes, whatever its pages take.
 """
 
 from __future__ import annotations
@@ -36,10 +38,17 @@ from gazette.ingest.extract import ExtractOptions
 from gazette.ingest.feeds import FeedEntry, FeedError, ParsedFeed, parse_feed
 from gazette.ingest.fetcher import Fetcher, FetchOptions, FetchResult
 from gazette.ingest.filters import EntryRule, entries_filter
-from gazette.ingest.pipeline import ArticleDraft, PipelineOptions, article_build, entry_is_teaser
+from gazette.ingest.pipeline import (
+    ArticleDraft,
+    PageUpdate,
+    PipelineOptions,
+    article_build,
+    entry_is_teaser,
+    page_apply,
+)
 from gazette.ingest.robots import RobotsCache
 from gazette.ingest.workers import worker_watch
-from gazette.jobs.stages import articles_stored, poll_lease
+from gazette.jobs.stages import articles_pages_wanted, articles_stored, poll_lease
 from gazette.ops.metrics import metrics_fetch_error, metrics_poll_observe
 from gazette.sources.models import FilterRule, PollEvent, Source
 from gazette.sources.websub import websub_needs_subscribe, websub_subscribe
@@ -282,13 +291,11 @@ class _Poller:
         created: list[int] = []
         for start in range(0, max(len(fresh), 1), MAX_NEW_ENTRIES_PER_POLL):
             batch = fresh[start : start + MAX_NEW_ENTRIES_PER_POLL]
-            drafts, page_errors = await self._drafts(batch, base, options, source_url=source.feed_url)
+            drafts = await self._drafts(batch, base, options, source_url=source.feed_url)
             more = start + MAX_NEW_ENTRIES_PER_POLL < len(fresh)
             stop = more and time.monotonic() >= deadline
             state = "backlog" if stop else "working" if more else "done"
-            created += await self.workers.db(
-                self._commit, source, result, feed, drafts, page_errors, now, state
-            )
+            created += await self.workers.db(self._commit, source, result, feed, drafts, now, state)
             if stop:
                 break
         if websub_needs_subscribe(source, now):
@@ -302,35 +309,30 @@ class _Poller:
 
     async def _drafts(
         self, entries: list[FeedEntry], base: str, options: PipelineOptions, *, source_url: str
-    ) -> tuple[list[ArticleDraft], list[str]]:
-        errors: list[str] = []
-
+    ) -> list[ArticleDraft]:
         async def one(entry: FeedEntry) -> ArticleDraft:
-            page: FetchResult | None = None
-            if entry.url and settings.GAZETTE_INGEST.fetch_article_pages and entry_is_teaser(entry, options):
-                page = await self._page(entry.url, errors)
-            return await self.workers.cpu(
-                article_build, entry, feed_url=base, source_url=source_url, options=options,
-                page_html=page.body if page else None,
-                page_url=page.final_url if page else None,
-                page_status=page.status if page else None,
-            )  # fmt: skip
+            draft = await self.workers.cpu(
+                article_build, entry, feed_url=base, source_url=source_url, options=options
+            )
+            # A teaser is stored with the feed's text now; its page is the fetch stage's.
+            draft.page_pending = bool(
+                entry.url and settings.GAZETTE_INGEST.fetch_article_pages and entry_is_teaser(entry, options)
+            )
+            return draft
 
-        drafts = await asyncio.gather(*(one(e) for e in entries))
-        return list(drafts), errors
+        return list(await asyncio.gather(*(one(e) for e in entries)))
 
-    async def _page(self, url: str, errors: list[str]) -> FetchResult | None:
+    async def page_get(self, url: str) -> tuple[FetchResult | None, str]:
+        """An article page, or None and why not (robots.txt, an HTTP or network error)."""
         if settings.GAZETTE_INGEST.respect_robots and not await self.robots.allowed(
             self.fetcher, url, settings.GAZETTE_INGEST.user_agent
         ):
-            errors.append(f"{url}: disallowed by robots.txt")
-            return None
+            return None, f"{url}: disallowed by robots.txt"
         page = await self.fetcher.fetch(url, accept=PAGE_ACCEPT)
         if page.error or not page.body:
             metrics_fetch_error(page.error or "empty page")
-            errors.append(f"{url}: {page.error or 'empty page'}")
-            return None
-        return page
+            return page, f"{url}: {page.error or 'empty page'}"
+        return page, ""
 
     @staticmethod
     def _commit(
@@ -338,7 +340,6 @@ class _Poller:
         result: FetchResult,
         feed: ParsedFeed,
         drafts: list[ArticleDraft],
-        page_errors: list[str],
         now: datetime,
         state: str = "done",
     ) -> list[int]:
@@ -346,15 +347,11 @@ class _Poller:
         what is left: "done"; "working" (this poll goes on with more batches: the source stays
         claimed and keeps no validator, so a crash before the end is a full poll later); "backlog"
         (the poll stops with entries left: due again at once, no validator to hide them)."""
-        notes = [f"feed parsed despite: {feed.bozo}"] if feed.bozo else []
-        if page_errors:
-            notes.append(
-                f"{len(page_errors)} article page(s) not fetched, feed text kept; first: {page_errors[0]}"
-            )
-        note = "; ".join(notes)
+        note = f"feed parsed despite: {feed.bozo}" if feed.bozo else ""
         with transaction.atomic():
             created = articles_store(source=source, drafts=drafts)
-            articles_stored([a.pk for a in created])
+            articles_stored([a.pk for a in created if not a.page_pending])
+            articles_pages_wanted([a.pk for a in created if a.page_pending])
             interval = source.poll_interval
             source_record_success(source, result=result, feed=feed, new=len(created), now=now, event=note)
             if state == "working":
@@ -475,9 +472,10 @@ RULES_MAX_AGE = 10.0
 
 
 class PollRuntime:
-    """The process's poll machinery, shared by the poll jobs of all its worker threads: one event
-    loop on a thread of its own, one HTTP client (so per-host concurrency and delay hold across the
-    process's polls, and connections are reused), one database thread, the extraction processes."""
+    """The process's poll machinery, shared by the poll and page fetch jobs of all its worker threads:
+    one event loop on a thread of its own, one HTTP client (so per-host concurrency and delay hold
+    across the process's polls and page fetches, and connections are reused), one database thread,
+    the extraction processes."""
 
     def __init__(self, options: FetchOptions | None = None) -> None:
         self.loop = asyncio.new_event_loop()
@@ -492,6 +490,20 @@ class PollRuntime:
 
     def _run(self, coro: Any) -> Any:
         return asyncio.run_coroutine_threadsafe(coro, self.loop).result()
+
+    def page_read(self, link: str, **apply: Any) -> tuple[FetchResult | None, str, PageUpdate | None]:
+        """Fetch an article page through the process's client and run pipeline.page_apply over it in
+        the extraction processes (`apply`: its arguments but the page's); from the calling thread."""
+        return self._run(self._page_read(link, apply))
+
+    async def _page_read(
+        self, link: str, apply: dict[str, Any]
+    ) -> tuple[FetchResult | None, str, PageUpdate | None]:
+        page, error = await self.poller.page_get(link)
+        if page is None or error:
+            return page, error, None
+        update = await self.workers.cpu(page_apply, page_html=page.body, page_url=page.final_url, **apply)
+        return page, "", update
 
     def poll(self, source: Source) -> _Outcome:
         """Poll one source from the calling thread; returns when its outcome is stored."""
@@ -529,17 +541,22 @@ _RUNTIME: PollRuntime | None = None
 _RUNTIME_LOCK = threading.Lock()
 
 
+def poll_runtime() -> PollRuntime:
+    """The process's shared runtime, started on first use (poll and page fetch jobs)."""
+    global _RUNTIME
+    with _RUNTIME_LOCK:
+        if _RUNTIME is None:
+            _RUNTIME = PollRuntime()
+        return _RUNTIME
+
+
 def source_poll(source_id: int) -> _Outcome | None:
     """Poll one source now through the process's shared runtime (the poll job's body)."""
-    global _RUNTIME
     source = Source.objects.active().prefetch_related("rules").filter(pk=source_id).first()
     if source is None:  # switched off since it was claimed
         Source.objects.filter(pk=source_id).update(claimed_at=None)
         return None
-    with _RUNTIME_LOCK:
-        if _RUNTIME is None:
-            _RUNTIME = PollRuntime()
-    outcome = _RUNTIME.poll(source)
+    outcome = poll_runtime().poll(source)
     if outcome.error:
         log.info("poll: %s: %s", source.feed_url, outcome.error)
     return outcome

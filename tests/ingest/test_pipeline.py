@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from gazette.ingest.feeds import FeedEntry
-from gazette.ingest.pipeline import article_build, content_hash
+from gazette.ingest.pipeline import article_build, content_hash, page_apply
 
 PARAS = "".join(
     f"<p>Paragraph {i} of the report says the harbour authority will open the terminal in spring, "
@@ -112,3 +112,40 @@ def test_oversized_fields_are_cut_to_what_pages_can_carry():
     assert len(draft.summary) <= 1600 and draft.summary.endswith("…</p>")
     assert len(draft.content_text) <= 300_002 and "Paragraph 0" in draft.content_text
     assert len(draft.content_html) <= 320_000 and draft.content_html.endswith("</p>")
+
+
+def test_a_page_read_later_gives_the_article_a_page_read_in_the_poll_gives():
+    page = (
+        '<html><head><link rel="canonical" href="https://www.news.example.com/a-story">'
+        f'<meta name="author" content="Ann Lee"></head><body><article>{PARAS}</article></body></html>'
+    ).encode()
+    at_once = article_build(entry(), feed_url="https://news.example.com/feed", page_html=page)
+    stored = article_build(entry(), feed_url="https://news.example.com/feed")  # the teaser, first
+    later = page_apply(
+        url=stored.canonical_url,
+        content_html=stored.content_html,
+        content_text=stored.content_text,
+        image_url=stored.image_url,
+        page_html=page,
+        page_url=None,
+    )
+    assert later.canonical_url == at_once.canonical_url == "https://www.news.example.com/a-story"
+    assert later.content_text == at_once.content_text and later.content_html == at_once.content_html
+    assert later.content_hash == at_once.content_hash and later.extractor == at_once.extractor
+    assert later.author == "Ann Lee"
+
+
+def test_a_page_shorter_than_the_feeds_text_leaves_the_feeds_text():
+    teaser = "<p>" + "The terminal opens in spring after the review of the pier foundations. " * 6 + "</p>"
+    stored = article_build(entry(content=teaser), feed_url="https://news.example.com/feed")
+    wall = b"<html><body><article><p>Subscribe to read this article.</p></article></body></html>"
+    later = page_apply(
+        url=stored.canonical_url,
+        content_html=stored.content_html,
+        content_text=stored.content_text,
+        image_url="",
+        page_html=wall,
+        page_url=None,
+    )
+    assert later.extractor == "feed" and later.content_text == stored.content_text
+    assert later.content_html == stored.content_html

@@ -1,15 +1,17 @@
-"""A worker killed outright inside each stage (fetch, extraction, enrichment, story assignment,
+"""A worker killed outright inside each stage (page fetch, extraction, enrichment, story assignment,
 summarising), then a fresh worker: nothing lost, nothing duplicated, every article through every stage.
 
 Each test knows from outside, without any hook in the code, that the worker is inside the stage when
 it kills it:
-- fetch: the test server holds an article page request the worker sent, and answers none yet;
-- extraction: every article page of a teaser outlet has been answered, none of its articles is
-  stored, and the worker's extraction processes are busy (the pages carry a long menu to read through);
+- fetch: the teasers are stored with their feed's text, the test server holds an article page
+  request the worker's fetch stage sent, and answers none yet;
+- extraction: more article pages have been answered than articles have their page's text stored, and
+  the worker's extraction processes are busy (the pages carry a long menu to read through);
 - enrichment, stories, summaries: the stage's work was left queued by a worker for the stages before
   it, a worker for that queue alone has taken the oldest job, and none of the stage's work is stored.
 Recovery is the product's own: the claim of a source whose poll was cut short lapses
-(GAZETTE_POLL_LEASE), and the scheduler's sweep queues again what a lost job left unfinished.
+(GAZETTE_POLL_LEASE), and the scheduler's sweep queues again what a lost job left unfinished (a page
+fetch included).
 """
 
 from __future__ import annotations
@@ -37,7 +39,7 @@ from tests.jobs.faultkit import (
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 # The first queue of each stage's tests: the stages before it run to the end, then its own worker.
-EARLIER = {"enrich": "poll", "stories": "poll,enrich", "ai": "poll"}
+EARLIER = {"enrich": "poll,fetch", "stories": "poll,fetch,enrich", "ai": "poll,fetch"}
 DONE = {
     "enrich": "select count(enriched_at) from articles_article",
     "stories": "select count(clustered_at) from articles_article",
@@ -53,6 +55,14 @@ def _stored_by(db: Database, slug: str) -> int:
         " where s.feed_url like %s",
         (f"%/{slug}/%",),
     )[0]
+
+
+def _pages_pending(db: Database) -> int:
+    return db.one("select count(*) from articles_article where page_pending")[0]
+
+
+def _pages_stored(db: Database) -> int:
+    return db.one("select count(*) from articles_rawpage")[0]
 
 
 def _oldest_job(db: Database, queue: str) -> int | None:
@@ -93,6 +103,9 @@ def test_a_worker_killed_inside_a_stage_loses_and_duplicates_nothing(stage, tmp_
                 )
             except AssertionError as exc:
                 raise AssertionError(f"{exc}; at {db.progress()}\n{logs(tmp_path)}") from None
+            assert _pages_pending(db) == 0, "an article's page was never read"
+            teasers = sum(_stored_by(db, slug) for slug in publishers.teaser_slugs())
+            assert _pages_stored(db) >= teasers, "a teaser was left with its feed's text"
             guids = Counter(db.rows("select source_id, guid from articles_article"))
             assert max(guids.values()) == 1, "an article was stored twice"
             failing = db.rows("select feed_url, last_error from sources_source where consecutive_errors > 0")
@@ -105,24 +118,22 @@ def test_a_worker_killed_inside_a_stage_loses_and_duplicates_nothing(stage, tmp_
 def _kill_inside_a_poll(
     stage: str, db: Database, publishers: Publishers, environment: dict[str, str], tmp_path: Path
 ) -> None:
-    """Kill a poll worker while it waits for an article page, or while it extracts a source's pages."""
+    """Kill a poll and fetch worker while it waits for an article page, or while it extracts pages."""
     teasers = publishers.teaser_slugs()
     if stage == "fetch":
         publishers.hold.set()  # article pages answer nothing until the worker is dead
     else:
         publishers.nav_links = 2000
-    worker = start(["worker", "--queues", "poll"], environment, log=tmp_path / "poll-worker.log")
+    worker = start(["worker", "--queues", "poll,fetch"], environment, log=tmp_path / "poll-worker.log")
 
     def inside() -> bool:
         if stage == "fetch":
-            return publishers.pages_in_flight() > 0
-        assert publishers.site is not None
-        for slug in teasers:
-            pages = len(publishers.site.outlet_articles(slug))
-            if publishers.pages_served(slug) == pages and _stored_by(db, slug) == 0:
-                before = children_cpu(worker.pid)
-                time.sleep(0.2)
-                return children_cpu(worker.pid) > before
+            return publishers.pages_in_flight() > 0 and _pages_pending(db) > 0
+        served = sum(publishers.pages_served(slug) for slug in teasers)
+        if served > _pages_stored(db):
+            before = children_cpu(worker.pid)
+            time.sleep(0.2)
+            return children_cpu(worker.pid) > before and served > _pages_stored(db)
         return False
 
     try:
@@ -131,8 +142,7 @@ def _kill_inside_a_poll(
         kill(worker)
     publishers.hold.clear()
     publishers.nav_links = 0
-    cut_short = [slug for slug in teasers if _stored_by(db, slug) == 0]
-    assert cut_short, f"the kill came too late: every outlet's poll had finished ({stage})"
+    assert _pages_pending(db) > 0, f"the kill came too late: every page had been read ({stage})"
 
 
 def _kill_inside_a_queue(
@@ -144,8 +154,14 @@ def _kill_inside_a_queue(
 
         def earlier_done() -> bool:
             stored, _, enriched, *_ = db.progress()
-            polling = db.one("select count(*) from jobs_queuedtask where queue = 'poll'")[0]
-            return stored == expected and not polling and (stage != "stories" or enriched == expected)
+            polling = db.one("select count(*) from jobs_queuedtask where queue in ('poll', 'fetch')")[0]
+            pages_done = not _pages_pending(db)
+            return (
+                stored == expected
+                and not polling
+                and pages_done
+                and (stage != "stories" or enriched == expected)
+            )
 
         wait(earlier_done, timeout=120, what=f"the stages before {stage} to finish")
     finally:

@@ -6,8 +6,9 @@ import pytest
 from django.utils import timezone
 
 from gazette.articles.models import Article
+from gazette.jobs.engine import jobs_drain
 from gazette.sources.models import Source
-from gazette.sources.polling import sources_poll
+from gazette.sources.polling import sources_poll as poll_only
 from tests.httpserver import LocalHTTPServer
 from tests.sources.feedkit import BODY, article_page, rss
 
@@ -38,6 +39,12 @@ def serve_digest(server, links: list[str], etag: str) -> None:
         for i, link in enumerate(links)
     ]
     server.route("/feed.xml", rss(items, title="Link Digest", link=server.url("/")), etag=etag)
+
+
+def sources_poll(sources: list[Source]) -> None:
+    """A poll, then its articles' page fetches."""
+    poll_only(sources)
+    jobs_drain(queues=["fetch"])
 
 
 def source(server) -> Source:

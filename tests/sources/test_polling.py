@@ -6,6 +6,8 @@ import pytest
 from django.utils import timezone
 
 from gazette.articles.models import Article
+from gazette.jobs.engine import jobs_drain
+from gazette.jobs.models import QueuedTask
 from gazette.sources.models import FilterRule, PollEvent, Source
 from gazette.sources.polling import poll_due, sources_poll
 from tests.sources.feedkit import BODY, article_page, rss
@@ -14,7 +16,14 @@ from tests.sources.feedkit import BODY, article_page, rss
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def serve_feed(server, n: int = 3, prefix: str = "story", feed_path: str = "/feed.xml", etag: str = '"v1"'):
+def serve_feed(
+    server,
+    n: int = 3,
+    prefix: str = "story",
+    feed_path: str = "/feed.xml",
+    etag: str = '"v1"',
+    page_delay: float = 0.0,
+):
     items = []
     for i in range(n):
         path = f"/news/{prefix}-{i}.html"
@@ -24,6 +33,7 @@ def serve_feed(server, n: int = 3, prefix: str = "story", feed_path: str = "/fee
             path,
             article_page(title, paragraphs, canonical=server.url(path)),
             headers={"Content-Type": "text/html"},
+            delay=page_delay,
         )
         items.append(
             {
@@ -46,16 +56,48 @@ def test_poll_fetches_pages_extracts_and_stores(http_server, ingest_settings):
     source = make_source(http_server)
     summary = poll_due()
     assert summary.polled == 1 and summary.failed == 0 and summary.new_articles == 3
+    assert jobs_drain(queues=["fetch"]) == 3
     article = Article.objects.get(guid="story-1")
     assert article.canonical_url == http_server.url("/news/story-1.html")  # tracking parameters gone
     assert "pier foundations" in article.content_text
     assert "Sign in to access your portfolio" not in article.content_text
     assert "Share on Facebook" not in article.content_text
     assert article.raw.html.startswith(b"<!doctype html>")
-    assert article.extractor and article.extractor != "feed"
+    assert article.extractor and article.extractor != "feed" and not article.page_pending
     source.refresh_from_db()
     assert source.name == "Test Post" and source.health == "ok" and source.etag == '"v1"'
     assert source.next_poll_at > timezone.now()
+
+
+def test_a_poll_of_slow_pages_stores_every_item_at_once_then_the_pages_fill_in(http_server, ingest_settings):
+    items = serve_feed(http_server, n=3, page_delay=1.0)
+    make_source(http_server)
+    summary = poll_due()
+    assert summary.failed == 0 and summary.new_articles == 3
+    assert not [r for r in http_server.requests if r.path.startswith("/news/")]  # no page asked for yet
+    stored = Article.objects.order_by("guid")
+    assert [a.guid for a in stored] == [i["guid"] for i in items]
+    for article in stored:  # on the site with the feed's excerpt, waiting for its page
+        assert article.page_pending and "terminal would open in spring" in article.summary
+        assert article.enriched_at is None
+    # Enrichment and summaries wait for the page; only the page fetches are queued.
+    queued = sorted(QueuedTask.objects.values_list("queue", flat=True))
+    assert queued == ["fetch"] * 3
+    assert jobs_drain(queues=["fetch"]) == 3
+    assert not Article.objects.filter(page_pending=True).exists()
+    assert all("pier foundations" in a.content_text for a in Article.objects.all())
+
+
+def test_the_pages_fill_in_and_queue_what_follows(http_server, ingest_settings):
+    serve_feed(http_server, n=2)
+    make_source(http_server)
+    poll_due()
+    assert jobs_drain(queues=["fetch"]) == 2
+    for article in Article.objects.all():
+        assert not article.page_pending and article.page_error == ""
+        assert "bedrock beneath the old quay" in article.content_text and article.raw.status == 200
+    queued = sorted(QueuedTask.objects.values_list("queue", flat=True))
+    assert queued == ["ai", "ai", "enrich", "enrich"]  # one of each per page stored
 
 
 def test_second_poll_is_conditional_and_stores_nothing_twice(http_server, ingest_settings):
@@ -155,9 +197,11 @@ def test_article_page_failure_keeps_feed_text_and_notes_it(http_server, ingest_s
     )
     source = make_source(http_server, "/teaser.xml")
     poll_due()
+    jobs_drain(queues=["fetch"])
     article = Article.objects.get(guid="t1")
-    assert "teaser" in article.summary
-    event = PollEvent.objects.get(source=source)
+    assert "teaser" in article.summary and not article.page_pending
+    assert "missing.html" in article.page_error and "404" in article.page_error
+    event = PollEvent.objects.get(source=source, error__contains="article page")
     assert "missing.html" in event.error and "404" in event.error
 
 
