@@ -182,10 +182,17 @@ def run(tree: Path, args: argparse.Namespace) -> list[dict]:
     script = tree / "bench" / "story_state.py"
     if not script.exists():  # a ref from before this bench: run this file against its code
         shutil.copy(__file__, script)
+    # The clusterer breaks ties between candidate stories in set order, which follows the string hash
+    # seed: both runs get the same seed so that their groupings can be compared.
     cmd = [sys.executable, str(script), "--child", "--articles", str(args.articles), "--data", args.data]
     cmd += ["--marks", ",".join(map(str, args.marks))]
     out = subprocess.run(
-        cmd, env=dict(os.environ, PYTHONPATH=str(tree)), cwd=tree, check=True, capture_output=True, text=True
+        cmd,
+        env=dict(os.environ, PYTHONPATH=str(tree), PYTHONHASHSEED="0"),
+        cwd=tree,
+        check=True,
+        capture_output=True,
+        text=True,
     )
     return [json.loads(line) for line in out.stdout.splitlines() if line.startswith("{")]
 
