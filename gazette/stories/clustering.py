@@ -156,11 +156,23 @@ class StoryClusterer:
         self.split_log: list[tuple[str, str]] = []
         self._recent: deque[datetime] = deque(maxlen=self.options.clock_window)
 
+    def __getstate__(self) -> dict[str, Any]:
+        # The log(df) cache is as large as the document frequencies it is computed from: not saved.
+        state = dict(self.__dict__)
+        del state["_log_df"]
+        return state
+
     def __setstate__(self, state: dict[str, Any]) -> None:
         # A state saved before the arrival clock existed starts one.
         self.__dict__.update(state)
         if "_recent" not in state:
             self._recent = deque(maxlen=self.options.clock_window)
+        if "_log_df" not in state:
+            smoothing = self.options.idf_smoothing
+            self._log_df = {
+                space: {term: math.log(n + smoothing) for term, n in self.df[space].items()}
+                for space in SPACES
+            }
 
     # -- public -----------------------------------------------------------------------------------------
 
@@ -211,8 +223,25 @@ class StoryClusterer:
         return {sid: list(s.members) for sid, s in self.all_stories.items() if s.members}
 
     def merges(self) -> list[tuple[str, str]]:
-        """(absorbed, into) pairs in the order they happened."""
+        """(absorbed, into) pairs in the order they happened (since the last `history_forget`)."""
         return list(self.merge_log)
+
+    def closed_forget(self) -> list[str]:
+        """Drop the closed stories and their members' ids, returning the story ids dropped.
+
+        A closed story is never compared, merged or split again (its profiles are already freed), so
+        forgetting it changes no later assignment; a store that has written it needs it no more, and
+        the clusterer's memory then holds the open stories only, however long the stream runs."""
+        closed = [sid for sid, story in self.all_stories.items() if not story.open]
+        for sid in closed:
+            for doc_id in self.all_stories.pop(sid).members:
+                self.story_of.pop(doc_id, None)
+        return closed
+
+    def history_forget(self) -> None:
+        """Empty the merge and split logs (a store that has followed them needs them no more)."""
+        self.merge_log.clear()
+        self.split_log.clear()
 
     def splits(self) -> list[tuple[str, str]]:
         """(from, new) pairs: `new` was split off `from`."""

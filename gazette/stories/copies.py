@@ -56,6 +56,7 @@ class Doc:
 class _Entry:
     id: str
     published: datetime | None
+    aged: datetime | None  # the time it ages from: its date, or for an undated one the newest date seen then
     seq: int
     words: int
     shingles: np.ndarray  # sorted unique uint32 shingle hashes; empty when too short to compare
@@ -66,7 +67,9 @@ class _Entry:
 @dataclass
 class _Group:
     root: int  # seq of the original
-    members: list[int] = field(default_factory=list)
+    root_id: str
+    root_published: datetime | None
+    members: list[int] = field(default_factory=list)  # seqs still indexed
 
 
 @lru_cache(maxsize=8)
@@ -127,6 +130,18 @@ class _Bands:
         keys, docs = self._segments[-1]
         order = np.argsort(keys, kind="stable")
         self._segments[-1] = (keys[order], docs[order])
+
+    def drop(self, docs: set[int]) -> None:
+        """Forget documents: their entries leave the tail and every segment."""
+        if not docs:
+            return
+        self._tail = {k: kept for k, ds in self._tail.items() if (kept := [d for d in ds if d not in docs])}
+        gone = np.fromiter(docs, dtype=np.uint32, count=len(docs))
+        self._segments = [
+            (keys[keep], seg_docs[keep])
+            for keys, seg_docs in self._segments
+            if (keep := ~np.isin(seg_docs, gone)).any()
+        ]
 
     def query(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Documents sharing at least one band with keys, and how many bands each shares."""
@@ -211,9 +226,26 @@ class CopyIndex:
         self.options = options
         self._bands = _Bands(*_bands(options.lsh_threshold, options.lsh_recall_weight, options.num_perm))
         self._permutations = _permutations(options.num_perm, options.seed)
-        self._entries: list[_Entry] = []
+        self._entries: dict[int, _Entry] = {}
         self._seq_of: dict[str, int] = {}
-        self._groups: list[_Group] = []
+        self._groups: dict[int, _Group] = {}
+        self._next = 0  # seq of the next document
+        self._newest: datetime | None = None
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        # An index saved before eviction existed kept lists, whose positions were the seqs.
+        self.__dict__.update(state)
+        if isinstance(self._entries, list):
+            entries: list = self._entries
+            for entry in entries:
+                entry.aged = entry.published
+            dated = [e.published for e in entries if e.published is not None]
+            self._next, self._newest = len(entries), max(dated, default=None)
+            self._entries = dict(enumerate(entries))
+            self._groups = {
+                n: _Group(g.root, entries[g.root].id, entries[g.root].published, g.members)
+                for n, g in enumerate(state["_groups"])  # type: ignore[arg-type]
+            }
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -227,8 +259,11 @@ class CopyIndex:
             raise ValueError(f"copies: document {doc.id!r} was already added")
         opts = self.options
         tokens = pieces(doc.text)
-        seq = len(self._entries)
+        seq = self._next
+        self._next += 1
         published = _utc(doc.published)
+        if published is not None and (self._newest is None or published > self._newest):
+            self._newest = published
         match = None
         minhash = None
         unique, order = _NONE, _NONE
@@ -249,19 +284,39 @@ class CopyIndex:
                 docs = docs[np.argsort(-shared_bands, kind="stable")[: opts.max_candidates]]
             match = self._best_match(len(tokens), unique, order, docs.tolist())
         if match is None:
-            group = len(self._groups)
-            self._groups.append(_Group(root=seq, members=[seq]))
+            group = seq
+            self._groups[group] = _Group(root=seq, root_id=doc.id, root_published=published, members=[seq])
         else:
             group = self._entries[match].group
             self._groups[group].members.append(seq)
-        self._entries.append(_Entry(doc.id, published, seq, len(tokens), unique, order, group))
+        aged = published or self._newest
+        self._entries[seq] = _Entry(doc.id, published, aged, seq, len(tokens), unique, order, group)
         self._seq_of[doc.id] = seq
         if minhash is not None:
             self._bands.insert(seq, keys)
         root = self._groups[group]
-        if _order_key(published, seq) < _order_key(self._entries[root.root].published, root.root):
-            root.root = seq  # arrived late but published first: it becomes the original of its group
+        if _order_key(published, seq) < _order_key(root.root_published, root.root):
+            # Arrived late but published first: it becomes the original of its group.
+            root.root, root.root_id, root.root_published = seq, doc.id, published
         return self.original_of(doc.id)
+
+    def evict_before(self, cutoff: datetime) -> int:
+        """Forget the documents that aged from before `cutoff`; returns how many.
+
+        A forgotten document is never a candidate again and leaves memory; a copy group keeps the id
+        and date of its original, so a later copy of a kept member still points at that original.
+        Undated documents age from the newest date the index had seen when they arrived."""
+        cutoff = _utc(cutoff) or cutoff
+        old = [seq for seq, e in self._entries.items() if e.aged is not None and e.aged < cutoff]
+        for seq in old:
+            entry = self._entries.pop(seq)
+            del self._seq_of[entry.id]
+            group = self._groups[entry.group]
+            group.members.remove(seq)
+            if not group.members:
+                del self._groups[entry.group]
+        self._bands.drop(set(old))
+        return len(old)
 
     def _best_match(
         self, n_words: int, unique: np.ndarray, order: np.ndarray, candidates: list[int]
@@ -288,14 +343,15 @@ class CopyIndex:
     def original_of(self, id: str) -> str | None:
         """The id of the original that document id copies, or None if it is an original (or unique)."""
         entry = self._entries[self._seq_of[id]]
-        root = self._groups[entry.group].root
-        return None if root == entry.seq else self._entries[root].id
+        group = self._groups[entry.group]
+        return None if group.root == entry.seq else group.root_id
 
     def group_of(self, id: str) -> list[str]:
-        """Every document in id's copy group, the original first, then in arrival order."""
+        """Every document in id's copy group still indexed, the original first (even when forgotten),
+        then in arrival order."""
         group = self._groups[self._entries[self._seq_of[id]].group]
         rest = [self._entries[s].id for s in group.members if s != group.root]
-        return [self._entries[group.root].id, *rest]
+        return [group.root_id, *rest]
 
 
 def copies_find(docs: Iterable[Doc], options: CopyOptions = CopyOptions()) -> dict[str, str | None]:

@@ -7,10 +7,15 @@ batch's stories, under a version number. A restarted worker, or a worker on anot
 state and continues exactly where the last batch stopped: a restart regroups nothing. Two consumers
 racing would both try to write version N+1; the loser's transaction is rolled back and it reloads.
 The vector index for related articles is rebuilt from stored embeddings when the state is loaded.
+
+The state is kept the size of the recent news: after each batch, stories the clusterer has closed
+(written already; their rows stay) and copy candidates and vectors older than `window_days` are
+dropped, so the bytes saved per batch and the worker's memory stop growing with the archive.
 """
 
 from __future__ import annotations
 
+import heapq
 import logging
 import pickle
 import secrets
@@ -18,7 +23,7 @@ import zlib
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import numpy as np
 from django.db import connection, transaction
@@ -37,7 +42,9 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class EngineOptions:
-    window_days: int = 7  # articles replayed when no saved state exists; older stories are settled
+    # Articles replayed when no saved state exists, and how long copy candidates and related-article
+    # vectors are kept: older stories are settled.
+    window_days: int = 7
     related_per_article: int = 6
     related_min_score: float = 0.35  # cosine below this is not "related"
     batch: int = 500  # articles assigned per transaction
@@ -66,6 +73,7 @@ class StoryEngine:
         self._snapshot: dict[str, tuple[str, ...]] = {}
         self.embedder = embedder_get()
         self.index: VectorIndex | None = None
+        self._index_dates: list[tuple[datetime, int]] = []  # a heap of (published, article id) indexed
 
     # -- state ------------------------------------------------------------------------------------
 
@@ -112,6 +120,8 @@ class StoryEngine:
         with transaction.atomic():
             self._stories_write()
             self._stories_recount(stored)
+            if articles:
+                self._settled_forget(articles)
             self.version = 1
             EngineState.objects.update_or_create(
                 pk=1,
@@ -157,13 +167,27 @@ class StoryEngine:
         self.index = VectorIndex(self.embedder.dim, model=self.embedder.name)
         rows = Embedding.objects.filter(
             article__published_at__gte=since, article__clustered_at__isnull=False, model=self.embedder.name
-        ).values_list("article_id", "vector")
+        ).values_list("article_id", "vector", "article__published_at")
         ids, vectors = [], []
-        for article_id, blob in rows:
+        for article_id, blob, published in rows:
             ids.append(article_id)
             vectors.append(np.frombuffer(bytes(blob), dtype=np.float32))
+            self._index_dates.append((published, article_id))
+        heapq.heapify(self._index_dates)
         if ids:
             self.index.add(ids, np.vstack(vectors))
+
+    def _index_trim(self, cutoff: datetime) -> None:
+        """Keep the vector index to the window: related coverage is recent coverage, and a cold start
+        indexes only the window too."""
+        assert self.index is not None
+        old = []
+        while self._index_dates and self._index_dates[0][0] < cutoff:
+            old.append(heapq.heappop(self._index_dates)[1])
+        if old:
+            self.index.remove(old)
+            if self.index.dead > len(self.index):  # HNSW cannot delete: rebuild once half is dead
+                self.index.compact()
 
     def _vectors_stored(self, articles: list[Article]) -> dict[int, np.ndarray]:
         if self.embedder is None or not articles:
@@ -202,13 +226,16 @@ class StoryEngine:
                 self._copy_check(article)
                 self.clusterer.add(_cluster_doc(article, vectors.get(article.pk)))
             if self.index is not None:
-                fresh = [a.pk for a in articles if a.pk in vectors]
+                fresh = [a for a in articles if a.pk in vectors]
                 if fresh:
-                    self.index.add(fresh, np.vstack([vectors[pk] for pk in fresh]))
+                    self.index.add([a.pk for a in fresh], np.vstack([vectors[a.pk] for a in fresh]))
+                    for a in fresh:
+                        heapq.heappush(self._index_dates, (a.published_at, a.pk))
             for article in articles:
                 if article.pk in vectors:
                     self._related(article, vectors[article.pk])
             touched = self._stories_write()
+            self._settled_forget(articles)
             Article.objects.filter(pk__in=[a.pk for a in articles]).update(clustered_at=timezone.now())
             self.version += 1
             EngineState.objects.update_or_create(
@@ -218,6 +245,20 @@ class StoryEngine:
             if queue_next is not None and touched:
                 queue_next(touched)
         return [a.pk for a in articles], touched
+
+    def _settled_forget(self, articles: list[Article]) -> None:
+        """Drop from the state what no later article can change: closed stories (written already; their
+        rows stay) and copy candidates older than the window, the same window a cold start replays, so
+        the state stays the size of the recent news however long the site runs."""
+        for story_id in self.clusterer.closed_forget():
+            self._snapshot.pop(self._keys.pop(story_id, story_id), None)
+        self.clusterer.history_forget()  # _stories_write has followed this batch's merges
+        # The batch's median date, not its newest: one item dated far ahead must not age out the rest.
+        dates = sorted(a.published_at for a in articles)
+        cutoff = dates[len(dates) // 2] - timedelta(days=self.options.window_days)
+        self.copies.evict_before(cutoff)
+        if self.index is not None:
+            self._index_trim(cutoff)
 
     def _copy_add(self, article: Article) -> None:
         if str(article.pk) not in self.copies:
@@ -257,10 +298,16 @@ class StoryEngine:
             chosen.append((other, score))
             if len(chosen) >= self.options.related_per_article:
                 break
-        for other, score in chosen:
-            Related.objects.update_or_create(article=article, other=other, defaults={"score": score})
-            Related.objects.update_or_create(article=other, other=article, defaults={"score": score})
-            _trim_related(other.pk, self.options.related_per_article)
+        if not chosen:
+            return
+        Related.objects.bulk_create(
+            [Related(article=article, other=other, score=score) for other, score in chosen]
+            + [Related(article=other, other=article, score=score) for other, score in chosen],
+            update_conflicts=True,
+            unique_fields=["article", "other"],
+            update_fields=["score"],
+        )
+        _trim_related([other.pk for other, _ in chosen], self.options.related_per_article)
 
     # -- stories ----------------------------------------------------------------------------------
 
@@ -273,7 +320,12 @@ class StoryEngine:
         changed = {key: members for key, members in current.items() if self._snapshot.get(key) != members}
         gone = [key for key in self._snapshot if key not in current]
         with transaction.atomic():
-            touched = [self._story_write(key, [int(m) for m in members]) for key, members in changed.items()]
+            touched = [
+                self._story_write(
+                    key, [int(m) for m in members], joined=set(members) - set(self._snapshot.get(key, ()))
+                )
+                for key, members in changed.items()
+            ]
             if gone:
                 into, by_key = dict(self.clusterer.merges()), {v: k for k, v in self._keys.items()}
                 for key in gone:
@@ -304,7 +356,8 @@ class StoryEngine:
             return None
         return self._keys.get(story_id, story_id)
 
-    def _story_write(self, key: str, member_ids: list[int]) -> int | None:
+    def _story_write(self, key: str, member_ids: list[int], joined: set[str] | None = None) -> int | None:
+        """Write a story's row from its members; membership rows only for `joined` (default: all)."""
         articles = list(
             Article.objects.filter(pk__in=member_ids).only(
                 "title", "published_at", "source_id", "duplicate_of_id"
@@ -327,10 +380,14 @@ class StoryEngine:
                 "updated_at": timezone.now(),
             },
         )
-        ids = [a.pk for a in articles]
-        StoryMember.objects.filter(article_id__in=ids).exclude(story=story).update(story=story)
+        # Members already written for this story are in its row already: a growing story costs its
+        # new members, not its size.
+        ids = [a.pk for a in articles if joined is None or str(a.pk) in joined]
         StoryMember.objects.bulk_create(
-            [StoryMember(article_id=pk, story=story) for pk in ids], ignore_conflicts=True
+            [StoryMember(article_id=pk, story=story) for pk in ids],
+            update_conflicts=True,
+            unique_fields=["article"],
+            update_fields=["story"],
         )
         return story.pk
 
@@ -359,11 +416,17 @@ def _copy_doc(article: Article) -> Doc:
     )
 
 
-def _trim_related(article_id: int, keep: int) -> None:
-    extra = (
-        Related.objects.filter(article_id=article_id).order_by("-score").values_list("pk", flat=True)[keep:]
-    )
-    Related.objects.filter(pk__in=list(extra)).delete()
+def _trim_related(article_ids: list[int], keep: int) -> None:
+    """Keep each article's `keep` best related rows."""
+    ranked: dict[int, int] = {}
+    extra = []
+    rows = Related.objects.filter(article_id__in=article_ids).order_by("article_id", "-score", "pk")
+    for pk, article_id in rows.values_list("pk", "article_id"):
+        ranked[article_id] = ranked.get(article_id, 0) + 1
+        if ranked[article_id] > keep:
+            extra.append(pk)
+    if extra:
+        Related.objects.filter(pk__in=extra).delete()
 
 
 _ENGINE: StoryEngine | None = None

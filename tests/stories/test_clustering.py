@@ -455,3 +455,22 @@ def test_a_state_saved_before_the_arrival_clock_loads_and_continues():
     del clusterer._recent  # as pickled by the code before it
     restored = pickle.loads(pickle.dumps(clusterer))
     assert restored.add(CHILE_2) == first
+
+
+def test_forgetting_closed_stories_changes_no_later_assignment():
+    from tests.stories.test_engine_demo import OPTIONS, demo_docs
+
+    docs = demo_docs()
+    whole, forgetful = StoryClusterer(OPTIONS), StoryClusterer(OPTIONS)
+    forgotten: list[frozenset[str]] = []
+    most = 0
+    for d in docs:
+        whole.add(d)
+        forgetful.add(d)
+        kept = forgetful.stories()
+        for story_id in forgetful.closed_forget():
+            forgotten.append(frozenset(kept[story_id]))
+        most = max(most, len(forgetful.all_stories))
+    everything = {frozenset(m) for m in whole.stories().values()}
+    assert {*forgotten, *(frozenset(m) for m in forgetful.stories().values())} == everything
+    assert forgotten and most < len(everything)

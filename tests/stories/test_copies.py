@@ -140,3 +140,42 @@ def test_options_are_tunable():
     trimmed = " ".join(sentences(WIRE)[:6])
     strict = CopyOptions(containment_min=1.01)
     assert copies_find([doc("a", WIRE), doc("b", trimmed)], strict)["b"] is None
+
+
+def test_evicted_documents_are_never_candidates_and_a_group_keeps_its_original():
+    index = CopyIndex()
+    t = datetime(2024, 5, 1, tzinfo=UTC)
+    index.add(doc("original", WIRE, published=t))
+    assert index.add(doc("copy", WIRE, published=t + timedelta(days=1))) == "original"
+    assert index.evict_before(t + timedelta(hours=12)) == 1
+    assert "original" not in index and len(index) == 1
+    # A later copy still matches the kept copy, and points at the forgotten original.
+    assert index.add(doc("later", WIRE, published=t + timedelta(days=2))) == "original"
+    assert index.group_of("later") == ["original", "copy", "later"]
+    assert index.evict_before(t + timedelta(days=3)) == 2
+    assert index.add(doc("after", WIRE, published=t + timedelta(days=4))) is None
+
+
+def test_an_undated_document_ages_from_the_newest_date_seen_when_it_arrived():
+    index = CopyIndex()
+    t = datetime(2024, 5, 1, tzinfo=UTC)
+    index.add(doc("dated", OWN_REPORT, published=t))
+    index.add(doc("undated", WIRE))
+    assert index.evict_before(t) == 0
+    assert index.evict_before(t + timedelta(seconds=1)) == 2
+
+
+def test_an_index_saved_before_eviction_existed_loads_and_continues():
+    import pickle
+    import zlib
+    from pathlib import Path
+
+    # Written by the code before eviction: an original, another report, and a copy of the original.
+    path = Path(__file__).parent / "testdata" / "copy-index-before-eviction.pickle.z"
+    index = pickle.loads(zlib.decompress(path.read_bytes()))  # noqa: S301 — our own fixture
+    t = datetime(2024, 5, 1, tzinfo=UTC)
+    assert len(index) == 3 and index.original_of("copy") == "original"
+    assert index.add(doc("later", WIRE, published=t + timedelta(days=2))) == "original"
+    assert index.evict_before(t + timedelta(hours=1)) == 2
+    assert index.group_of("later") == ["original", "copy", "later"]
+    assert index.add(doc("own-copy", OWN_REPORT, published=t + timedelta(days=3))) is None

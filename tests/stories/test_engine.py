@@ -438,3 +438,68 @@ def test_excerpt_only_items_are_grouped_by_their_teaser(engine_settings):
     )
     assert StoryMember.objects.get(article=a1).story == StoryMember.objects.get(article=a2).story
     assert StoryMember.objects.get(article=b1).story != StoryMember.objects.get(article=a1).story
+
+
+@pytest.fixture
+def with_embeddings(settings):
+    from gazette.stories.embeddings import embedder_available
+    from gazette.stories.enrich import embedder_reset
+
+    if not embedder_available():
+        pytest.skip("torch and sentence-transformers not installed (requirements-models.txt)")
+    settings.GAZETTE_EMBEDDINGS = True
+    embedder_reset()
+    engine_reset()
+    yield settings
+    embedder_reset()
+    engine_reset()
+
+
+def test_related_rows_and_members_are_written_per_batch_not_per_pair(with_embeddings):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from gazette.stories.models import Related
+
+    outlets = [make_source(name) for name in ("Wire", "Ledger", "Courier", "Post")]
+    bodies = [
+        ("Magnitude 6.4 quake strikes near Puerto Salinas", QUAKE_A),
+        ("Puerto Salinas death toll rises to seven", QUAKE_A2),
+        ("Puerto Salinas harbour district hit hardest", QUAKE_VIEW),
+        ("Quake flattens houses in Karadere", QUAKE_B),
+    ]
+    articles = [
+        make_article(source, title=f"{title} ({source.name})", body=f"{source.name} reports. {body}")
+        for source in outlets
+        for title, body in bodies
+    ]
+    articles_enrich([a.pk for a in articles])
+    with CaptureQueriesContext(connection) as queries:
+        stories_assign()
+    writes = [
+        q["sql"] for q in queries.captured_queries if q["sql"].lstrip().startswith(("INSERT", "UPDATE"))
+    ]
+    related_writes = [sql for sql in writes if '"stories_related"' in sql]
+    member_writes = [sql for sql in writes if '"stories_storymember"' in sql]
+    assert Related.objects.exists()
+    # One upsert of both directions per article, one membership upsert per story written.
+    assert len(related_writes) <= len(articles)
+    assert len(member_writes) <= Story.objects.count()
+    for article in articles:
+        rows = list(Related.objects.filter(article=article))
+        assert len(rows) <= 6 and all(r.other.source_id != article.source_id for r in rows)
+
+
+def test_the_vector_index_keeps_to_the_window(with_embeddings):
+    wire, ledger = make_source("Wire"), make_source("Ledger")
+    old = make_article(wire, title="Fairfield and Corbel agree merger", body=MERGER, ago=timedelta(days=20))
+    ingest(old.pk)
+    engine = story_engine._ENGINE
+    assert engine is not None and engine.index is not None and len(engine.index) == 1
+    new = [
+        make_article(ledger, title="Magnitude 6.4 quake strikes near Puerto Salinas", body=QUAKE_A),
+        make_article(wire, title="Puerto Salinas death toll rises to seven", body=QUAKE_A2),
+    ]
+    ingest(*(a.pk for a in new))
+    assert story_engine._ENGINE is engine and len(engine.index) == 2
+    assert {i for i, _ in engine.index.search(engine.index.vectors()[1][0], k=5)} == {a.pk for a in new}
