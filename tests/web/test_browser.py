@@ -268,3 +268,17 @@ def test_article_screenshots(browser, live_server, newsroom, label, width, heigh
             assert page.evaluate("document.documentElement.scrollWidth") <= width
         context.close()
     assert (SCREENSHOTS / f"article-{label}-light.png").stat().st_size > 5000
+
+
+def test_a_favicon_that_does_not_load_leaves_the_publishers_initial(page, live_server, newsroom):
+    Source.objects.filter(pk=newsroom.source_id).update(
+        icon_url=live_server.url + "/static/gazette/icons/no-such-favicon.png"
+    )
+    page.goto(live_server.url + f"/article/{newsroom.pk}/")
+    page.wait_for_load_state("load")
+    badge = page.locator(".publisher .badge")
+    badge.wait_for()
+    page.wait_for_function("document.querySelectorAll('.publisher img.badge-icon').length === 0")
+    assert badge.inner_text() == "M" and badge.is_visible()
+    box = badge.bounding_box()
+    assert box["width"] > 10 and box["height"] > 10

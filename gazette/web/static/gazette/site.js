@@ -139,6 +139,20 @@
     box.hidden = false;
   }
 
+  /* A favicon that does not load leaves the publisher's initial beneath it: remove the broken image.
+     The listener catches the ones that fail later; the check at start-up those that failed before
+     this script ran. */
+  function dropBrokenIcon(img) { if (img.parentNode) img.parentNode.removeChild(img); }
+  document.addEventListener("error", function (event) {
+    var target = event.target;
+    if (target && target.classList && target.classList.contains("badge-icon")) dropBrokenIcon(target);
+  }, true);
+  function dropBrokenIcons() {
+    document.querySelectorAll("img.badge-icon").forEach(function (img) {
+      if (img.complete && img.naturalWidth === 0 && img.getAttribute("src")) dropBrokenIcon(img);
+    });
+  }
+
   /* htmx leaves 4xx responses unswapped; the ask box's "too many questions" (429) and "type a
      question" (400) answers are meant for the reader. */
   document.addEventListener("htmx:beforeSwap", function (event) {
@@ -150,6 +164,7 @@
   });
 
   document.addEventListener("DOMContentLoaded", function () {
+    dropBrokenIcons();
     setupListen();
     var form = document.querySelector(".theme-form");
     if (form) {
