@@ -24,17 +24,25 @@ class LatestCard:
 
 
 def latest_group(
-    *, articles: list[Article], stories: dict[int, StoryOf], shown: set[int], stories_above: set[int]
+    *,
+    articles: list[Article],
+    stories: dict[int, StoryOf],
+    shown: set[int],
+    stories_above: set[int],
+    limit: int,
 ) -> list[LatestCard]:
     """Latest articles in their order, one card per story; adds every article it accounts for to `shown`.
 
     A story's other articles on the page are folded into its card ("+N more from this story"): N counts
     all of the story's other originals, which is what its page lists. A story among the top stories
-    above (`stories_above`) has its card there already, with its full coverage a click away.
+    above (`stories_above`) has its card there already, with its full coverage a click away. At most
+    `limit` cards: `articles` is a window longer than a page, so that folding still fills the page.
     """
     cards: list[LatestCard] = []
     stories_shown = set(stories_above)
     for article in articles:
+        if len(cards) >= limit:
+            break
         if article.pk in shown:
             continue
         story = stories.get(article.pk)

@@ -52,9 +52,9 @@ HEADLINE = re.compile(r'<a href="/article/(\d+)/[^"]*" data-nav-link>([^<]+)</a>
 
 @pytest.fixture
 def front(client, monkeypatch):
-    """Two top stories; the others and loose articles in latest, whose page of 16 leaves two to the section."""
+    """Two top stories; the others and loose articles in latest, whose page of 8 leaves some to the section."""
     monkeypatch.setattr(selectors, "TOP_STORIES", 2)
-    monkeypatch.setattr(lists, "PAGE_SIZE", 16)
+    monkeypatch.setattr(lists, "PAGE_SIZE", 8)
     sources = [make_source(name) for name in OUTLETS]
     world = make_topic("world", "World")
     stories = {}
@@ -65,12 +65,8 @@ def front(client, monkeypatch):
         ]
         stories[key] = make_story(articles)
     loose = make_article(sources[0], title="Library extends its opening hours", ago=timedelta(minutes=3))
-    for hours, title in (
-        (6, "Ferry timetable changes"),
-        (7, "Museum wins an award"),
-        (8, "Rail line reopens"),
-    ):
-        make_article(sources[1], title=title, ago=timedelta(hours=hours))
+    for hours in range(6, 18):
+        make_article(sources[1], title=f"Older news number {hours}", ago=timedelta(hours=hours))
     for article in Article.objects.all():
         ArticleTopic.objects.create(article=article, topic=world, score=1.0)
     html = client.get("/").content.decode()
@@ -118,13 +114,21 @@ def test_latest_shows_a_story_once_with_a_link_to_the_rest(front):
             assert f"data-nav-link>{older}</a>" not in latest
         assert f"+{len(STORIES[key][0]) - 1} more from this story" in latest
     assert f"data-nav-link>{loose.title}</a>" in latest
+    # Folding the stories does not leave the page short: it is filled from the articles after it.
+    assert len(CARD.findall(latest)) == 8
 
 
 def test_latest_group_folds_a_story_and_skips_what_is_shown():
     a, b, c, d = (Article(pk=n, title=f"t{n}") for n in (1, 2, 3, 4))
     stories = {1: StoryOf(10, 5), 2: StoryOf(10, 5), 4: StoryOf(20, 2)}
     shown = {3}
-    cards = latest_group(articles=[a, b, c, d], stories=stories, shown=shown, stories_above=set())
+    cards = latest_group(articles=[a, b, c, d], stories=stories, shown=shown, stories_above=set(), limit=5)
     assert cards == [LatestCard(a, 10, 4), LatestCard(d, 20, 1)]
     assert shown == {1, 2, 3, 4}
-    assert latest_group(articles=[a, b], stories=stories, shown=set(), stories_above={10}) == []
+    assert latest_group(articles=[a, b], stories=stories, shown=set(), stories_above={10}, limit=5) == []
+    assert latest_group(
+        articles=[a, b, c, d], stories=stories, shown=set(), stories_above=set(), limit=2
+    ) == [
+        LatestCard(a, 10, 4),
+        LatestCard(c),
+    ]

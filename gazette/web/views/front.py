@@ -13,6 +13,11 @@ from gazette.web.caching import list_etag, page_cache, public_page
 from gazette.web.frontpage import latest_group, sections_dedupe
 from gazette.web.lists import paginate
 
+# Latest reads this many pages' worth of articles from the page's start: a story's articles folded
+# into one card, and the top stories' left out, would otherwise leave the first page nearly empty
+# (one card of twenty on the demo corpus, whose newest articles belong to the top stories).
+LATEST_WINDOW_PAGES = 3
+
 
 @public_page(max_age=30)
 @condition(etag_func=list_etag)
@@ -32,10 +37,15 @@ def front(request: HttpRequest) -> HttpResponse:
         shown.update(item.article.pk for item in context["top_stories"])
         shown.update(article.pk for article, _ in context["top"])
         stories_above.update(item.story.pk for item in context["top_stories"])
-    articles = list(page.object_list)
+    start = (page.number - 1) * page.paginator.per_page
+    articles = list(card_queryset()[start : start + page.paginator.per_page * LATEST_WINDOW_PAGES])
     stories = stories_of(article_ids=[a.pk for a in articles])
     context["latest"] = latest_group(
-        articles=articles, stories=stories, shown=shown, stories_above=stories_above
+        articles=articles,
+        stories=stories,
+        shown=shown,
+        stories_above=stories_above,
+        limit=page.paginator.per_page,
     )
     if page.number == 1:
         context["sections"] = sections_dedupe(
