@@ -345,6 +345,17 @@ def cmd_reenrich(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_collectstatic(args: argparse.Namespace) -> int:
+    _django(migrate=False)
+    from django.conf import settings
+
+    from gazette.ops.static import static_collect
+
+    ran = static_collect(static_root=Path(settings.STATIC_ROOT))
+    print("collected the static files" if ran else "the static files are collected already", file=sys.stderr)
+    return 0
+
+
 def cmd_manage(args: argparse.Namespace) -> int:
     _django(migrate=False)
     from django.core.management import execute_from_command_line
@@ -429,6 +440,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = add("migrate", cmd_migrate, "Create or upgrade the database schema.")
     p.add_argument("-v", "--verbosity", type=int, default=1)
+
+    add(
+        "collectstatic",
+        cmd_collectstatic,
+        "Collect and compress the static files, unless they are already (serve and web do it on start).",
+    )
 
     p = add("manage", cmd_manage, "Run a Django management command (createsuperuser, shell, ...).")
     p.add_argument("args", nargs=argparse.REMAINDER)

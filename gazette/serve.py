@@ -13,6 +13,7 @@ import logging
 import os
 import subprocess
 import sys
+from pathlib import Path
 from typing import Any
 
 log = logging.getLogger("gazette.serve")
@@ -55,7 +56,11 @@ def _setup() -> None:
     from django.core.management import call_command
 
     call_command("migrate", interactive=False, verbosity=0)
-    call_command("collectstatic", interactive=False, verbosity=0)
+    from django.conf import settings
+
+    from gazette.ops.static import static_collect
+
+    static_collect(static_root=Path(settings.STATIC_ROOT))
     from django.db import connections
 
     # Not carried into gunicorn's forked workers, nor kept open by the master that never queries.

@@ -5,18 +5,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.core.cache import cache
-from django.db.models import F
+from django.db.models import Count, F
 
 from gazette.articles.models import Article
 from gazette.articles.selectors import card_queryset
 from gazette.sources.models import Category
-from gazette.stories.models import Story, Topic
+from gazette.stories.models import Story, StoryMember, Topic
 from gazette.stories.ranking import Candidate, RankedStory, StoryCandidate, stories_rank, top_stories_rank
 
 TOP_STORY_CANDIDATES = 300
 TOP_STORIES = 5
 SECTIONS = 6
 SECTION_SIZE = 4
+# Each section fetches more than it shows, so that the front page can leave out the articles it already
+# shows above (top stories, latest, an earlier section) and still fill the section.
+SECTION_CANDIDATES = 40
 
 
 def top_stories(*, version: int, now) -> list[tuple[Article, RankedStory]]:
@@ -73,8 +76,33 @@ def top_story_groups(*, version: int, now) -> list[TopStory]:
     return result
 
 
+@dataclass(frozen=True)
+class StoryOf:
+    """The story an article belongs to, and how many original articles (copies left out) it holds."""
+
+    story_id: int
+    originals: int
+
+
+def stories_of(*, article_ids: list[int]) -> dict[int, StoryOf]:
+    """The listed story of each of these articles that is in one: two queries, whatever the number."""
+    pairs = dict(
+        StoryMember.objects.filter(
+            article_id__in=article_ids, story__merged_into__isnull=True, story__article_count__gt=0
+        ).values_list("article_id", "story_id")
+    )
+    counts = dict(
+        Article.objects.originals()
+        .filter(membership__story_id__in=set(pairs.values()))
+        .values("membership__story_id")
+        .annotate(n=Count("id"))
+        .values_list("membership__story_id", "n")
+    )
+    return {article: StoryOf(story, counts.get(story, 0)) for article, story in pairs.items()}
+
+
 def topic_sections(*, version: int) -> list[tuple[str, Topic | Category, list[Article]]]:
-    """The newest few articles of each topic that has any, for the front page.
+    """The newest articles of each topic that has any (SECTION_CANDIDATES of them), for the front page.
 
     Topics (the fixed taxonomy every article is labelled with) when articles carry them; before that,
     the categories operators give sources. Each row is (url name, topic or category, articles).
@@ -85,12 +113,12 @@ def topic_sections(*, version: int) -> list[tuple[str, Topic | Category, list[Ar
         return cached
     sections: list[tuple[str, Topic | Category, list[Article]]] = []
     for topic in Topic.objects.with_articles()[:SECTIONS]:
-        articles = list(card_queryset().filter(topic_links__topic=topic)[:SECTION_SIZE])
+        articles = list(card_queryset().filter(topic_links__topic=topic)[:SECTION_CANDIDATES])
         if articles:
             sections.append(("web:topic", topic, articles))
     if not sections:
         for category in Category.objects.filter(sources__isnull=False).distinct()[:SECTIONS]:
-            articles = list(card_queryset().filter(source__categories=category)[:SECTION_SIZE])
+            articles = list(card_queryset().filter(source__categories=category)[:SECTION_CANDIDATES])
             if articles:
                 sections.append(("web:category", category, articles))
     cache.set(key, sections, 120)

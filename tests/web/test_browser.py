@@ -268,3 +268,35 @@ def test_article_screenshots(browser, live_server, newsroom, label, width, heigh
             assert page.evaluate("document.documentElement.scrollWidth") <= width
         context.close()
     assert (SCREENSHOTS / f"article-{label}-light.png").stat().st_size > 5000
+
+
+def test_listen_says_when_the_browser_has_no_voice(page, live_server, newsroom):
+    """Headless Chromium has speechSynthesis but no voice: the button would say Pause and stay silent."""
+    page.goto(live_server.url + f"/article/{newsroom.pk}/")
+    voices = page.evaluate("'speechSynthesis' in window ? speechSynthesis.getVoices().length : 0")
+    if voices:
+        pytest.skip("this Chromium has a voice; the case under test is a browser without one")
+    toggle = page.locator("[data-listen-toggle]")
+    assert toggle.is_visible() and toggle.is_disabled()
+    note = page.locator("[data-listen-note]")
+    assert note.is_visible() and note.inner_text() == "Listening needs a voice on this device"
+    assert toggle.get_attribute("aria-describedby") == "listen-note"
+    toggle.click(force=True)  # a disabled button does nothing, whatever the reader tries
+    assert toggle.inner_text().strip().endswith("Listen")
+    assert page.evaluate("speechSynthesis.speaking || speechSynthesis.pending") is False
+    assert run_axe(page) == []
+    assert page.console_errors == []
+
+
+def test_a_favicon_that_does_not_load_leaves_the_publishers_initial(page, live_server, newsroom):
+    Source.objects.filter(pk=newsroom.source_id).update(
+        icon_url=live_server.url + "/static/gazette/icons/no-such-favicon.png"
+    )
+    page.goto(live_server.url + f"/article/{newsroom.pk}/")
+    page.wait_for_load_state("load")
+    badge = page.locator(".publisher .badge")
+    badge.wait_for()
+    page.wait_for_function("document.querySelectorAll('.publisher img.badge-icon').length === 0")
+    assert badge.inner_text() == "M" and badge.is_visible()
+    box = badge.bounding_box()
+    assert box["width"] > 10 and box["height"] > 10

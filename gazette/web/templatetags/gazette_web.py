@@ -70,6 +70,21 @@ def exact(value: datetime | None) -> str:
 
 
 @register.filter
+def stamp(value: datetime | None) -> str:
+    """The time shown beside the relative one, as news sites print it: '7 Dec 2026, 14:05 UTC'."""
+    if value is None:
+        return ""
+    local = timezone.localtime(value)
+    return f"{local.day} {local:%b %Y, %H:%M %Z}"
+
+
+@register.filter
+def same_headline(title: str, other: str) -> bool:
+    """Whether two headlines read the same, case and spacing aside (a story titled by this article)."""
+    return " ".join((title or "").split()).casefold() == " ".join((other or "").split()).casefold()
+
+
+@register.filter
 def iso(value: datetime | None) -> str:
     return value.isoformat() if value else ""
 
@@ -108,16 +123,24 @@ def article_url(article) -> str:
 
 @register.simple_tag
 def source_badge(source: Source, size: int = 20) -> SafeString:
-    """The publisher's favicon, or a coloured initial when it has none."""
+    """The publisher's coloured initial, covered by its favicon when it has one.
+
+    The initial is always there: a favicon address that fails to load (gone, refused, not an image)
+    is removed by site.js, and the initial shows instead of a broken image. Not lazy: site.js can
+    then tell a broken icon from one not yet asked for, and one small icon per outlet costs little.
+    """
+    name = str(source).removeprefix("The ").strip() or "?"
+    colour = zlib.crc32(name.encode()) % BADGE_COLOURS
     if source.icon_url:
         return format_html(
-            '<img class="badge-icon" src="{}" width="{}" height="{}" alt="" loading="lazy" decoding="async">',
+            '<span class="badge badge-{} badge-with-icon" aria-hidden="true">{}<img class="badge-icon" '
+            'src="{}" width="{}" height="{}" alt="" decoding="async"></span>',
+            colour,
+            name[0].upper(),
             media_url(source.icon_url),
             size,
             size,
         )
-    name = str(source).removeprefix("The ").strip() or "?"
-    colour = zlib.crc32(name.encode()) % BADGE_COLOURS
     return format_html('<span class="badge badge-{}" aria-hidden="true">{}</span>', colour, name[0].upper())
 
 

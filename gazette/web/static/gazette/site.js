@@ -87,12 +87,29 @@
   function setupListen() {
     var box = document.querySelector("[data-listen]");
     var body = document.getElementById("story-body");
-    if (!box || !body || !("speechSynthesis" in window) || typeof SpeechSynthesisUtterance === "undefined") return;
-    var synth = window.speechSynthesis;
+    if (!box || !body) return;
     var button = box.querySelector("[data-listen-toggle]");
     var label = box.querySelector("[data-listen-label]");
     var icon = box.querySelector("[data-listen-icon]");
     var rate = box.querySelector("[data-listen-rate]");
+    var note = box.querySelector("[data-listen-note]");
+    var supported = "speechSynthesis" in window && typeof SpeechSynthesisUtterance !== "undefined";
+    var synth = supported ? window.speechSynthesis : null;
+    /* Without a voice speak() queues the text and nothing is ever heard (headless browsers, some
+       Linux desktops): the button is then disabled and says why. Voices may arrive late, announced
+       by voiceschanged. */
+    function voiced() {
+      var ready = !!synth && synth.getVoices().length > 0;
+      button.disabled = !ready;
+      rate.disabled = !ready;
+      note.hidden = ready;
+      if (ready) button.removeAttribute("aria-describedby");
+      else button.setAttribute("aria-describedby", note.id);
+      return ready;
+    }
+    box.hidden = false;
+    if (!voiced() && !synth) return;
+    if (synth.addEventListener) synth.addEventListener("voiceschanged", voiced);
     var chunks = [];
     var index = 0;
     var state = "idle"; /* idle, playing, paused */
@@ -120,6 +137,7 @@
       synth.speak(utterance);
     }
     button.addEventListener("click", function () {
+      if (!voiced()) return;
       if (state === "playing") { synth.pause(); show("paused"); return; }
       if (state === "paused") { synth.resume(); show("playing"); return; }
       chunks = collect();
@@ -136,7 +154,20 @@
       speak();
     });
     window.addEventListener("pagehide", function () { synth.cancel(); });
-    box.hidden = false;
+  }
+
+  /* A favicon that does not load leaves the publisher's initial beneath it: remove the broken image.
+     The listener catches the ones that fail later; the check at start-up those that failed before
+     this script ran. */
+  function dropBrokenIcon(img) { if (img.parentNode) img.parentNode.removeChild(img); }
+  document.addEventListener("error", function (event) {
+    var target = event.target;
+    if (target && target.classList && target.classList.contains("badge-icon")) dropBrokenIcon(target);
+  }, true);
+  function dropBrokenIcons() {
+    document.querySelectorAll("img.badge-icon").forEach(function (img) {
+      if (img.complete && img.naturalWidth === 0 && img.getAttribute("src")) dropBrokenIcon(img);
+    });
   }
 
   /* htmx leaves 4xx responses unswapped; the ask box's "too many questions" (429) and "type a
@@ -150,6 +181,7 @@
   });
 
   document.addEventListener("DOMContentLoaded", function () {
+    dropBrokenIcons();
     setupListen();
     var form = document.querySelector(".theme-form");
     if (form) {
