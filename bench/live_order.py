@@ -5,7 +5,7 @@
 
 Each set is published through local feeds (RSS 2.0 with the text in `content:encoded`, article pages
 beside them) from several outlets, its articles spread over time. The real pipeline ingests them the
-way the scheduler drives it — due sources claimed, one poll job each, then the enrich and story jobs —
+way the scheduler drives it — due sources claimed, one poll job each, then the fetch, enrich and story jobs —
 round after round, while the feeds reveal the articles in one of these orders:
 
     published  every outlet's new articles as they are published, polled every few hours
@@ -263,7 +263,7 @@ def child(args: argparse.Namespace) -> int:
         # A poll round: every outlet is due, as each is after its interval.
         Source.objects.update(next_poll_at=timezone.now())
         while sources_claim_due():
-            jobs_drain(queues=("poll", "enrich", "stories"))
+            jobs_drain(queues=("poll", "fetch", "enrich", "stories"))
     poll_runtime_close()
     print(json.dumps({"seconds": time.perf_counter() - started, "rounds": len(schedule)}))
     return 0
