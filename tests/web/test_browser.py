@@ -300,3 +300,16 @@ def test_a_favicon_that_does_not_load_leaves_the_publishers_initial(page, live_s
     assert badge.inner_text() == "M" and badge.is_visible()
     box = badge.bounding_box()
     assert box["width"] > 10 and box["height"] > 10
+
+
+def test_pages_at_phone_size_have_no_accessibility_violations(browser, live_server, newsroom):
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    try:
+        for path in ("/", f"/article/{newsroom.pk}/", "/search?q=earthquake"):
+            page.goto(live_server.url + path)
+            # The header's logo link keeps its name when the site name beside it is hidden.
+            assert page.get_by_role("link", name="Gazette front page").is_visible()
+            assert run_axe(page) == [], path
+    finally:
+        context.close()
