@@ -279,6 +279,23 @@ def test_pwa_files(client):
     assert client.get("/offline/").status_code == 200
 
 
+def test_service_worker_version_follows_the_static_files(client, monkeypatch):
+    from gazette.web.views import site
+
+    def version() -> str:
+        body = client.get("/sw.js").content.decode()
+        return body.split('const VERSION = "', 1)[1].split('"', 1)[0]
+
+    first = version()
+    assert first == version()
+    monkeypatch.setattr(site, "SW_ASSETS", (*site.SW_ASSETS, "gazette/icons/icon-192.png"))
+    assert version() != first
+    body = client.get("/sw.js").content.decode()
+    # Logging in, signing up or out empties what the worker kept.
+    for path in ("/accounts/login/", "/accounts/logout/", "/accounts/signup/"):
+        assert f'"{path}"' in body
+
+
 def test_pages_have_landmarks_and_skip_link(client):
     article = make_article()
     for url in ("/", f"/article/{article.pk}/", "/sources/", "/search?q=bridge"):

@@ -8,7 +8,9 @@ import logging
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
+from django.template.loader import get_template
 from django.templatetags.static import static
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import cache_control
 from django.views.decorators.csrf import csrf_exempt
@@ -27,6 +29,13 @@ from gazette.web.templatetags.gazette_web import THEME_COOKIE, THEMES
 log = logging.getLogger(__name__)
 
 THEME_COOKIE_AGE = 365 * 24 * 3600
+# What the service worker keeps for offline reading. Pages are ~30-80 kB each, so the articles read
+# last and the saved ones stay in the low megabytes; images are kept only up to a size each, and a count.
+SW_RECENT_ARTICLES = 50
+SW_SAVED_ARTICLES = 200
+SW_IMAGES = 150
+SW_IMAGE_MAX_BYTES = 200 * 1024
+SW_ASSETS = ("gazette/site.css", "gazette/site.js", "gazette/vendor/htmx.min.js", "gazette/icons/icon.svg")
 BUSY = "Too many images are being fetched right now; try again shortly.\n"
 
 
@@ -79,12 +88,27 @@ def manifest(request: HttpRequest) -> JsonResponse:
 @require_GET
 @cache_control(no_cache=True)
 def service_worker(request: HttpRequest) -> HttpResponse:
-    """Served from the root so its scope is the whole site; no-cache so updates are picked up."""
-    assets = "|".join(
-        static(name) for name in ("gazette/site.css", "gazette/site.js", "gazette/icons/icon.svg")
-    )
-    version = hashlib.blake2b(assets.encode(), digest_size=6).hexdigest()
-    return render(request, "web/sw.js", {"version": version}, content_type="text/javascript")
+    """Served from the root so its scope is the whole site; no-cache so updates are picked up.
+
+    Its version (in every cache's name) changes with the static files' hashed names and with the worker's
+    own code, so a deploy replaces the caches that name old files.
+    """
+    template = get_template("web/sw.js")
+    assets = [static(name) for name in SW_ASSETS]
+    source = getattr(template, "template", None)
+    version = hashlib.blake2b(
+        "|".join([*assets, getattr(source, "source", "")]).encode(), digest_size=6
+    ).hexdigest()
+    context = {
+        "version": version,
+        "article_prefix": reverse("web:article", args=[0]).removesuffix("0/"),
+        "saved_prefix": reverse("accounts:saved"),
+        "recent_max": SW_RECENT_ARTICLES,
+        "saved_max": SW_SAVED_ARTICLES,
+        "images_max": SW_IMAGES,
+        "image_max_bytes": SW_IMAGE_MAX_BYTES,
+    }
+    return HttpResponse(template.render(context, request), content_type="text/javascript")
 
 
 @require_GET

@@ -170,6 +170,67 @@
     });
   }
 
+  /* Offline: the offline page lists what the service worker kept (see sw.js), newest first. */
+  function cachedTitle(response) {
+    return response.text().then(function (html) {
+      var doc = new DOMParser().parseFromString(html, "text/html");
+      var h1 = doc.querySelector("h1");
+      return (h1 ? h1.textContent : doc.title).replace(/\s+/g, " ").trim();
+    });
+  }
+  function offlineEntries(kind) {
+    return caches.keys().then(function (names) {
+      var name = names.filter(function (n) { return /^gazette-.*-/.test(n) && n.slice(-kind.length - 1) === "-" + kind; })[0];
+      if (!name) return [];
+      return caches.open(name).then(function (cache) {
+        return cache.keys().then(function (requests) {
+          return Promise.all(requests.reverse().map(function (request) {
+            return cache.match(request, { ignoreVary: true }).then(cachedTitle).then(function (title) {
+              return { url: new URL(request.url).pathname, title: title };
+            });
+          }));
+        });
+      });
+    });
+  }
+  function setupOfflineList() {
+    var box = document.querySelector("[data-offline-list]");
+    if (!box || !("caches" in window)) return;
+    Promise.all([offlineEntries("saved"), offlineEntries("pages")]).then(function (found) {
+      var seen = {};
+      var groups = { saved: box.querySelector("[data-offline-saved]"), pages: box.querySelector("[data-offline-pages]") };
+      var any = false;
+      [["saved", found[0]], ["pages", found[1]]].forEach(function (pair) {
+        var list = groups[pair[0]].querySelector("ul");
+        pair[1].forEach(function (entry) {
+          if (seen[entry.url] || !entry.title) return;
+          seen[entry.url] = true;
+          var item = document.createElement("li");
+          var link = document.createElement("a");
+          link.href = entry.url;
+          link.textContent = entry.url === "/" ? "Front page" : entry.title;
+          item.appendChild(link);
+          list.appendChild(item);
+        });
+        groups[pair[0]].hidden = !list.children.length;
+        any = any || list.children.length > 0;
+      });
+      box.hidden = !any;
+    }).catch(function () { /* the list is a convenience */ });
+  }
+
+  /* Articles saved elsewhere (or before this device kept pages) are on the page as "remove from saved"
+     buttons: the service worker fetches those it does not keep yet. */
+  function offerSavedToWorker() {
+    if (!navigator.serviceWorker || !navigator.serviceWorker.controller) return;
+    var ids = [];
+    document.querySelectorAll("form.save-form[action]").forEach(function (form) {
+      var match = /\/(\d+)\/unsave\/$/.exec(form.getAttribute("action"));
+      if (match) ids.push(match[1]);
+    });
+    if (ids.length) navigator.serviceWorker.controller.postMessage({ type: "saved", ids: ids });
+  }
+
   /* htmx leaves 4xx responses unswapped; the ask box's "too many questions" (429) and "type a
      question" (400) answers are meant for the reader. */
   document.addEventListener("htmx:beforeSwap", function (event) {
@@ -183,6 +244,8 @@
   document.addEventListener("DOMContentLoaded", function () {
     dropBrokenIcons();
     setupListen();
+    setupOfflineList();
+    offerSavedToWorker();
     var form = document.querySelector(".theme-form");
     if (form) {
       form.addEventListener("submit", function (event) {
