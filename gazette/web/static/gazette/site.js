@@ -170,6 +170,59 @@
     });
   }
 
+  /* Install: where the browser offers installation (beforeinstallprompt) a button asks it to; iOS
+     Safari offers none, so there a line says how. Neither shows once installed (standalone) or after
+     "Not now", which is remembered on this device. */
+  var INSTALL_KEY = "gazette-install-dismissed";
+  var installPrompt = null;
+  function installed() {
+    return (window.matchMedia && matchMedia("(display-mode: standalone)").matches) || navigator.standalone === true;
+  }
+  function installDismissed() {
+    try { return localStorage.getItem(INSTALL_KEY) === "1"; } catch (e) { return false; }
+  }
+  function installHide(remember) {
+    var box = document.querySelector("[data-install]");
+    if (box) box.hidden = true;
+    installPrompt = null;
+    if (remember) { try { localStorage.setItem(INSTALL_KEY, "1"); } catch (e) { /* private mode */ } }
+  }
+  function installShow(mode) {
+    var box = document.querySelector("[data-install]");
+    if (!box || installed() || installDismissed()) return;
+    box.querySelector("[data-install-offer]").hidden = mode !== "prompt";
+    box.querySelector("[data-install-ios]").hidden = mode !== "ios";
+    box.hidden = false;
+  }
+  function iosSafari() {
+    var ua = navigator.userAgent || "";
+    var ios = /iPhone|iPad|iPod/.test(ua) || (/Macintosh/.test(ua) && navigator.maxTouchPoints > 1);
+    return ios && /WebKit/.test(ua) && !/CriOS|FxiOS|EdgiOS/.test(ua);
+  }
+  window.addEventListener("beforeinstallprompt", function (event) {
+    /* The browser's own mini-infobar is replaced by the site's button. */
+    event.preventDefault();
+    installPrompt = event;
+    installShow("prompt");
+  });
+  window.addEventListener("appinstalled", function () { installHide(false); });
+  function setupInstall() {
+    var box = document.querySelector("[data-install]");
+    if (!box) return;
+    box.querySelector("[data-install-button]").addEventListener("click", function () {
+      var offered = installPrompt;
+      if (!offered) return;
+      offered.prompt();
+      Promise.resolve(offered.userChoice).then(function (choice) {
+        installHide(!choice || choice.outcome !== "accepted");
+      }, function () { installHide(false); });
+    });
+    box.querySelectorAll("[data-install-dismiss]").forEach(function (button) {
+      button.addEventListener("click", function () { installHide(true); });
+    });
+    if (iosSafari()) installShow("ios");
+  }
+
   /* Offline: the offline page lists what the service worker kept (see sw.js), newest first. */
   function cachedTitle(response) {
     return response.text().then(function (html) {
@@ -244,6 +297,7 @@
   document.addEventListener("DOMContentLoaded", function () {
     dropBrokenIcons();
     setupListen();
+    setupInstall();
     setupOfflineList();
     offerSavedToWorker();
     var form = document.querySelector(".theme-form");
