@@ -37,3 +37,25 @@ def test_docs_render_offline(page, live_server):
     assert {p.replace("\u200b", "") for p in shown} == PATHS
     assert page.locator(".opblock-get").count() == len(PATHS)
     assert elsewhere == [] and errors == []
+
+
+def test_docs_at_phone_size_have_no_serious_accessibility_violations(browser, live_server):
+    from tests.web.test_browser import run_axe
+
+    # A phone's browser (is_mobile) lays out a page without a viewport tag 980 px wide.
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    try:
+        page.goto(live_server.url + "/api/docs")
+        page.wait_for_selector(".opblock-summary-path", timeout=15_000)
+        assert page.locator("html").get_attribute("lang") == "en"
+        # The viewport tag: the page is laid out at the phone's width, not zoomed out from 980 px.
+        assert page.evaluate("window.innerWidth") == 390
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        # An operation opened shows its parameters and responses, which axe checks too.
+        page.locator(".opblock-summary").first.click()
+        page.locator(".opblock-body").first.wait_for()
+        violations = run_axe(page)
+        assert [v for v in violations if v["impact"] in ("serious", "critical")] == []
+    finally:
+        context.close()
