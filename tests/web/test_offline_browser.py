@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import User
@@ -15,6 +17,7 @@ pytest.importorskip("playwright.sync_api", reason="the playwright package is not
 pytestmark = BROWSER_MARKS
 
 PASSWORD = "quiet-harbour-lantern-42"
+STATIC = Path(site.__file__).parents[1] / "static" / "gazette"
 
 
 @pytest.fixture
@@ -196,3 +199,40 @@ def test_a_new_version_fetches_the_kept_pages_again_and_drops_old_caches(
     assert keeps(page, f"/article/{read.pk}/")
     assert not keeps(page, "/article/999999/")  # the server says 404 now: dropped
     assert all(name.startswith(old.removesuffix("pages")) is False for name in page.evaluate("caches.keys()"))
+
+
+def test_small_images_are_kept_and_large_ones_not(context, live_server, http_server, settings):
+    """Publishers' images through the media proxy: same-origin, so the worker can see their size."""
+    settings.GAZETTE_INGEST = dataclasses.replace(settings.GAZETTE_INGEST, allow_private_networks=True)
+    settings.GAZETTE_MEDIA_PROXY = True
+    png = (STATIC / "icons" / "icon-192.png").read_bytes()
+    # A valid PNG padded past the cap with a trailing chunk the decoder ignores.
+    large = png + b"\0" * (site.SW_IMAGE_MAX_BYTES + 1)
+    http_server.route("/small.png", body=png, headers={"Content-Type": "image/png"})
+    http_server.route("/large.png", body=large, headers={"Content-Type": "image/png"})
+    wire = make_source("Meridian Wire")
+    small_one = make_article(wire, title="Small picture", image_url=http_server.url("/small.png"))
+    large_one = make_article(wire, title="Large picture", image_url=http_server.url("/large.png"))
+    page = context.new_page()
+    worker_ready(page, live_server)
+    images = {}
+    for article in (small_one, large_one):
+        page.goto(live_server.url + f"/article/{article.pk}/")
+        image = page.locator(".lead-image img")
+        assert "/media-proxy/" in image.get_attribute("src")
+        eventually(page, "() => document.querySelector('.lead-image img').complete")
+        assert image.evaluate("img => img.naturalWidth") > 0
+        images[article.pk] = image.evaluate("img => img.src")
+        wait_kept(page, f"/article/{article.pk}/")
+    kept = """async (url) => {
+        const name = (await caches.keys()).find((n) => n.endsWith('-images'));
+        return !!name && !!(await (await caches.open(name)).match(url));
+    }"""
+    eventually(page, kept, images[small_one.pk])
+    assert page.evaluate(kept, images[large_one.pk]) is False
+
+    context.set_offline(True)
+    page.goto(live_server.url + f"/article/{small_one.pk}/")
+    assert page.locator("h1").inner_text() == small_one.title
+    eventually(page, "() => document.querySelector('.lead-image img').complete")
+    assert page.locator(".lead-image img").evaluate("img => img.naturalWidth") > 0
