@@ -118,6 +118,11 @@ def test_front_page_and_a_read_article_are_readable_offline(context, live_server
     eventually(page, "() => document.querySelector('.lead-image img').complete")
     assert image.evaluate("img => img.naturalWidth") > 0
     assert page.evaluate("getComputedStyle(document.querySelector('.site-header')).position") == "sticky"
+    # With a query an article is still that article; the front page's second page is not its first.
+    page.goto(live_server.url + f"/article/{read.pk}/?utm_source=feed")
+    assert page.locator("h1").inner_text() == read.title
+    page.goto(live_server.url + "/?page=2")
+    assert page.locator("h1").inner_text() == "You're offline"
 
 
 def test_a_saved_article_is_kept_and_an_unsaved_one_dropped(context, live_server, newsroom):

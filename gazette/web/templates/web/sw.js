@@ -205,7 +205,10 @@ self.addEventListener("fetch", (event) => {
   if (request.mode === "navigate") {
     const key = pageKey(url);
     if (!key || url.search) {
-      event.respondWith(fetch(request).catch(() => (key ? pageFromCache(key) : caches.match(OFFLINE))));
+      // An article's address with a query (?utm_…) is still that article; the front page's later
+      // pages are not its first.
+      const article = key && url.pathname !== FRONT;
+      event.respondWith(fetch(request).catch(() => (article ? pageFromCache(key) : caches.match(OFFLINE))));
       return;
     }
     // The copy is taken before the page reads the body.
