@@ -163,7 +163,9 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = DATA_DIR / "static"
+# Collected static files belong to the installation, not to one site's data: several data folders (or a
+# test run's many) can share one collection, made once.
+STATIC_ROOT = Path(env_str("GAZETTE_STATIC_ROOT", str(DATA_DIR / "static"))).resolve()
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},

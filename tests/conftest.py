@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 import importlib.util
+import os
+from pathlib import Path
 
 import pytest
 
@@ -11,6 +13,11 @@ from tests.browser import browser  # noqa: F401 — fixtures for every test modu
 from tests.chatserver import chat_endpoint  # noqa: F401
 from tests.httpserver import http_server  # noqa: F401
 from tests.redisserver import redis_server  # noqa: F401
+
+# Every `gazette serve` or `web` a test starts gets a data folder of its own; without a shared static root each
+# would hash and compress the 843 static files again (a minute idle, many on a loaded machine) before answering.
+# One collection per checkout is made by the first and reused by the rest (static_collect checks it is current).
+os.environ.setdefault("GAZETTE_STATIC_ROOT", str(Path(__file__).resolve().parents[1] / ".test-static"))
 
 
 @pytest.fixture(autouse=True)

@@ -35,7 +35,7 @@ def cli_env(tmp_path):
 
 def gazette(*args: str, env: dict | None = None, input: bytes | None = None, check: bool = True):
     proc = subprocess.run(
-        [sys.executable, "-m", "gazette", *args], env=env, input=input, capture_output=True, timeout=120
+        [sys.executable, "-m", "gazette", *args], env=env, input=input, capture_output=True, timeout=600
     )
     if check and proc.returncode != 0:
         raise AssertionError(

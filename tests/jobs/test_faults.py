@@ -34,7 +34,7 @@ def test_serve_killed_outright_mid_ingest_then_restarted_loses_and_moves_nothing
 
     first = start(serve, environment)
     try:
-        wait(lambda: db.progress()[0] >= 20, timeout=240, what="the first articles")
+        wait(lambda: db.progress()[0] >= 20, timeout=900, what="the first articles")
     finally:
         kill(first)  # mid-ingest: articles stored, most stages unfinished
     placed = dict(db.rows("select article_id, story_id from stories_storymember"))
