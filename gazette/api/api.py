@@ -5,8 +5,8 @@ from __future__ import annotations
 from ninja import NinjaAPI, Swagger
 
 from gazette.api import articles, comments, follows, me, saved, search, sources, stories, topics
-from gazette.api.auth import unauthorized
 from gazette.api.caching import api_cache
+from gazette.api.errors import errors_install
 
 DESCRIPTION = (
     "Read-only access to what the reader site shows: articles, stories, sources, topics, entities and "
@@ -30,7 +30,7 @@ api = NinjaAPI(
     docs_url="/docs",
     openapi_url="/openapi.json",
 )
-unauthorized(api)
+errors_install(api)
 # What everyone sees is cached publicly; a reader's own answers never are (api/caching.py).
 for module in (articles, stories, sources, topics, search):
     module.router.add_decorator(api_cache, mode="view")

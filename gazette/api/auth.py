@@ -1,7 +1,7 @@
 """Who is asking: a personal access token (Authorization: Bearer), or the site's own session with CSRF.
 
-A request that carries an Authorization header is judged by that header alone, so a wrong or revoked
-token answers 401 even from a browser that is also signed in. The session is for the site's own pages;
+A request that carries a Bearer token is judged by that token alone, so a wrong or revoked token
+answers 401 even from a browser that is also signed in. The session is for the site's own pages;
 like every form of the site, an unsafe method with it needs the CSRF token (X-CSRFToken header).
 """
 
@@ -11,8 +11,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import User
-from django.http import HttpRequest, HttpResponse
-from ninja import NinjaAPI
+from django.http import HttpRequest
 from ninja.errors import AuthenticationError
 from ninja.security import APIKeyCookie, HttpBearer
 
@@ -36,8 +35,10 @@ class ReaderSession(APIKeyCookie):
     param_name = settings.SESSION_COOKIE_NAME
 
     def __call__(self, request: HttpRequest) -> Any:
-        # No CSRF answer to give a client that sent a token or has no session: they get the 401.
-        if "Authorization" in request.headers or not request.user.is_authenticated:
+        # No CSRF answer to give a client that sent a token or has no session: they get the 401. Other
+        # schemes pass (a proxy's Basic auth in front of the whole site is not a token of ours).
+        sent = request.headers.get("Authorization", "")
+        if sent.lower().startswith("bearer") or not request.user.is_authenticated:
             return None
         return super().__call__(request)
 
@@ -54,15 +55,3 @@ def reader(request: HttpRequest) -> User:
     if not isinstance(user, User):
         raise AuthenticationError()
     return user
-
-
-def unauthorized(api: NinjaAPI) -> None:
-    """Answer a missing, wrong or revoked token with 401, saying how to authenticate (RFC 6750)."""
-
-    @api.exception_handler(AuthenticationError)
-    def _handler(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-        response = api.create_response(
-            request, {"detail": "Give a valid access token: Authorization: Bearer <token>."}, status=401
-        )
-        response["WWW-Authenticate"] = 'Bearer realm="gazette"'
-        return response

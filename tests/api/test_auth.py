@@ -93,7 +93,7 @@ def test_a_session_reads_without_csrf_but_changes_only_with_it(reader):
     assert client.delete(f"/api/me/saved/{article.pk}", headers={"X-CSRFToken": csrf}).status_code == 204
 
 
-def test_a_wrong_token_is_refused_even_with_a_session(reader):
+def test_a_wrong_bearer_token_is_refused_even_with_a_session(reader):
     client = Client(headers={"Authorization": "Bearer gzt_wrong"})
     client.force_login(reader)
     _refused(client.get("/api/me"))
@@ -103,3 +103,9 @@ def test_a_signed_out_client_gets_401_not_a_csrf_error(db):
     client = Client(enforce_csrf_checks=True)
     _refused(client.post("/api/articles/1/comments", {"body": "hi"}, content_type="application/json"))
     _refused(client.delete("/api/me/follows/source/1"))
+
+
+def test_a_proxys_basic_auth_leaves_the_session_working(reader):
+    client = Client(headers={"Authorization": "Basic cml0YTpxdWlldA=="})
+    client.force_login(reader)
+    assert client.get("/api/me").json()["username"] == "rita"

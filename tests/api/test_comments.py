@@ -100,3 +100,36 @@ def test_a_moderator_can_hide_a_comment_posted_through_the_api(reader, reader_ap
 
     html = Client().get(body["url"].removeprefix("http://testserver").split("#")[0]).content.decode()
     assert "Something rude" not in html
+
+
+def test_a_body_past_the_upload_limit_is_a_json_413(settings, reader_api, corpus):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 10_000
+    response = _post(reader_api, corpus.original.pk, "x" * 20_000)
+    assert response.status_code == 413
+    assert response.json() == {"detail": "The request body is larger than 10000 bytes."}
+    assert not Comment.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("raw", "status"),
+    [
+        (b'{"body": "\xff\xfe"}', 400),  # not UTF-8
+        (b'{"body": "\\ud800"}', 422),  # a lone surrogate
+    ],
+)
+def test_undecodable_text_is_refused(reader_api, corpus, raw, status):
+    response = reader_api.post(
+        f"/api/articles/{corpus.original.pk}/comments", raw, content_type="application/json"
+    )
+    assert response.status_code == status and "detail" in response.json()
+    assert not Comment.objects.exists()
+
+
+def test_nul_characters_are_dropped_not_stored(reader_api, corpus):
+    response = reader_api.post(
+        f"/api/articles/{corpus.original.pk}/comments",
+        '{"body": "before\\u0000after"}',
+        content_type="application/json",
+    )
+    assert response.status_code == 201
+    assert Comment.objects.get().body == "beforeafter"
