@@ -44,7 +44,7 @@ class CommentOut(Schema):
 
 @router.post(
     "/articles/{pk}/comments",
-    response={201: CommentOut, **CHANGES, **NOT_FOUND, 413: Error, **INVALID, 429: Error},
+    response={201: CommentOut, 400: Error, **CHANGES, **NOT_FOUND, 413: Error, **INVALID, 429: Error},
     summary="Comment on an article (a few a minute and a day at most, as on the site)",
 )
 def comment_create(request: HttpRequest, pk: Id, comment: CommentIn) -> Status[CommentOut] | Status[dict]:

@@ -83,6 +83,7 @@ def test_the_schema_declares_how_a_reader_authenticates_and_the_errors(client):
             assert _component(schema, responses["422"]) == "Invalid", (path, method)
     comments = schema["paths"]["/api/articles/{pk}/comments"]["post"]["responses"]
     assert _component(schema, comments["429"]) == "Error"
+    assert _component(schema, comments["400"]) == "Error"  # a body that is not JSON
     limit = next(p for p in schema["paths"]["/api/articles"]["get"]["parameters"] if p["name"] == "limit")
     assert limit["schema"]["maximum"] == 100
 
