@@ -11,6 +11,8 @@ import json
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -39,6 +41,17 @@ def _schema() -> schemathesis.schemas.BaseSchema:
 
 
 schema = _schema()
+
+
+@pytest.fixture(autouse=True)
+def _connection_kept():
+    """As Django's test client does: the WSGI handler would close the database connection after each
+    request, and with it the test's transaction (PostgreSQL then answers every later request 500)."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
