@@ -1,4 +1,4 @@
-"""The comment form and the login forms, the site's and the admin's (sign-up and password changes use
+"""The comment form, the access token form and the login forms, the site's and the admin's (sign-up and password changes use
 Django's own forms)."""
 
 from __future__ import annotations
@@ -30,6 +30,15 @@ class CommentForm(forms.Form):
                 "Comments can be at most %(limit_value)d characters long (this one has %(show_value)d)."
             ),
         },
+    )
+
+
+class AccessTokenForm(forms.Form):
+    name = forms.CharField(
+        label="Name",
+        max_length=100,
+        help_text="Where the token is used, so you can tell your tokens apart (e.g. “phone”, “backup script”).",
+        error_messages={"required": "Give the token a name."},
     )
 
 

@@ -97,3 +97,26 @@ class Comment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.author} on {self.article_id}: {self.body[:40]}"
+
+
+class AccessToken(models.Model):
+    """A personal access token for the JSON API. Only its SHA-256 is kept: the token itself is shown once,
+    when it is made; its first characters (`prefix`) stay visible so the reader can tell tokens apart."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="access_tokens")
+    name = models.CharField(max_length=100)
+    prefix = models.CharField(max_length=16)
+    digest = models.CharField(max_length=64, unique=True)  # hex SHA-256 of the whole token
+    created_at = models.DateTimeField(default=timezone.now)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}'s token {self.prefix}… ({self.name})"
+
+    @property
+    def revoked(self) -> bool:
+        return self.revoked_at is not None

@@ -26,3 +26,15 @@ def api_cache(run: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         return response
 
     return wrapped
+
+
+def reader_private(run: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """A reader's own answers (their follows, saved articles, tokens) are stored by no cache on the way."""
+
+    @wraps(run)
+    def wrapped(request: HttpRequest, **kwargs) -> HttpResponse:
+        response = run(request, **kwargs)
+        patch_cache_control(response, private=True, no_store=True)
+        return response
+
+    return wrapped

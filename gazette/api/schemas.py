@@ -42,6 +42,10 @@ class Invalid(Schema):
 NOT_MODIFIED: dict[int, type[Schema] | None] = {304: None}
 INVALID: dict[int, type[Schema] | None] = {422: Invalid}
 NOT_FOUND: dict[int, type[Schema] | None] = {404: Error}
+# A reader's own operations (api/auth.py): 401 without a valid token or session; those that change
+# something also 403 to a session request without its CSRF token.
+SIGNED_IN: dict[int, type[Schema] | None] = {401: Error}
+CHANGES: dict[int, type[Schema] | None] = {401: Error, 403: Error}
 
 
 class SourceRef(Schema):

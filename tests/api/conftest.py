@@ -6,7 +6,10 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth.models import User
+from django.test import Client
 
+from gazette.accounts.tokens import access_token_create
 from gazette.articles.models import Article
 from gazette.sources.models import Source
 from gazette.stories.models import ArticleEntity, ArticleTopic, Entity, Story, Topic
@@ -70,3 +73,36 @@ def corpus(db) -> Corpus:
         ArticleTopic.objects.create(article=article, topic=topic, score=0.9)
         ArticleEntity.objects.create(article=article, entity=entity, mentions=2)
     return Corpus(wire, ledger, herald, original, second, copy, other, story, topic, entity)
+
+
+# Personas for the reader's own operations: two readers, each with a token, and a way to call as one.
+PASSWORD = "quiet-harbour-lantern-42"
+
+
+def token_for(user: User, name: str = "phone") -> str:
+    return access_token_create(user=user, name=name)[1]
+
+
+def bearer(token: str) -> Client:
+    """A client sending this token, as an app would: no cookies, no CSRF token."""
+    return Client(enforce_csrf_checks=True, headers={"Authorization": f"Bearer {token}"})
+
+
+@pytest.fixture
+def reader(db) -> User:
+    return User.objects.create_user("rita", password=PASSWORD)
+
+
+@pytest.fixture
+def other_reader(db) -> User:
+    return User.objects.create_user("omar", password=PASSWORD)
+
+
+@pytest.fixture
+def reader_api(reader) -> Client:
+    return bearer(token_for(reader))
+
+
+@pytest.fixture
+def other_api(other_reader) -> Client:
+    return bearer(token_for(other_reader))

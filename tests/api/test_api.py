@@ -29,17 +29,61 @@ PATHS = {
     "/api/entities/{slug}",
     "/api/search",
 }
+# A reader's own: each method of each path, and whether it changes anything.
+READER_OPERATIONS = {
+    ("/api/me", "get"),
+    ("/api/me/tokens", "get"),
+    ("/api/me/tokens/{pk}", "delete"),
+    ("/api/me/follows", "get"),
+    ("/api/me/follows/{kind}/{key}", "put"),
+    ("/api/me/follows/{kind}/{key}", "delete"),
+    ("/api/me/saved", "get"),
+    ("/api/me/saved/{pk}", "put"),
+    ("/api/me/saved/{pk}", "delete"),
+    ("/api/articles/{pk}/comments", "post"),
+}
 
 
-def test_openapi_schema_lists_every_path_read_only(client):
+def test_openapi_schema_lists_every_path_public_ones_read_only(client):
     response = client.get("/api/openapi.json")
     assert response.status_code == 200
     schema = json.loads(response.content)
     assert schema["openapi"].startswith("3.")
     assert schema["info"]["title"] == "Gazette API"
-    assert set(schema["paths"]) == PATHS
-    for path, operations in schema["paths"].items():
-        assert list(operations) == ["get"], path
+    assert set(schema["paths"]) == PATHS | {path for path, _ in READER_OPERATIONS}
+    for path in PATHS:
+        assert list(schema["paths"][path]) == ["get"], path
+        assert "security" not in schema["paths"][path]["get"], path
+    reader_operations = {
+        (path, method)
+        for path, operations in schema["paths"].items()
+        for method in operations
+        if path not in PATHS
+    }
+    assert reader_operations == READER_OPERATIONS
+    limit = next(p for p in schema["paths"]["/api/articles"]["get"]["parameters"] if p["name"] == "limit")
+    assert limit["schema"]["maximum"] == 100
+
+
+def test_the_schema_declares_how_a_reader_authenticates_and_the_errors(client):
+    schema = client.get("/api/openapi.json").json()
+    schemes = schema["components"]["securitySchemes"]
+    assert schemes["TokenAuth"] == {"type": "http", "scheme": "bearer"}
+    assert schemes["ReaderSession"]["in"] == "cookie"
+    for path, method in READER_OPERATIONS:
+        operation = schema["paths"][path][method]
+        assert operation["security"] == [{"TokenAuth": []}, {"ReaderSession": []}], (path, method)
+        responses = operation["responses"]
+        assert _component(schema, responses["401"]) == "Error", (path, method)
+        assert "304" not in responses, (path, method)  # never cached, so never a 304
+        if method != "get":
+            assert _component(schema, responses["403"]) == "Error", (path, method)  # CSRF, with a session
+        if "{" in path:
+            assert _component(schema, responses["404"]) == "Error", (path, method)
+            assert _component(schema, responses["422"]) == "Invalid", (path, method)
+    comments = schema["paths"]["/api/articles/{pk}/comments"]["post"]["responses"]
+    assert _component(schema, comments["429"]) == "Error"
+    assert _component(schema, comments["400"]) == "Error"  # a body that is not JSON
     limit = next(p for p in schema["paths"]["/api/articles"]["get"]["parameters"] if p["name"] == "limit")
     assert limit["schema"]["maximum"] == 100
 
@@ -66,7 +110,8 @@ def _component(schema: dict, response: dict) -> str:
 
 def test_the_schema_declares_the_errors_and_304s_each_operation_answers(client):
     schema = client.get("/api/openapi.json").json()
-    for path, operations in schema["paths"].items():
+    for path in PATHS:
+        operations = schema["paths"][path]
         responses = operations["get"]["responses"]
         assert "304" in responses and "content" not in responses["304"], path  # every answer has an ETag
         if "{" in path:
@@ -79,7 +124,7 @@ def test_the_schema_declares_the_errors_and_304s_each_operation_answers(client):
             Invalid.model_validate(refused.json(), strict=True)  # the body is what the schema says
         else:
             assert "422" not in responses, path  # a slug is any text: nothing to refuse
-    assert set(REFUSED) | {"/api/topics/{slug}", "/api/entities/{slug}"} == set(schema["paths"])
+    assert set(REFUSED) | {"/api/topics/{slug}", "/api/entities/{slug}"} == PATHS
     problem = schema["components"]["schemas"]["Problem"]
     assert set(problem["required"]) == {"type", "loc", "msg"}
     # The other 422: a value that passes its check but that the database cannot hold.
@@ -126,7 +171,7 @@ def test_unknown_api_paths_answer_json(client):
         assert response.json() == {"detail": "Not Found"}
 
 
-def test_read_only_and_no_csrf_needed(corpus):
+def test_public_operations_are_read_only_and_need_no_csrf(corpus):
     client = Client(enforce_csrf_checks=True)
     assert client.get("/api/articles").status_code == 200
     for method in (client.post, client.put, client.delete, client.patch):
