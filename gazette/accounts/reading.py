@@ -151,3 +151,10 @@ def _watermark_raise(*, user: User, source: Source, before: datetime) -> None:
     ReadState.objects.filter(
         user=user, article__source=source, article__published_at__lte=max(before, mark.read_before)
     ).delete()
+
+
+def article_opened(*, user: User, article_id: int) -> bool:
+    """The reader opened the article's page: mark it read unless they turned that off. True if marked."""
+    if not ReaderSettings.objects.filter(user=user, mark_read_on_open=False).exists():
+        return articles_mark_read(user=user, article_ids=[article_id]) > 0
+    return False

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from gazette.accounts.views import auth, comments, follows, saved
+from gazette.accounts.views import auth, comments, follows, reading, saved
 
 app_name = "accounts"
 
@@ -22,6 +22,7 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(template_name="accounts/password_change_done.html"),
         name="password_change_done",
     ),
+    path("accounts/reading/", reading.reading, name="reading"),
     path("following/", follows.following, name="following"),
     path("following/<str:kind>/<int:pk>/follow/", follows.follow, name="follow"),
     path("following/<str:kind>/<int:pk>/unfollow/", follows.unfollow, name="unfollow"),
