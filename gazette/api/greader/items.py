@@ -80,7 +80,8 @@ def item_json(article: Article) -> dict[str, Any]:
         "author": article.author,
     }
     if article.image_url:
-        item["enclosure"] = [{"href": article.image_url, "type": "image/jpeg"}]
+        # Miniflux's shape (url, type): clients written against it fail on Google's href.
+        item["enclosure"] = [{"url": article.image_url, "type": "image/jpeg"}]
     return item
 
 
