@@ -280,3 +280,11 @@ def test_app_login_with_the_email_address(other_app):
 
 def test_the_app_class_signs_in_with_the_api_password(library):
     assert App("rita", API_PASSWORD).token
+
+
+def test_failed_sign_ins_are_limited_like_the_sites_login(library, settings):
+    settings.GAZETTE_LOGIN_FAILURES_PER_HOUR = 2
+    client, url = Client(), "/api/greader/accounts/ClientLogin"
+    for _ in range(2):
+        assert client.post(url, {"Email": "rita", "Passwd": "guess"}).status_code == 401
+    assert client.post(url, {"Email": "rita", "Passwd": API_PASSWORD}).status_code == 429
