@@ -20,12 +20,29 @@ from gazette.api.greader.ids import (
 from gazette.api.greader.streams import story_label
 from gazette.articles.body import article_body
 from gazette.articles.models import Article
+from gazette.sources.models import Source
 from gazette.stories.models import StoryMember
+
+# What item_json reads; the rest (the plain text, the analysis columns) stays in the database.
+ITEM_FIELDS = (
+    *("id", "url", "title", "author", "summary", "content_html", "image_url"),
+    *("published_at", "updated_at", "fetched_at"),
+    *("source__id", "source__name", "source__feed_url", "source__site_url", "source__display"),
+    *("ai_summary__article", "ai_summary__sentences"),
+)
 
 
 def items_load(articles: QuerySet[Article]) -> list[Article]:
     """The articles with what an item shows loaded: source and its categories, AI summary, story."""
-    found = list(articles.select_related("source", "ai_summary").prefetch_related("source__categories"))
+    found = list(articles.select_related("source", "ai_summary").only(*ITEM_FIELDS))
+    # One query for every source's categories: a prefetch would query per article's own source object.
+    categories: dict[int, list[str]] = {}
+    for source_id, name in (
+        Source.categories.through.objects.filter(source_id__in={a.source_id for a in found})
+        .order_by("category__name")
+        .values_list("source_id", "category__name")
+    ):
+        categories.setdefault(source_id, []).append(name)
     stories = dict(
         StoryMember.objects.filter(article_id__in=[a.pk for a in found])
         .select_related("story")
@@ -33,6 +50,7 @@ def items_load(articles: QuerySet[Article]) -> list[Article]:
     )
     for article in found:
         article.story_title = stories.get(article.pk, "")  # type: ignore[attr-defined]
+        article.labels = categories.get(article.source_id, [])  # type: ignore[attr-defined]
     return found
 
 
@@ -49,7 +67,7 @@ def item_json(article: Article) -> dict[str, Any]:
     """One item; `article` comes from items_load with is_unread and is_starred annotated."""
     body, _excerpt = article_body(article=article)
     source = article.source
-    labels = [c.name for c in source.categories.all()]
+    labels = list(getattr(article, "labels", ()))
     if getattr(article, "story_title", ""):
         labels.append(story_label(article.story_title))  # type: ignore[attr-defined]
     states = [READING_LIST]

@@ -261,16 +261,22 @@ def stream_contents(request: HttpRequest, stream: str = "") -> JsonResponse:
     stream = _stream_id(request, stream)
     query = stream_query(_params(request), cap=ITEMS_MAX, from_seconds=from_seconds)
     target = stream_target(user=user, stream=stream)
-    ordered = stream_filtered(user=user, articles=with_state(target.articles, user=user), query=query)
-    page = items_load(ordered[: query.n + 1])
+    ordered = stream_filtered(user=user, articles=target.articles, query=query)
+    # The page's ids first, from the narrow index; then only those rows in full (sorting full rows
+    # with their text would spill to disk long before a million articles).
+    rows = list(ordered.values_list("pk", "published_at")[: query.n + 1])
+    ids = [pk for pk, _ in rows[: query.n]]
+    found = {
+        a.pk: a for a in items_load(with_state(Article.objects.filter(pk__in=ids).order_by(), user=user))
+    }
     answer: dict = {
         "id": stream,
         "updated": int(timezone.now().timestamp()),
-        "items": [item_json(a) for a in page[: query.n]],
+        "items": [item_json(found[pk]) for pk in ids if pk in found],
     }
-    if len(page) > query.n:
-        last = page[query.n - 1]
-        answer["continuation"] = continuation_make(last.published_at, last.pk)
+    if len(rows) > query.n:
+        pk, published = rows[query.n - 1]
+        answer["continuation"] = continuation_make(published, pk)
     return JsonResponse(answer)
 
 
@@ -304,7 +310,9 @@ def stream_items_contents(request: HttpRequest) -> JsonResponse:
     """The items named by the i parameters, in the order asked; unknown ids are left out."""
     user = _reader(request)
     ids = _item_ids(_params(request))
-    found = {a.pk: a for a in items_load(with_state(Article.objects.filter(pk__in=ids), user=user))}
+    found = {
+        a.pk: a for a in items_load(with_state(Article.objects.filter(pk__in=ids).order_by(), user=user))
+    }
     return JsonResponse(
         {
             "id": READING_LIST,
