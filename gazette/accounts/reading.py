@@ -20,8 +20,18 @@ from datetime import datetime, timedelta
 
 from django.contrib.auth.models import User
 from django.db import transaction
-from django.db.models import Count, DateTimeField, Exists, Max, OuterRef, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import (
+    Count,
+    DateTimeField,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
 from gazette.accounts.models import Follow, ReaderSettings, ReadState, ReadWatermark
@@ -73,14 +83,55 @@ class UnreadCount:
 
 
 def unread_counts(*, user: User, now: datetime | None = None) -> dict[int, UnreadCount]:
-    """Unread articles per followed source (sources with none are left out), with the newest one's time."""
-    rows = (
-        unread_articles(user=user, now=now)
-        .order_by()
-        .values("source_id")
-        .annotate(count=Count("id"), newest=Max("published_at"))
+    """Unread articles per followed source (sources with none are left out), with the newest one's time.
+
+    Counted as: the source's articles past its cutoff (the later of the window's start and its
+    watermark), an index range count per followed source; less the reader's read marks past the cutoff;
+    plus their kept-unread marks below it. Filtering every article row by the unread condition instead
+    made the database probe the marks and watermarks for each of them.
+    """
+    window_start = (now or timezone.now()) - UNREAD_WINDOW
+    cutoff = Greatest(
+        Value(window_start),
+        Coalesce(
+            Subquery(
+                ReadWatermark.objects.filter(user=user, source=OuterRef("source_id")).values("read_before")[
+                    :1
+                ]
+            ),
+            Value(window_start),
+        ),
+        output_field=DateTimeField(),
     )
-    return {row["source_id"]: UnreadCount(row["source_id"], row["count"], row["newest"]) for row in rows}
+    past_cutoff = Article.objects.filter(source_id=OuterRef("source_id"), published_at__gt=OuterRef("cutoff"))
+    rows = (
+        Follow.objects.filter(user=user, source__isnull=False)
+        .annotate(cutoff=cutoff)
+        .annotate(
+            total=Subquery(
+                past_cutoff.order_by().values("source_id").annotate(n=Count("pk")).values("n")[:1],
+                output_field=IntegerField(),
+            ),
+            newest=Subquery(past_cutoff.order_by("-published_at").values("published_at")[:1]),
+        )
+        .values_list("source_id", "cutoff", "total", "newest")
+    )
+    found: dict[int, list] = {sid: [cut, total or 0, newest] for sid, cut, total, newest in rows}
+    marks = ReadState.objects.filter(
+        user=user, article__source_id__in=list(found), article__published_at__gt=window_start
+    ).values_list("article__source_id", "article__published_at", "is_read")
+    for source_id, published, is_read in marks:
+        entry = found[source_id]
+        if is_read and published > entry[0]:
+            entry[1] -= 1
+        elif not is_read and published <= entry[0]:
+            entry[1] += 1
+            entry[2] = max(entry[2], published) if entry[2] else published
+    return {
+        sid: UnreadCount(sid, count, newest)
+        for sid, (_, count, newest) in found.items()
+        if count > 0 and newest
+    }
 
 
 def articles_mark_read(*, user: User, article_ids: Iterable[int]) -> int:

@@ -89,3 +89,17 @@ def test_reader_settings_default_to_marking_read_on_open(reader):
     settings = reader_settings(user=reader)
     assert settings.mark_read_on_open and settings.api_password == ""
     assert reader_settings(user=reader).pk == settings.pk
+
+
+def test_counts_agree_with_the_unread_list_under_every_kind_of_state(reader):
+    a, b = setup_sources(reader)
+    articles = [make_article((a, b)[i % 2], ago=timedelta(hours=i + 1)) for i in range(20)]
+    articles_mark_all_read(user=reader, sources=[a], before=timezone.now() - timedelta(hours=10))
+    articles_mark_read(user=reader, article_ids=[x.pk for x in articles[:6]])
+    article_mark_unread(user=reader, article=articles[16])  # below a's watermark: kept unread
+    article_mark_unread(user=reader, article=articles[2])  # read a moment ago, unread again
+    expected: dict[int, int] = {}
+    for article in unread_articles(user=reader):
+        expected[article.source_id] = expected.get(article.source_id, 0) + 1
+    assert {sid: c.count for sid, c in unread_counts(user=reader).items()} == expected
+    assert sum(expected.values()) == 20 - 5 - 5 + 1  # 5 of a's below the mark, 5 read, 1 kept unread
