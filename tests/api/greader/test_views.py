@@ -8,6 +8,7 @@ from gazette.accounts.api_password import api_password_set
 from gazette.accounts.models import ReadState, SavedArticle
 from gazette.api.greader.ids import item_id_long
 from tests.api.greader.conftest import API_PASSWORD, LOGIN_PASSWORD, App
+from tests.sources.feedkit import rss
 
 READ = "user/-/state/com.google/read"
 STARRED = "user/-/state/com.google/starred"
@@ -288,3 +289,18 @@ def test_failed_sign_ins_are_limited_like_the_sites_login(library, settings):
     for _ in range(2):
         assert client.post(url, {"Email": "rita", "Passwd": "guess"}).status_code == 401
     assert client.post(url, {"Email": "rita", "Passwd": API_PASSWORD}).status_code == 429
+
+
+def test_with_the_policy_on_a_reader_app_adds_and_follows_a_new_feed(
+    app, library, settings, http_server, ingest_settings
+):
+    settings.GAZETTE_READERS_ADD_SOURCES = True
+    feed = rss(
+        [{"guid": "n1", "link": "http://example.test/n1", "title": "New item", "summary": "Hello"}],
+        title="Brand New Feed",
+    )
+    http_server.route("/new.xml", body=feed.encode(), headers={"Content-Type": "application/rss+xml"})
+    added = app.post("subscription/quickadd", {"quickadd": http_server.url("/new.xml")}).json()
+    assert added["numResults"] == 1 and added["streamName"] == "Brand New Feed"
+    titles = {s["title"] for s in app.get("subscription/list").json()["subscriptions"]}
+    assert "Brand New Feed" in titles
