@@ -262,6 +262,8 @@ GAZETTE_COMMENT_RATE_PER_MINUTE = env_int("GAZETTE_COMMENT_RATE_PER_MINUTE", 3, 
 GAZETTE_COMMENT_RATE_PER_DAY = env_int("GAZETTE_COMMENT_RATE_PER_DAY", 50, minimum=1)
 # Failed logins per hour from one IP address, and for one username; past it the password is not checked.
 GAZETTE_LOGIN_FAILURES_PER_HOUR = env_int("GAZETTE_LOGIN_FAILURES_PER_HOUR", 10, minimum=1)
+# Whether readers (not only staff) may add new feeds from a reader app; following known sources is always open.
+GAZETTE_READERS_ADD_SOURCES = env_bool("GAZETTE_READERS_ADD_SOURCES", False)
 
 # Stories and AI
 GAZETTE_EMBEDDINGS = env_bool("GAZETTE_EMBEDDINGS", True)  # off: no sentence embeddings even if installed

@@ -10,6 +10,7 @@ from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
+from gazette.accounts.api_password import API_PASSWORD_MIN_CHARS
 from gazette.accounts.models import COMMENT_MAX_CHARS
 from gazette.web.ratelimit import login_rate_check, login_rate_take
 
@@ -72,3 +73,39 @@ class AdminLoginForm(LoginForm, AdminAuthenticationForm):
 def login_refused(form: AuthenticationForm) -> bool:
     """True when `form` was refused for too many failed logins (its page should answer 429)."""
     return form.has_error(NON_FIELD_ERRORS, "rate_limited")
+
+
+class ReadingSettingsForm(forms.Form):
+    """How the site keeps the reader's read state."""
+
+    mark_read_on_open = forms.BooleanField(
+        required=False,
+        label="Mark articles read when I open them",
+        help_text="Turn off to keep your unread list for your reader app only.",
+    )
+
+
+class ApiPasswordForm(forms.Form):
+    """The password reader apps sign in with; never the login password."""
+
+    api_password = forms.CharField(
+        label="New API password",
+        min_length=API_PASSWORD_MIN_CHARS,
+        max_length=128,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=(
+            f"At least {API_PASSWORD_MIN_CHARS} characters, different from your login password. "
+            "Type it into your reader app; setting a new one signs your apps out."
+        ),
+    )
+
+    def __init__(self, *args, user: Any = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_api_password(self) -> str:
+        raw = self.cleaned_data["api_password"]
+        if self.user is not None and self.user.check_password(raw):
+            raise ValidationError("Choose a password different from your login password.")
+        return raw

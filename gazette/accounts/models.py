@@ -120,3 +120,59 @@ class AccessToken(models.Model):
     @property
     def revoked(self) -> bool:
         return self.revoked_at is not None
+
+
+class ReadState(models.Model):
+    """One reader's own mark on one article: read, or kept unread although older than their watermark.
+
+    Most articles have no row: an article is read when it is older than the reader's watermark for its
+    source (ReadWatermark) or than the unread window (accounts/reading.py), and unread otherwise. Rows
+    are the exceptions, so the table grows with what readers open, not with what is stored.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="read_states")
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="read_states")
+    is_read = models.BooleanField(default=True)
+    read_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "article"], name="readstate_user_article_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {'read' if self.is_read else 'unread'} {self.article_id}"
+
+
+class ReadWatermark(models.Model):
+    """A reader marked all of a source read: its articles published at or before `read_before` are read."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="+")
+    read_before = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "source"], name="readwatermark_user_source_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} read {self.source_id} up to {self.read_before:%Y-%m-%d %H:%M}"
+
+
+class ReaderSettings(models.Model):
+    """A reader's choices about reading, and the password reader apps sign in with."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reading")
+    # Opening an article's page marks it read; some readers keep their unread list for apps only.
+    mark_read_on_open = models.BooleanField(default=True)
+    # Hashed with Django's hashers; empty: no app may sign in. Distinct from the login password so a
+    # password typed into a phone app never opens the account itself.
+    api_password = models.CharField(max_length=128, blank=True, default="")
+    api_password_set_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name_plural = "reader settings"
+
+    def __str__(self) -> str:
+        return f"settings of {self.user_id}"

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from gazette.accounts.views import auth, comments, follows, saved, tokens
+from gazette.accounts.views import auth, comments, follows, reading, saved, tokens
 
 app_name = "accounts"
 
@@ -24,6 +24,7 @@ urlpatterns = [
     ),
     path("accounts/tokens/", tokens.tokens, name="tokens"),
     path("accounts/tokens/<int:pk>/revoke/", tokens.token_revoke, name="token_revoke"),
+    path("accounts/reading/", reading.reading, name="reading"),
     path("following/", follows.following, name="following"),
     path("following/<str:kind>/<int:pk>/follow/", follows.follow, name="follow"),
     path("following/<str:kind>/<int:pk>/unfollow/", follows.unfollow, name="unfollow"),

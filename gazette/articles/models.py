@@ -74,6 +74,8 @@ class Article(models.Model):
             models.UniqueConstraint(fields=["source", "canonical_url"], name="article_source_url_unique"),
         ]
         indexes = [
+            # A source's newest articles: its page, and a reader's unread articles per followed source.
+            models.Index(fields=["source", "published_at", "id"], name="article_source_published"),
             models.Index(fields=["id"], condition=models.Q(page_pending=True), name="article_to_fetch"),
             models.Index(
                 fields=["id"], condition=models.Q(enriched_at__isnull=True), name="article_to_enrich"

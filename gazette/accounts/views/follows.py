@@ -21,6 +21,7 @@ from gazette.accounts.follows import (
     follows_list,
     target_url,
 )
+from gazette.accounts.reading import unread_counts
 from gazette.accounts.views.access import next_url, reader, signin_required
 from gazette.web.lists import PAGE_SIZE
 
@@ -31,7 +32,12 @@ def following(request: HttpRequest) -> HttpResponse:
     """The newest articles from everything the reader follows."""
     user = reader(request)
     page = Paginator(following_articles(user=user), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "accounts/following.html", {"follows": follows_list(user=user), "page": page})
+    follows = follows_list(user=user)
+    counts = unread_counts(user=user)
+    for follow in follows:
+        found = counts.get(follow.source_id) if follow.source_id else None
+        follow.unread = found.count if found else 0  # type: ignore[attr-defined]  # shown beside a source
+    return render(request, "accounts/following.html", {"follows": follows, "page": page})
 
 
 def _target(kind: str, pk: int) -> Target:

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import wraps
 
+from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -15,6 +18,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import condition, require_GET, require_POST
 
 from gazette.accounts.comments import comments_version
+from gazette.accounts.reading import article_opened
 from gazette.ai.ask import EXTRACTIVE_METHOD, Answer, answer_question
 from gazette.ai.llm import llm_gateway
 from gazette.ai.models import ArticleSummary
@@ -164,6 +168,20 @@ def _article(pk: int) -> Article:
     )
 
 
+def _marks_read(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """A signed-in reader who opens the page has read the article (their setting may turn it off)."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, pk: int, slug: str = "") -> HttpResponse:
+        response = view(request, pk, slug)
+        if response.status_code == 200 and isinstance(request.user, User):
+            article_opened(user=request.user, article_id=pk)
+        return response
+
+    return wrapped
+
+
+@_marks_read
 @vary_on_reader_language
 @with_csrf
 @public_page(max_age=60)
