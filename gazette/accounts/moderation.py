@@ -121,14 +121,13 @@ class QueueItem:
 def moderation_queue() -> list[QueueItem]:
     """Comments with open reports, or hidden by reports and not yet reviewed; most reported first."""
     ids = (
-        Comment.objects.filter(Q(reports__resolved_at__isnull=True) | Q(hidden=True, hidden_by__isnull=True))
-        .annotate(
-            open_reports=Count("reports", filter=Q(reports__resolved_at__isnull=True), distinct=True),
+        Comment.objects.annotate(
+            open_reports=Count("reports", filter=Q(reports__resolved_at__isnull=True)),
             last_report=Max("reports__created_at"),
         )
+        .filter(Q(open_reports__gt=0) | Q(hidden=True, hidden_by__isnull=True))
         .order_by("-open_reports", "-last_report", "-id")
         .values_list("id", flat=True)
-        .distinct()
     )
     ordered = list(dict.fromkeys(ids))
     comments = Comment.objects.select_related("author", "article", "story").in_bulk(ordered)

@@ -108,6 +108,17 @@ def test_queue_lists_reported_comments_for_moderators(comment, moderator_client,
     item = lxml.html.fromstring(response.content).get_element_by_id(f"queue-{comment.pk}")
     text = item.text_content()
     assert "spam.example" in text and "rita: Spam or advertising" in text and "advert" in text
+    # Only reported comments are in the queue, the most reported first.
+    quiet = comment_post(author=reader, article=comment.article, body="Nobody minds this one")
+    twice = comment_post(author=reader, article=comment.article, body="Two people mind this one")
+    for r in readers(2):
+        comment_report(comment=twice, reporter=r, reason="abuse")
+    page = lxml.html.fromstring(moderator_client.get("/moderation/").content)
+    assert [li.get("id") for li in page.find_class("queue-item")] == [
+        f"queue-{twice.pk}",
+        f"queue-{comment.pk}",
+    ]
+    assert f"queue-{quiet.pk}" not in lxml.html.tostring(page).decode()
 
 
 def test_queue_is_for_moderators_only(comment, reader_client, commenter_client, anonymous, operator_client):
