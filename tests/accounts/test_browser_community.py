@@ -83,6 +83,7 @@ def test_comment_reply_report_and_hide_from_the_queue(browser, live_server, arti
     assert comment.locator(".comment-body em").inner_text() == "ferry"
     assert comment.locator(".comment-body a").get_attribute("rel") == "nofollow ugc noopener"
     assert page.evaluate("window.__same_page") is True  # no reload
+    assert page.locator(".comments-link").inner_text() == "1 comment"  # the header's count follows
     assert page.get_by_label("Your comment").input_value() == ""
     nadias = Comment.objects.get(author__username="nadia")
     assert comment.get_attribute("id") == f"comment-{nadias.pk}"

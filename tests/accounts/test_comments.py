@@ -426,6 +426,7 @@ def test_htmx_post_answers_the_comments_section(commenter_client, article):
     assert f'id="comment-{comment.pk}"' in html and "Without a reload" in html
     assert 'name="csrfmiddlewaretoken"' in html  # the fresh box can post again
     assert str(comment.pk) in response["HX-Trigger-After-Settle"]
+    assert 'id="comments-link" href="#comments" hx-swap-oob="true">1 comment<' in html
     refused = commenter_client.post(f"/comments/article/{article.pk}/", {"body": " "}, HTTP_HX_REQUEST="true")
     assert refused.status_code == 400 and "Your comment was not posted." in refused.content.decode()
 

@@ -67,7 +67,12 @@ def _page_again(
     """The page (or, for htmx, its comments section) with the reader's text and what went wrong."""
     if request.headers.get("HX-Request"):
         discussion = discussion_for(viewer=request.user, article=article, story=story, form=form)
-        context: dict[str, object] = {"discussion": discussion, "article": article, "story": story}
+        context: dict[str, object] = {
+            "discussion": discussion,
+            "article": article,
+            "story": story,
+            "oob": True,
+        }
         return _private(request, render(request, "accounts/_discussion.html", context, status=status))
     if article is not None:
         context = {**article_context(article), **translate_offer(request), "comment_form": form}
