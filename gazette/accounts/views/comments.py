@@ -219,11 +219,9 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _moderate(request: HttpRequest, pk: int, *, hidden: bool) -> HttpResponse:
     comment = _comment(pk)
-    back = (
-        request.POST.get("next") == "queue" and reverse("accounts:moderation_queue") or comment_url(comment)
-    )
+    back = comment_url(comment)
     if not request.user.is_authenticated:
-        return redirect_to_login(comment_url(comment))
+        return redirect_to_login(back)
     if not is_moderator(request.user):
         raise PermissionDenied("Only moderators can hide comments.")
     form = ModerationReasonForm(request.POST)
