@@ -260,6 +260,17 @@ GAZETTE_SIGNUP_RATE_PER_HOUR = env_int("GAZETTE_SIGNUP_RATE_PER_HOUR", 5, minimu
 GAZETTE_SIGNUP_RATE_PER_DAY = env_int("GAZETTE_SIGNUP_RATE_PER_DAY", 20, minimum=1)
 GAZETTE_COMMENT_RATE_PER_MINUTE = env_int("GAZETTE_COMMENT_RATE_PER_MINUTE", 3, minimum=1)
 GAZETTE_COMMENT_RATE_PER_DAY = env_int("GAZETTE_COMMENT_RATE_PER_DAY", 50, minimum=1)
+# Comments from one IP address per hour, whoever is signed in: many fresh accounts on one network.
+GAZETTE_COMMENT_RATE_PER_ADDRESS_PER_HOUR = env_int(
+    "GAZETTE_COMMENT_RATE_PER_ADDRESS_PER_HOUR", 60, minimum=1
+)
+# How long after posting a reader may still edit a comment (the edit is marked).
+GAZETTE_COMMENT_EDIT_MINUTES = env_int("GAZETTE_COMMENT_EDIT_MINUTES", 15, minimum=0)
+# Accounts younger than this many hours may put at most GAZETTE_COMMENT_NEW_ACCOUNT_LINKS links in a comment.
+GAZETTE_COMMENT_NEW_ACCOUNT_HOURS = env_int("GAZETTE_COMMENT_NEW_ACCOUNT_HOURS", 24, minimum=0)
+GAZETTE_COMMENT_NEW_ACCOUNT_LINKS = env_int("GAZETTE_COMMENT_NEW_ACCOUNT_LINKS", 1, minimum=0)
+# Reports from this many different readers hide a comment until a moderator looks at it.
+GAZETTE_COMMENT_REPORTS_TO_HIDE = env_int("GAZETTE_COMMENT_REPORTS_TO_HIDE", 3, minimum=1)
 # Failed logins per hour from one IP address, and for one username; past it the password is not checked.
 GAZETTE_LOGIN_FAILURES_PER_HOUR = env_int("GAZETTE_LOGIN_FAILURES_PER_HOUR", 10, minimum=1)
 # Whether readers (not only staff) may add new feeds from a reader app; following known sources is always open.

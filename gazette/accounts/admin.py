@@ -3,7 +3,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from gazette.accounts.comments import comment_hide, comment_unhide
-from gazette.accounts.models import Comment, Follow, SavedArticle
+from gazette.accounts.models import Comment, Follow, ModerationLog, SavedArticle, Suspension
 from gazette.accounts.views.access import reader
 
 
@@ -13,7 +13,20 @@ class CommentAdmin(admin.ModelAdmin):
     list_filter = ("hidden", "created_at")
     search_fields = ("body", "author__username", "article__title")
     # Comments are changed only through the actions (or the article page), which refresh cached pages.
-    readonly_fields = ("article", "author", "body", "created_at", "changed_at", "hidden", "hidden_by")
+    readonly_fields = (
+        "article",
+        "story",
+        "parent",
+        "author",
+        "body",
+        "body_html",
+        "created_at",
+        "changed_at",
+        "edited_at",
+        "deleted_at",
+        "hidden",
+        "hidden_by",
+    )
     date_hierarchy = "created_at"
     actions = ("hide", "unhide")
 
@@ -28,12 +41,12 @@ class CommentAdmin(admin.ModelAdmin):
     @admin.action(description="Hide selected comments")
     def hide(self, request: HttpRequest, queryset: QuerySet[Comment]) -> None:
         for comment in queryset:
-            comment_hide(comment=comment, moderator=reader(request))
+            comment_hide(comment=comment, moderator=reader(request), reason="from the admin")
 
     @admin.action(description="Show selected comments again")
     def unhide(self, request: HttpRequest, queryset: QuerySet[Comment]) -> None:
         for comment in queryset:
-            comment_unhide(comment=comment, moderator=reader(request))
+            comment_unhide(comment=comment, moderator=reader(request), reason="from the admin")
 
 
 @admin.register(Follow)
@@ -46,3 +59,26 @@ class FollowAdmin(admin.ModelAdmin):
 class SavedArticleAdmin(admin.ModelAdmin):
     list_display = ("user", "article", "saved_at")
     raw_id_fields = ("user", "article")
+
+
+@admin.register(Suspension)
+class SuspensionAdmin(admin.ModelAdmin):
+    list_display = ("reader", "moderator", "created_at", "ends_at", "lifted_at", "reason")
+    raw_id_fields = ("reader", "moderator")
+
+
+@admin.register(ModerationLog)
+class ModerationLogAdmin(admin.ModelAdmin):
+    """The audit log, read-only: rows are written by the moderation workflows only."""
+
+    list_display = ("created_at", "moderator", "action", "reader", "excerpt", "reason")
+    list_filter = ("action",)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False

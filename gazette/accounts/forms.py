@@ -11,11 +11,17 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
 from gazette.accounts.api_password import API_PASSWORD_MIN_CHARS
-from gazette.accounts.models import COMMENT_MAX_CHARS
+from gazette.accounts.models import COMMENT_MAX_CHARS, CommentReport
 from gazette.web.ratelimit import login_rate_check, login_rate_take
 
 LOGIN_LIMITED = (
     "Too many failed attempts to log in from your network or to this account. Please try again in an hour."
+)
+
+
+COMMENT_HELP = (
+    f"Up to {COMMENT_MAX_CHARS} characters. *emphasis*, **strong**, [a link](https://…) and > quotes work. "
+    "Be kind; moderators may hide comments."
 )
 
 
@@ -24,13 +30,58 @@ class CommentForm(forms.Form):
         label="Your comment",
         max_length=COMMENT_MAX_CHARS,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=f"Plain text, up to {COMMENT_MAX_CHARS} characters. Be kind; moderators may hide comments.",
+        help_text=COMMENT_HELP,
         error_messages={
             "required": "Write something first.",
             "max_length": (
                 "Comments can be at most %(limit_value)d characters long (this one has %(show_value)d)."
             ),
         },
+    )
+    # The comment replied to; a reply box sends it.
+    parent = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    # A honeypot: hidden from people (and from screen readers), filled in by form-filling scripts.
+    website = forms.CharField(
+        required=False,
+        label="Leave this field empty",
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+
+    def clean_website(self) -> str:
+        if self.cleaned_data.get("website"):
+            raise ValidationError("Your comment looks automated and was not posted.", code="honeypot")
+        return ""
+
+
+class CommentEditForm(forms.Form):
+    body = CommentForm.base_fields["body"]
+
+
+class ReportForm(forms.Form):
+    reason = forms.ChoiceField(
+        label="Why should moderators look at it?",
+        choices=CommentReport.REASONS,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose a reason for the report."},
+    )
+    note = forms.CharField(
+        label="Anything to add (optional)",
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class ModerationReasonForm(forms.Form):
+    reason = forms.CharField(label="Reason (for the log)", required=False, max_length=500)
+
+
+class SuspendForm(forms.Form):
+    days = forms.IntegerField(label="Days (empty: for good)", required=False, min_value=1, max_value=3650)
+    reason = forms.CharField(
+        label="Reason (the reader sees it)",
+        max_length=500,
+        error_messages={"required": "Say why; the reader is shown the reason."},
     )
 
 

@@ -11,8 +11,10 @@ from gazette.articles.models import Article
 from gazette.sources.models import Source
 from gazette.stories.models import Entity, Story, Topic
 
-# Plain text only; long enough for an argument, short enough to read on a phone.
+# Long enough for an argument, short enough to read on a phone (counted as typed, before formatting).
 COMMENT_MAX_CHARS = 2000
+# The group whose members work the report queue, besides staff (created by a migration).
+MODERATORS_GROUP = "moderators"
 
 # The four things a reader can follow; each is a nullable column of Follow named after its kind.
 FOLLOW_KINDS = ("topic", "source", "entity", "story")
@@ -78,25 +80,155 @@ class SavedArticle(models.Model):
 
 
 class Comment(models.Model):
-    """A reader's comment on an article: plain text, escaped when shown; moderators may hide it."""
+    """A reader's comment on an article or a story, or a reply to one (one level deep).
 
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="comments")
+    `body` is what the reader typed (a small Markdown subset); `body_html` is it rendered and sanitised when
+    stored, so pages never render reader text themselves.
+    """
+
+    article = models.ForeignKey(
+        Article, null=True, blank=True, on_delete=models.CASCADE, related_name="comments"
+    )
+    story = models.ForeignKey(Story, null=True, blank=True, on_delete=models.CASCADE, related_name="comments")
+    # Replies hang off a top-level comment only; a reply to a reply is stored under the same top comment.
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="replies"
+    )
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="comments")
     body = models.TextField(max_length=COMMENT_MAX_CHARS)
+    body_html = models.TextField(default="")
     created_at = models.DateTimeField(default=timezone.now)
-    # Any change a reader could see (a new comment, hiding, unhiding) moves this; cached pages key on it.
+    # Any change a reader could see (a new comment, an edit, hiding, unhiding) moves this; cached pages key on it.
     changed_at = models.DateTimeField(default=timezone.now)
+    edited_at = models.DateTimeField(null=True, blank=True)
+    # Deleted by its author while it had replies: kept as "[deleted]" so the replies keep their place.
+    deleted_at = models.DateTimeField(null=True, blank=True)
     hidden = models.BooleanField(default=False)
+    # A hidden comment with no moderator was hidden by readers' reports and waits for review.
     hidden_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
 
     class Meta:
         ordering = ["created_at", "id"]
-        indexes = [models.Index(fields=["article", "created_at"], name="comment_article_created")]
+        indexes = [
+            models.Index(fields=["article", "created_at"], name="comment_article_created"),
+            models.Index(fields=["story", "created_at"], name="comment_story_created"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(article__isnull=False, story__isnull=True)
+                | Q(article__isnull=True, story__isnull=False),
+                name="comment_on_article_or_story",
+            )
+        ]
 
     def __str__(self) -> str:
-        return f"{self.author} on {self.article_id}: {self.body[:40]}"
+        return f"{self.author} on {self.article_id or self.story_id}: {self.body[:40]}"
+
+    @property
+    def deleted(self) -> bool:
+        return self.deleted_at is not None
+
+
+class CommentReport(models.Model):
+    """One reader telling the moderators that a comment breaks the rules, and why."""
+
+    REASONS = (
+        ("spam", "Spam or advertising"),
+        ("abuse", "Abuse or harassment"),
+        ("hate", "Hate speech"),
+        ("misinformation", "Misleading or false"),
+        ("other", "Something else"),
+    )
+
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="reports")
+    reporter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    reason = models.CharField(max_length=20, choices=REASONS)
+    note = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    # Set when a moderator acted on the comment (hid, restored or dismissed): the report leaves the queue.
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["comment", "reporter"], name="report_comment_reporter_unique")
+        ]
+        indexes = [models.Index(fields=["resolved_at", "created_at"], name="report_open_created")]
+
+    def __str__(self) -> str:
+        return f"{self.reporter_id} reported {self.comment_id}: {self.reason}"
+
+
+class Suspension(models.Model):
+    """A reader barred from posting until `ends_at` (None: for good), unless lifted earlier."""
+
+    reader = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="suspensions")
+    moderator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reason = models.CharField(max_length=500)
+    created_at = models.DateTimeField(default=timezone.now)
+    ends_at = models.DateTimeField(null=True, blank=True)
+    lifted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.reader_id} suspended until {self.ends_at or 'for good'}"
+
+
+class ModerationLog(models.Model):
+    """The audit log: who did what to which comment or reader, why and when. Rows are never changed."""
+
+    ACTIONS = (
+        ("hide", "Hid a comment"),
+        ("restore", "Restored a comment"),
+        ("dismiss", "Dismissed the reports"),
+        ("auto_hide", "Hidden by readers' reports"),
+        ("suspend", "Suspended a reader"),
+        ("unsuspend", "Lifted a suspension"),
+    )
+
+    # None: the site itself (a comment hidden by reports).
+    moderator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    action = models.CharField(max_length=20, choices=ACTIONS)
+    comment = models.ForeignKey(Comment, null=True, on_delete=models.SET_NULL, related_name="+")
+    reader = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # What the comment said when the action was taken: the comment may be deleted later.
+    excerpt = models.CharField(max_length=200, blank=True)
+    reason = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.moderator_id} {self.action} {self.comment_id or self.reader_id}"
+
+
+class Notification(models.Model):
+    """Someone replied to a reader's comment; shown under the bell until read."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["recipient", "read_at"], name="notification_unread")]
+
+    def __str__(self) -> str:
+        return f"{self.recipient_id}: reply {self.comment_id}"
 
 
 class AccessToken(models.Model):

@@ -1,7 +1,16 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from gazette.accounts.views import auth, comments, follows, reading, saved, tokens
+from gazette.accounts.views import (
+    auth,
+    comments,
+    follows,
+    moderation,
+    notifications,
+    reading,
+    saved,
+    tokens,
+)
 
 app_name = "accounts"
 
@@ -32,6 +41,17 @@ urlpatterns = [
     path("saved/<int:pk>/save/", saved.save, name="save"),
     path("saved/<int:pk>/unsave/", saved.unsave, name="unsave"),
     path("comments/article/<int:pk>/", comments.comment_create, name="comment_create"),
+    path("comments/story/<int:pk>/", comments.story_comment_create, name="story_comment_create"),
+    path("comments/<int:pk>/edit/", comments.edit, name="comment_edit"),
+    path("comments/<int:pk>/delete/", comments.delete, name="comment_delete"),
+    path("comments/<int:pk>/report/", comments.report, name="comment_report"),
     path("comments/<int:pk>/hide/", comments.hide, name="comment_hide"),
     path("comments/<int:pk>/unhide/", comments.unhide, name="comment_unhide"),
+    path("moderation/", moderation.queue, name="moderation_queue"),
+    path("moderation/log/", moderation.audit_log, name="moderation_log"),
+    path("moderation/comments/<int:pk>/<str:action>/", moderation.comment_action, name="moderation_comment"),
+    path("moderation/readers/<int:pk>/suspend/", moderation.suspend, name="moderation_suspend"),
+    path("moderation/readers/<int:pk>/unsuspend/", moderation.unsuspend, name="moderation_unsuspend"),
+    path("notifications/", notifications.notifications, name="notifications"),
+    path("notifications/read/", notifications.read_all, name="notifications_read"),
 ]

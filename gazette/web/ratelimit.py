@@ -122,13 +122,17 @@ def signup_rate_take(request: HttpRequest) -> bool:
 
 
 def comment_rate_take(request: HttpRequest) -> bool:
-    """Count one comment for the signed-in reader; False when over the per-minute or per-day limit."""
+    """Count one comment for the signed-in reader and their address; False when over any of the limits."""
     who = _hashed(f"user:{request.user.pk}")
     windows = (
         ("m", settings.GAZETTE_COMMENT_RATE_PER_MINUTE, MINUTE),
         ("d", settings.GAZETTE_COMMENT_RATE_PER_DAY, DAY),
     )
-    return _take_windows("comment", who, windows)
+    if not _take_windows("comment", who, windows):
+        return False
+    # Also per address: one network signing up account after account gets the per-reader limit anew each time.
+    address = (("h", settings.GAZETTE_COMMENT_RATE_PER_ADDRESS_PER_HOUR, HOUR),)
+    return _take_windows("comment-ip", _ip_key(request), address)
 
 
 # Failed logins are counted here rather than by django-axes: axes would replace these three functions

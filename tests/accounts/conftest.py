@@ -1,12 +1,14 @@
-"""Shared personas for the account tests: reader, commenter, moderator and anonymous, each with a client."""
+"""Shared personas for the account tests: anonymous, reader, commenter, moderator and operator, each with a
+client."""
 
 from __future__ import annotations
 
 import pytest
 from django.contrib.auth.backends import ModelBackend
-from django.contrib.auth.models import User
+from django.contrib.auth.models import Group, User
 from django.test import Client
 
+from gazette.accounts.models import MODERATORS_GROUP
 from tests.web.conftest import _web_settings  # noqa: F401 — plain static files and a fresh cache per test
 
 PASSWORD = "quiet-harbour-lantern-42"
@@ -32,8 +34,17 @@ def commenter(db) -> User:
 
 @pytest.fixture
 def moderator(db) -> User:
-    """Staff: may hide and unhide comments."""
-    return User.objects.create_user("mona", password=PASSWORD, is_staff=True)
+    """In the moderators group (not staff): works the report queue, hides and restores comments."""
+    user = User.objects.create_user("mona", password=PASSWORD)
+    # get_or_create: the migration makes the group, but transactional tests flush it away.
+    user.groups.add(Group.objects.get_or_create(name=MODERATORS_GROUP)[0])
+    return user
+
+
+@pytest.fixture
+def operator(db) -> User:
+    """Runs the site: staff and superuser, in the admin; may moderate too."""
+    return User.objects.create_user("otto", password=PASSWORD, is_staff=True, is_superuser=True)
 
 
 @pytest.fixture
@@ -49,6 +60,11 @@ def commenter_client(commenter) -> Client:
 @pytest.fixture
 def moderator_client(moderator) -> Client:
     return signed_in(moderator)
+
+
+@pytest.fixture
+def operator_client(operator) -> Client:
+    return signed_in(operator)
 
 
 @pytest.fixture

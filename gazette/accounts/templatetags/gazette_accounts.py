@@ -2,23 +2,20 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from django import template
 from django.contrib.auth.models import AnonymousUser, User
 from django.http import HttpRequest
 
-from gazette.accounts.comments import comments_shown
+from gazette.accounts.discussion import Discussion, discussion_for
 from gazette.accounts.follows import Target, follow_exists, follow_kind, target_url
-from gazette.accounts.forms import CommentForm
-from gazette.accounts.models import Comment
+from gazette.accounts.moderation import is_moderator
+from gazette.accounts.notifications import notifications_unread
 from gazette.accounts.saved import saved_article_ids
 from gazette.articles.models import Article
+from gazette.stories.models import Story
 
 register = template.Library()
 
-# An article rarely has more; past this the newest are shown, with a note.
-COMMENTS_SHOWN_MAX = 300
 ENTITY_KINDS = {"person": "Person", "org": "Organisation", "place": "Place"}
 
 
@@ -83,34 +80,28 @@ def save_button(context: template.Context, article: Article, compact: bool = Fal
     }
 
 
-@dataclass
-class ArticleComments:
-    """What the comments section shows to one reader."""
-
-    comments: list[Comment]
-    count: int  # comments everyone can see
-    more: int  # older comments left out
-    form: CommentForm | None  # None for a signed-out reader, who is asked to log in instead
-    can_moderate: bool
+@register.simple_tag(takes_context=True)
+def article_comments(context: template.Context, article: Article) -> Discussion:
+    """The article's comments as the reader may see them, and the form (a bound one after an error)."""
+    _, user = _viewer(context)
+    return discussion_for(viewer=user, article=article, form=context.get("comment_form"))
 
 
 @register.simple_tag(takes_context=True)
-def article_comments(context: template.Context, article: Article) -> ArticleComments:
-    """The article's comments as the reader may see them, and the form (a bound one after an error)."""
+def story_comments(context: template.Context, story: Story) -> Discussion:
+    """The story's comments as the reader may see them, and the form (a bound one after an error)."""
     _, user = _viewer(context)
-    readable = comments_shown(article=article, viewer=user)
-    newest = list(readable.order_by("-created_at", "-id")[: COMMENTS_SHOWN_MAX + 1])
-    more = 0
-    count = sum(1 for c in newest if not c.hidden)
-    if len(newest) > COMMENTS_SHOWN_MAX:
-        newest = newest[:COMMENTS_SHOWN_MAX]
-        more = readable.count() - COMMENTS_SHOWN_MAX
-        count = Comment.objects.filter(article=article, hidden=False).count()
-    form = context.get("comment_form") or (CommentForm() if user.is_authenticated else None)
-    return ArticleComments(
-        comments=newest[::-1],
-        count=count,
-        more=more,
-        form=form,
-        can_moderate=bool(getattr(user, "is_staff", False)),
-    )
+    return discussion_for(viewer=user, story=story, form=context.get("comment_form"))
+
+
+@register.simple_tag(takes_context=True)
+def unread_notifications(context: template.Context) -> int:
+    """How many notifications the signed-in reader has not read (the bell's count)."""
+    _, user = _viewer(context)
+    return notifications_unread(reader=user) if isinstance(user, User) else 0
+
+
+@register.filter
+def moderates(user: User | AnonymousUser) -> bool:
+    """Whether the user works the moderation queue."""
+    return is_moderator(user)

@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import condition, require_GET, require_POST
 
+from gazette.accounts.comments import comments_version
 from gazette.ai.ask import EXTRACTIVE_METHOD
 from gazette.ai.ask_story import StoryAnswer, StoryArticle, answer_story_question
 from gazette.ai.llm import llm_gateway
@@ -54,9 +55,15 @@ def _digest_context(story: Story, *, tries: int = 0) -> dict:
 
 
 @once_per_request
+def _story_page_etag(request: HttpRequest, pk: int) -> str:
+    # The list's parts, and the readers' comments.
+    return etag_of(request, list_etag(request, pk=pk), comments_version(story_id=pk))
+
+
+@once_per_request
 def _story_etag(request: HttpRequest, pk: int) -> str:
     # The page holds a token for the reader's CSRF cookie (the ask form): a new cookie needs a new copy.
-    return etag_of(request, list_etag(request, pk=pk), request.COOKIES.get("csrftoken", ""))
+    return etag_of(request, _story_page_etag(request, pk), request.COOKIES.get("csrftoken", ""))
 
 
 def story_context(story: Story) -> dict:
@@ -80,7 +87,7 @@ def _story(pk: int) -> Story:
 @with_csrf
 @public_page(max_age=30)
 @condition(etag_func=_story_etag)
-@page_cache(list_etag, 60)
+@page_cache(_story_page_etag, 60)
 def story_detail(request: HttpRequest, pk: int) -> HttpResponse:
     story = _story(pk)
     if story.merged_into_id is not None:  # found to be part of another story: its coverage is there

@@ -294,6 +294,16 @@
     }
   });
 
+  /* A comment posted through htmx: the comments section was swapped; show the poster their comment. */
+  document.addEventListener("gazette:commented", function (event) {
+    var comment = document.getElementById("comment-" + event.detail.value);
+    if (!comment) return;
+    comment.setAttribute("tabindex", "-1");
+    comment.focus({ preventScroll: true });
+    comment.scrollIntoView({ block: "nearest" });
+    refreshTimes();
+  });
+
   document.addEventListener("DOMContentLoaded", function () {
     dropBrokenIcons();
     setupListen();
