@@ -16,7 +16,28 @@ from gazette.jobs.config import jobs_config_from_env
 from gazette.stories.config import embedding_model_from_env
 
 BASE_DIR = Path(__file__).resolve().parent
-DATA_DIR = Path(env_str("GAZETTE_DATA_DIR", str(Path.cwd() / "data"))).resolve()
+
+
+def _data_dir() -> Path:
+    """GAZETTE_DATA_DIR, else `data/` in the project folder (the checkout the package runs from).
+
+    Never the working directory: `.venv/bin/gazette` started from another folder would quietly make a
+    new, empty database there. Installed outside a checkout there is no project folder to default to,
+    so the operator has to say where the data lives."""
+    configured = env_str("GAZETTE_DATA_DIR").strip()
+    if configured:
+        return Path(configured).expanduser().resolve()
+    project = BASE_DIR.parent
+    if (project / "pyproject.toml").is_file():
+        return project / "data"
+    raise ConfigError(
+        "GAZETTE_DATA_DIR is not set, and Gazette is installed outside a source checkout, so it has "
+        "no data folder to default to: set GAZETTE_DATA_DIR to the folder that holds (or will hold) "
+        "its database and secret key"
+    )
+
+
+DATA_DIR = _data_dir()
 
 
 def _secret_key() -> str:
