@@ -221,9 +221,19 @@ def test_source_page_health_and_articles(client):
     html = client.get(f"/source/{source.pk}/").content.decode()
     assert "Failing (3 errors in a row)" in html
     assert "HTTP 503 &lt;b&gt;bad&lt;/b&gt;" in html
-    assert "4.2" in html or "4.3" in html
+    assert "1 in the last 24 hours · 1.0 a day over the last day" in html
     assert "Only article" in html
     assert h1_count(html) == 1
+
+
+def test_source_page_states_the_window_of_its_rate(client):
+    # 19 articles in its first day: shown as 19 a day over that day, not 19 / 7 = 2.7.
+    source = make_source("Burst Wire", articles_per_day=2.71)
+    for hour in range(19):
+        make_article(source, title=f"Item {hour}", ago=timedelta(hours=hour, minutes=5))
+    html = client.get(f"/source/{source.pk}/").content.decode()
+    assert "19 in the last 24 hours · 19.0 a day over the last day" in html
+    assert "2.7" not in html
 
 
 def test_source_page_new_source_and_404(client):
