@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.core.cache import cache
-from django.db.models import Count, F
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 
 from gazette.articles.models import Article
 from gazette.articles.selectors import card_queryset
@@ -74,6 +74,26 @@ def top_story_groups(*, version: int, now) -> list[TopStory]:
             result.append(TopStory(story, shown))
     cache.set(key, result, 60)
     return result
+
+
+def latest_by_story(*, stories_above: set[int], articles_above: set[int]) -> QuerySet[Article]:
+    """The latest list: cards newest first, a story only by its newest original, the stories and
+    articles shown above it left out.
+
+    The rule is the query's, not a page's: an article is listed only if no original of its story is
+    newer, so paging through it cannot show a story twice (a page that folded a story's articles into
+    one card would leave its older ones to turn up again on the next page)."""
+    newer = Article.objects.originals().filter(
+        Q(published_at__gt=OuterRef("published_at"))
+        | Q(published_at=OuterRef("published_at"), pk__gt=OuterRef("pk")),
+        membership__story_id=OuterRef("membership__story_id"),
+    )
+    return (
+        card_queryset()
+        .exclude(Exists(newer))
+        .exclude(membership__story_id__in=stories_above)
+        .exclude(pk__in=articles_above)
+    )
 
 
 @dataclass(frozen=True)
