@@ -281,6 +281,23 @@ GAZETTE_COMMENT_RATE_PER_MINUTE = env_int("GAZETTE_COMMENT_RATE_PER_MINUTE", 3, 
 GAZETTE_COMMENT_RATE_PER_DAY = env_int("GAZETTE_COMMENT_RATE_PER_DAY", 50, minimum=1)
 # Failed logins per hour from one IP address, and for one username; past it the password is not checked.
 GAZETTE_LOGIN_FAILURES_PER_HOUR = env_int("GAZETTE_LOGIN_FAILURES_PER_HOUR", 10, minimum=1)
+# Password-reset mails asked for per hour from one IP address, and to one address.
+GAZETTE_PASSWORD_RESET_RATE_PER_HOUR = env_int("GAZETTE_PASSWORD_RESET_RATE_PER_HOUR", 5, minimum=1)
+PASSWORD_RESET_TIMEOUT = 3 * 3600  # a reset link works for three hours
+
+# E-mail (password resets): printed to the console until an SMTP host is set.
+EMAIL_HOST = env_str("GAZETTE_EMAIL_HOST", "")
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_PORT = env_int("GAZETTE_EMAIL_PORT", 587, minimum=1)
+EMAIL_HOST_USER = env_str("GAZETTE_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = env_str("GAZETTE_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("GAZETTE_EMAIL_USE_TLS", True)
+EMAIL_TIMEOUT = env_int("GAZETTE_EMAIL_TIMEOUT", 20, minimum=1)
+DEFAULT_FROM_EMAIL = env_str("GAZETTE_EMAIL_FROM", "gazette@localhost")
 
 # Stories and AI
 GAZETTE_EMBEDDINGS = env_bool("GAZETTE_EMBEDDINGS", True)  # off: no sentence embeddings even if installed

@@ -297,3 +297,19 @@ def test_an_install_outside_a_checkout_refuses_to_guess_a_data_folder(tmp_path):
     assert proc.returncode == 2
     assert "error: GAZETTE_DATA_DIR is not set" in proc.stderr and "Traceback" not in proc.stderr
     assert list(cwd.iterdir()) == []
+
+
+def test_mail_goes_to_the_console_until_an_smtp_host_is_set(settings_from, monkeypatch):
+    monkeypatch.delenv("GAZETTE_EMAIL_HOST", raising=False)
+    assert settings_from()["EMAIL_BACKEND"] == "django.core.mail.backends.console.EmailBackend"
+    found = settings_from(
+        GAZETTE_EMAIL_HOST="smtp.example.org", GAZETTE_EMAIL_PORT="465", GAZETTE_EMAIL_USER="gazette",
+        GAZETTE_EMAIL_USE_TLS="no", GAZETTE_EMAIL_FROM="news@example.org",
+    )  # fmt: skip
+    assert found["EMAIL_BACKEND"] == "django.core.mail.backends.smtp.EmailBackend"
+    assert (found["EMAIL_HOST"], found["EMAIL_PORT"], found["EMAIL_HOST_USER"]) == (
+        "smtp.example.org",
+        465,
+        "gazette",
+    )
+    assert found["EMAIL_USE_TLS"] is False and found["DEFAULT_FROM_EMAIL"] == "news@example.org"
