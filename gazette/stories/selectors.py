@@ -108,7 +108,10 @@ def stories_of(*, article_ids: list[int]) -> dict[int, StoryOf]:
     """The listed story of each of these articles that is in one: two queries, whatever the number."""
     pairs = dict(
         StoryMember.objects.filter(
-            article_id__in=article_ids, story__merged_into__isnull=True, story__article_count__gt=0
+            article_id__in=article_ids,
+            story__merged_into__isnull=True,
+            story__article_count__gt=0,
+            story__hidden=False,
         ).values_list("article_id", "story_id")
     )
     counts = dict(
