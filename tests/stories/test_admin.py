@@ -13,10 +13,10 @@ from django.test import Client
 from gazette.accounts.models import Follow
 from gazette.stories import engine as story_engine
 from gazette.stories.engine import engine_reset
+from gazette.stories.enrich import articles_enrich
 from gazette.stories.entities import Mention
 from gazette.stories.entity_store import article_entities_save
-from gazette.stories.enrich import articles_enrich
-from gazette.stories.models import ArticleEntity, ArticleTopic, EngineState, Entity, Story, StoryMember, Topic
+from gazette.stories.models import ArticleEntity, ArticleTopic, EngineState, Entity, Story, StoryMember
 from tests.stories.test_engine import MERGER, QUAKE_A, QUAKE_A2, QUAKE_B, ingest
 from tests.web.conftest import _web_settings  # noqa: F401 — plain static files and a fresh cache per test
 from tests.web.factories import make_article, make_entity, make_source, make_story, make_topic
