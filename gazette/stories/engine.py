@@ -216,9 +216,9 @@ class StoryEngine:
                 if story_id not in live:
                     # Settled and forgotten by the clusterer: taken in again, closed, so the merge has
                     # every member to write.
-                    members = StoryMember.objects.filter(story__key=key).order_by("article_id")
+                    stored = StoryMember.objects.filter(story__key=key).order_by("article_id")
                     story_id = self.clusterer.story_adopt(
-                        [str(m) for m in members.values_list("article_id", flat=True)]
+                        [str(m) for m in stored.values_list("article_id", flat=True)]
                     )
                     self._keys[story_id] = key
                     self._snapshot[key] = tuple(self.clusterer.stories().get(story_id, ()))

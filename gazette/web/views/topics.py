@@ -18,7 +18,7 @@ from gazette.web.lists import paginate
 @page_cache(list_etag, 60)
 def topic(request: HttpRequest, slug: str) -> HttpResponse:
     item = get_object_or_404(Topic, slug=slug, hidden=False)
-    if item.merged_into_id is not None:  # merged by an operator: its articles are there
+    if item.merged_into is not None:  # merged by an operator: its articles are there
         return redirect("web:topic", slug=item.merged_into.slug)
     articles = card_queryset().filter(topic_links__topic=item)
     page = paginate(request, articles, key=f"topic-{item.pk}", version=latest_article_id())
@@ -41,7 +41,7 @@ def category(request: HttpRequest, slug: str) -> HttpResponse:
 @page_cache(list_etag, 60)
 def entity(request: HttpRequest, slug: str) -> HttpResponse:
     item = get_object_or_404(Entity, slug=slug, hidden=False)
-    if item.merged_into_id is not None:  # an alias an operator merged: its articles are there
+    if item.merged_into is not None:  # an alias an operator merged: its articles are there
         return redirect("web:entity", slug=item.merged_into.slug)
     articles = card_queryset().filter(entity_links__entity=item)
     page = paginate(request, articles, key=f"entity-{item.pk}", version=latest_article_id())
