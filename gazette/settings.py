@@ -16,7 +16,28 @@ from gazette.jobs.config import jobs_config_from_env
 from gazette.stories.config import embedding_model_from_env
 
 BASE_DIR = Path(__file__).resolve().parent
-DATA_DIR = Path(env_str("GAZETTE_DATA_DIR", str(Path.cwd() / "data"))).resolve()
+
+
+def _data_dir() -> Path:
+    """GAZETTE_DATA_DIR, else `data/` in the project folder (the checkout the package runs from).
+
+    Never the working directory: `.venv/bin/gazette` started from another folder would quietly make a
+    new, empty database there. Installed outside a checkout there is no project folder to default to,
+    so the operator has to say where the data lives."""
+    configured = env_str("GAZETTE_DATA_DIR").strip()
+    if configured:
+        return Path(configured).expanduser().resolve()
+    project = BASE_DIR.parent
+    if (project / "pyproject.toml").is_file():
+        return project / "data"
+    raise ConfigError(
+        "GAZETTE_DATA_DIR is not set, and Gazette is installed outside a source checkout, so it has "
+        "no data folder to default to: set GAZETTE_DATA_DIR to the folder that holds (or will hold) "
+        "its database and secret key"
+    )
+
+
+DATA_DIR = _data_dir()
 
 
 def _secret_key() -> str:
@@ -275,6 +296,23 @@ GAZETTE_COMMENT_REPORTS_TO_HIDE = env_int("GAZETTE_COMMENT_REPORTS_TO_HIDE", 3, 
 GAZETTE_LOGIN_FAILURES_PER_HOUR = env_int("GAZETTE_LOGIN_FAILURES_PER_HOUR", 10, minimum=1)
 # Whether readers (not only staff) may add new feeds from a reader app; following known sources is always open.
 GAZETTE_READERS_ADD_SOURCES = env_bool("GAZETTE_READERS_ADD_SOURCES", False)
+# Password-reset mails asked for per hour from one IP address, and to one address.
+GAZETTE_PASSWORD_RESET_RATE_PER_HOUR = env_int("GAZETTE_PASSWORD_RESET_RATE_PER_HOUR", 5, minimum=1)
+PASSWORD_RESET_TIMEOUT = 3 * 3600  # a reset link works for three hours
+
+# E-mail (password resets): printed to the console until an SMTP host is set.
+EMAIL_HOST = env_str("GAZETTE_EMAIL_HOST", "")
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_PORT = env_int("GAZETTE_EMAIL_PORT", 587, minimum=1)
+EMAIL_HOST_USER = env_str("GAZETTE_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = env_str("GAZETTE_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("GAZETTE_EMAIL_USE_TLS", True)
+EMAIL_TIMEOUT = env_int("GAZETTE_EMAIL_TIMEOUT", 20, minimum=1)
+DEFAULT_FROM_EMAIL = env_str("GAZETTE_EMAIL_FROM", "gazette@localhost")
 
 # Stories and AI
 GAZETTE_EMBEDDINGS = env_bool("GAZETTE_EMBEDDINGS", True)  # off: no sentence embeddings even if installed

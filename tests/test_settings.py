@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -256,3 +257,59 @@ def test_no_module_reads_the_environment_outside_the_settings_modules():
         if lines := _environment_reads(tree):
             found[name] = lines
     assert found == {}
+
+
+def _without_data_dir(**extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("GAZETTE_DATA_DIR", "DATABASE_URL")}
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    return {**env, "GAZETTE_SECRET_KEY": "x" * 60, **extra}
+
+
+def test_the_default_data_folder_is_the_projects_whatever_the_working_directory(tmp_path):
+    # As `.venv/bin/gazette` run from another folder: the database is the checkout's, not a new one.
+    project = Path(gazette.__file__).resolve().parent.parent
+    script = "import gazette.settings as s; print(s.DATA_DIR); print(s.DATABASES['default']['NAME'])"
+    env = _without_data_dir(PYTHONPATH=str(project))
+    proc = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120, env=env, cwd=tmp_path
+    )
+    assert proc.returncode == 0, proc.stderr
+    data_dir, database = proc.stdout.split()
+    assert Path(data_dir) == project / "data"
+    assert Path(database) == project / "data" / "gazette.sqlite3"
+    assert not (tmp_path / "data").exists()
+
+
+def test_an_install_outside_a_checkout_refuses_to_guess_a_data_folder(tmp_path):
+    site, cwd = tmp_path / "site", tmp_path / "elsewhere"
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
+    shutil.copytree(Path(gazette.__file__).resolve().parent, site / "gazette", ignore=ignore)
+    cwd.mkdir()
+    env = _without_data_dir(PYTHONPATH=str(site))
+    proc = subprocess.run(
+        [sys.executable, "-m", "gazette", "manage", "check"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+        cwd=cwd,
+    )
+    assert proc.returncode == 2
+    assert "error: GAZETTE_DATA_DIR is not set" in proc.stderr and "Traceback" not in proc.stderr
+    assert list(cwd.iterdir()) == []
+
+
+def test_mail_goes_to_the_console_until_an_smtp_host_is_set(settings_from, monkeypatch):
+    monkeypatch.delenv("GAZETTE_EMAIL_HOST", raising=False)
+    assert settings_from()["EMAIL_BACKEND"] == "django.core.mail.backends.console.EmailBackend"
+    found = settings_from(
+        GAZETTE_EMAIL_HOST="smtp.example.org", GAZETTE_EMAIL_PORT="465", GAZETTE_EMAIL_USER="gazette",
+        GAZETTE_EMAIL_USE_TLS="no", GAZETTE_EMAIL_FROM="news@example.org",
+    )  # fmt: skip
+    assert found["EMAIL_BACKEND"] == "django.core.mail.backends.smtp.EmailBackend"
+    assert (found["EMAIL_HOST"], found["EMAIL_PORT"], found["EMAIL_HOST_USER"]) == (
+        "smtp.example.org",
+        465,
+        "gazette",
+    )
+    assert found["EMAIL_USE_TLS"] is False and found["DEFAULT_FROM_EMAIL"] == "news@example.org"

@@ -1,5 +1,5 @@
-"""The comment form, the access token form and the login forms, the site's and the admin's (sign-up and password changes use
-Django's own forms)."""
+"""The comment form, the access token form, the sign-up form and the login forms, the site's and the
+admin's (password changes and resets use Django's own forms)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ from typing import Any
 
 from django import forms
 from django.contrib.admin.forms import AdminAuthenticationForm
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
+from django.contrib.auth.models import User
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
 from gazette.accounts.api_password import API_PASSWORD_MIN_CHARS
@@ -23,6 +24,20 @@ COMMENT_HELP = (
     f"Up to {COMMENT_MAX_CHARS} characters. *emphasis*, **strong**, [a link](https://…) and > quotes work. "
     "Be kind; moderators may hide comments."
 )
+
+
+class SignupForm(UserCreationForm):
+    """Django's sign-up form with an optional e-mail address: the one way to reset a forgotten password."""
+
+    email = forms.EmailField(
+        label="E-mail (optional)",
+        required=False,
+        help_text="Only used to send you a link if you forget your password.",
+    )
+
+    class Meta(UserCreationForm.Meta):
+        model = User
+        fields = ("username", "email")
 
 
 class CommentForm(forms.Form):

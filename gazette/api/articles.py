@@ -138,7 +138,7 @@ def article_detail(request: HttpRequest, pk: Id) -> ArticleDetail:
     also = [article.duplicate_of, *copies] if article.duplicate_of is not None else list(copies)
     membership = StoryMember.objects.filter(article=article).select_related("story").first()
     entities = (
-        ArticleEntity.objects.filter(article=article)
+        ArticleEntity.objects.filter(article=article, entity__hidden=False)
         .select_related("entity")
         .order_by("-mentions", "entity__name")[:ENTITIES_MAX]
     )
@@ -148,10 +148,12 @@ def article_detail(request: HttpRequest, pk: Id) -> ArticleDetail:
         content_html=content_html,
         excerpt=excerpt,
         summary=_summary(article),
-        story=story_ref(request, membership.story) if membership else None,
+        story=story_ref(request, membership.story) if membership and not membership.story.hidden else None,
         copy_of=article_ref(request, article.duplicate_of) if article.duplicate_of else None,
         also_published_by=[article_ref(request, a) for a in also],
-        topics=[topic_ref(request, t) for t in Topic.objects.filter(article_links__article=article)],
+        topics=[
+            topic_ref(request, t) for t in Topic.objects.visible().filter(article_links__article=article)
+        ],
         entities=[entity_ref(request, link.entity) for link in entities],
     )
 

@@ -43,7 +43,7 @@ def _filters(params: SearchParams) -> SearchFilters | None:
     """The search's filters; None when a topic or category slug names nothing (so nothing matches)."""
     topic_id = category_id = None
     if params.topic is not None:
-        topic_id = Topic.objects.filter(slug=params.topic).values_list("pk", flat=True).first()
+        topic_id = Topic.objects.visible().filter(slug=params.topic).values_list("pk", flat=True).first()
         if topic_id is None:
             return None
     if params.category is not None:

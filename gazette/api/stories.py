@@ -131,7 +131,9 @@ def story_list(
     url_name="story_detail",
 )
 def story_detail(request: HttpRequest, pk: Id) -> StoryDetail | HttpResponse:
-    story = get_object_or_404(Story.objects.select_related("first_article__source"), pk=pk)
+    story = get_object_or_404(
+        Story.objects.filter(hidden=False).select_related("first_article__source"), pk=pk
+    )
     if story.merged_into_id is not None:  # merged into another story: its coverage is there
         return redirect("api:story_detail", pk=story.merged_into_id)
     articles = story_articles(story)

@@ -52,17 +52,17 @@ def _entity_counts(entities: list[Entity]) -> dict[int, int]:
     summary="Topics, in the navigation's order",
 )
 def topic_list(request: HttpRequest, page: Query[PageParams]) -> dict:
-    topics = list(Topic.objects.all()[page.window()])
+    topics = list(Topic.objects.visible()[page.window()])
     counts = _topic_counts(topics)
     items = [
         TopicOut(**topic_ref(request, t).model_dump(), article_count=counts.get(t.pk, 0)) for t in topics
     ]
-    return {**page_meta(request, page, Topic.objects.count()), "items": items}
+    return {**page_meta(request, page, Topic.objects.visible().count()), "items": items}
 
 
 @router.get("/topics/{slug}", response={200: TopicOut, **NOT_MODIFIED, **NOT_FOUND}, summary="One topic")
 def topic_detail(request: HttpRequest, slug: str) -> TopicOut:
-    topic = get_object_or_404(Topic, slug=slug)
+    topic = get_object_or_404(Topic.objects.visible(), slug=slug)
     return TopicOut(
         **topic_ref(request, topic).model_dump(), article_count=_topic_counts([topic]).get(topic.pk, 0)
     )
@@ -70,7 +70,7 @@ def topic_detail(request: HttpRequest, slug: str) -> TopicOut:
 
 @router.get("/entities", response={200: EntityPage, **NOT_MODIFIED, **INVALID}, summary="Entities, by name")
 def entity_list(request: HttpRequest, filters: Query[EntityFilters], page: Query[PageParams]) -> dict:
-    entities = Entity.objects.order_by("name", "id")
+    entities = Entity.objects.visible().order_by("name", "id")
     if filters.q:
         entities = entities.filter(Q(name__icontains=filters.q) | Q(slug__icontains=filters.q))
     if filters.kind:
@@ -85,6 +85,6 @@ def entity_list(request: HttpRequest, filters: Query[EntityFilters], page: Query
 
 @router.get("/entities/{slug}", response={200: EntityOut, **NOT_MODIFIED, **NOT_FOUND}, summary="One entity")
 def entity_detail(request: HttpRequest, slug: str) -> EntityOut:
-    entity = get_object_or_404(Entity, slug=slug)
+    entity = get_object_or_404(Entity.objects.visible(), slug=slug)
     count = _entity_counts([entity]).get(entity.pk, 0)
     return EntityOut(**entity_ref(request, entity).model_dump(), article_count=count)

@@ -187,7 +187,7 @@ class LatestFeed(ArticleFeed):
 
 class TopicFeed(ArticleFeed):
     def listing(self, request: HttpRequest, **kwargs) -> Listing:
-        topic = get_object_or_404(Topic, slug=kwargs["slug"])
+        topic = get_object_or_404(Topic.objects.visible(), slug=kwargs["slug"])
         articles = _articles(card_queryset().filter(topic_links__topic=topic))
         page = reverse("web:topic", args=[topic.slug])
         return Listing(topic.name, f"The newest articles in {topic.name}.", page, articles, request)
@@ -203,7 +203,7 @@ class SourceFeed(ArticleFeed):
 
 class EntityFeed(ArticleFeed):
     def listing(self, request: HttpRequest, **kwargs) -> Listing:
-        entity = get_object_or_404(Entity, slug=kwargs["slug"])
+        entity = get_object_or_404(Entity.objects.visible(), slug=kwargs["slug"])
         articles = _articles(card_queryset().filter(entity_links__entity=entity))
         page = reverse("web:entity", args=[entity.slug])
         return Listing(entity.name, f"The newest articles naming {entity.name}.", page, articles, request)
@@ -211,7 +211,7 @@ class EntityFeed(ArticleFeed):
 
 class StoryFeed(ArticleFeed):
     def listing(self, request: HttpRequest, **kwargs) -> Listing:
-        story = get_object_or_404(Story, pk=kwargs["pk"])
+        story = get_object_or_404(Story, pk=kwargs["pk"], hidden=False)
         # Copies repeat their original word for word, so the feed has originals only (as lists do).
         articles = _articles(card_queryset().filter(membership__story=story))
         title = story.title or "Untitled story"

@@ -17,6 +17,13 @@ class OpmlOutline:
     title: str | None = None
     site_url: str | None = None
     categories: list[str] = field(default_factory=list)
+    # "sitemap" for a news sitemap, else "" (a feed: the reader finds out which format when it polls).
+    kind: str = ""
+
+
+# OPML has one word for every feed, type="rss", whatever its format; a news sitemap is no feed, and a
+# reader that takes it for one fails on it, so it gets a type of its own that Gazette reads back.
+SITEMAP_TYPE = "sitemap"
 
 
 def _safe_parser(*, recover: bool) -> etree.XMLParser:
@@ -59,7 +66,8 @@ def _walk(element: Any, folders: list[str], found: dict[str, OpmlOutline]) -> No
             continue
         label = _attr(child, "title", "text")
         url = _feed_url(_attr(child, "xmlUrl"))
-        if url is None and (_attr(child, "type") or "").lower() in ("rss", "atom"):
+        kind = (_attr(child, "type") or "").lower()
+        if url is None and kind in ("rss", "atom", SITEMAP_TYPE):
             url = _feed_url(_attr(child, "url"))  # a few exporters write url= instead of xmlUrl=
         if url is None:
             _walk(child, [*folders, label] if label else folders, found)
@@ -70,7 +78,11 @@ def _walk(element: Any, folders: list[str], found: dict[str, OpmlOutline]) -> No
             found[url].categories = merged
             continue
         found[url] = OpmlOutline(
-            url=url, title=label, site_url=_attr(child, "htmlUrl"), categories=categories
+            url=url,
+            title=label,
+            site_url=_attr(child, "htmlUrl"),
+            categories=categories,
+            kind=SITEMAP_TYPE if kind == SITEMAP_TYPE else "",
         )
 
 
@@ -104,7 +116,7 @@ def parse_opml(data: bytes) -> list[OpmlOutline]:
 
 
 def _outline(parent: Any, item: OpmlOutline, extra_categories: list[str]) -> None:
-    element = etree.SubElement(parent, "outline", type="rss")
+    element = etree.SubElement(parent, "outline", type=SITEMAP_TYPE if item.kind == SITEMAP_TYPE else "rss")
     element.set("text", item.title or item.url)
     if item.title:
         element.set("title", item.title)

@@ -17,7 +17,7 @@ class SearchForm(forms.Form):
     source = forms.ModelChoiceField(Source.objects.all(), required=False, empty_label="All sources")
     # Topics are given to each article; categories are the operator's labels for whole sources.
     topic = forms.ModelChoiceField(
-        Topic.objects.all(), required=False, to_field_name="slug", empty_label="All topics"
+        Topic.objects.visible(), required=False, to_field_name="slug", empty_label="All topics"
     )
     category = forms.ModelChoiceField(
         Category.objects.all(), required=False, to_field_name="slug", empty_label="All categories"

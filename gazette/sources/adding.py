@@ -15,7 +15,7 @@ from gazette.ingest.config import FEED_ACCEPT
 from gazette.ingest.discovery import COMMON_FEED_PATHS, discover_feeds, find_icon, looks_like_feed
 from gazette.ingest.feeds import FeedError, ParsedFeed, parse_feed
 from gazette.ingest.fetcher import Fetcher, FetchOptions
-from gazette.ingest.opml import OpmlOutline, parse_opml, render_opml
+from gazette.ingest.opml import SITEMAP_TYPE, OpmlOutline, parse_opml, render_opml
 from gazette.ingest.urls import canonicalize_url
 from gazette.sources.models import Category, Source
 from gazette.sources.polling import fetch_options
@@ -135,6 +135,7 @@ def sources_import_opml(data: bytes) -> ImportReport:
             if created:
                 source.name = (outline.title or "")[:200]
                 source.site_url = (outline.site_url or "")[:2000]
+                source.kind = Source.Kind.SITEMAP if outline.kind == SITEMAP_TYPE else ""
                 source.save()
                 report.added.append(source)
             else:
@@ -151,6 +152,7 @@ def sources_export_opml() -> str:
             title=s.name or None,
             site_url=s.site_url or None,
             categories=[c.name for c in s.categories.all()],
+            kind=SITEMAP_TYPE if s.kind == Source.Kind.SITEMAP else "",
         )
         for s in Source.objects.prefetch_related("categories").order_by("name", "id")
     ]

@@ -2,6 +2,7 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.text import Truncator
 
 from gazette.sources.models import Category, FilterRule, PollEvent, Source
 
@@ -24,7 +25,7 @@ class PollEventInline(admin.TabularInline):
 
 @admin.register(Source)
 class SourceAdmin(admin.ModelAdmin):
-    list_display = ["name", "feed_url", "health", "last_status", "consecutive_errors", "last_error",
+    list_display = ["name", "feed_url", "health", "last_status", "errors", "short_error",
                     "last_polled_at", "next_poll_at", "articles_per_day"]  # fmt: skip
     list_filter = ["is_active", "kind", "categories", "display"]
     search_fields = ["name", "feed_url", "site_url"]
@@ -35,6 +36,18 @@ class SourceAdmin(admin.ModelAdmin):
     ]  # fmt: skip
     inlines = [FilterRuleInline, PollEventInline]
     actions = ["poll_now"]
+
+    class Media:
+        css = {"all": ["gazette/admin.css"]}
+
+    @admin.display(description="errors in a row", ordering="consecutive_errors")
+    def errors(self, source: Source) -> int:
+        return source.consecutive_errors
+
+    @admin.display(description="last error", ordering="last_error")
+    def short_error(self, source: Source) -> str:
+        # The whole message is on the source's own page; a line of it is enough to tell errors apart.
+        return Truncator(source.last_error).chars(80)
 
     @admin.action(description="Poll the selected sources now")
     def poll_now(self, request: HttpRequest, queryset: QuerySet[Source]) -> None:

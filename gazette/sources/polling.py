@@ -30,7 +30,6 @@ from django.conf import settings
 from django.db import InterfaceError, OperationalError, close_old_connections, connections, transaction
 from django.utils import timezone
 
-from gazette.articles.models import Article
 from gazette.articles.store import articles_store, entries_unseen
 from gazette.ingest.config import FEED_ACCEPT, PAGE_ACCEPT, IngestConfig
 from gazette.ingest.config import fetch_options as ingest_fetch_options
@@ -50,6 +49,7 @@ from gazette.ingest.robots import RobotsCache
 from gazette.ingest.workers import worker_watch
 from gazette.jobs.stages import articles_pages_wanted, articles_stored, poll_lease
 from gazette.ops.metrics import metrics_fetch_error, metrics_poll_observe
+from gazette.sources.activity import source_activity
 from gazette.sources.models import FilterRule, PollEvent, Source
 from gazette.sources.websub import websub_needs_subscribe, websub_subscribe
 
@@ -165,11 +165,6 @@ def interval_next(source: Source, *, articles_per_day: float) -> int:
     return int(min(hi, max(lo, 86400 / articles_per_day / 4)))
 
 
-def _articles_per_day(source: Source, now: datetime) -> float:
-    week = Article.objects.filter(source=source, published_at__gte=now - timedelta(days=7)).count()
-    return round(week / 7, 2)
-
-
 def source_record_success(
     source: Source, *, result: FetchResult, feed: ParsedFeed | None, new: int, now: datetime, event: str = ""
 ) -> None:
@@ -185,7 +180,7 @@ def source_record_success(
     if feed is not None:
         source.fill_from_feed(feed)
     if new:
-        source.articles_per_day = _articles_per_day(source, now)
+        source.articles_per_day = source_activity(source=source, now=now).per_day
     source.poll_interval = interval_next(source, articles_per_day=source.articles_per_day if new else 0)
     source.next_poll_at = now + timedelta(seconds=source.poll_interval)
     source.claimed_at = None

@@ -251,6 +251,27 @@ class StoryClusterer:
         """A story's state, for a store to persist."""
         return self.all_stories[story_id]
 
+    def story_adopt(self, doc_ids: list[str]) -> str:
+        """Take in a closed story of already-assigned articles the clusterer has forgotten (an
+        operator's merge reaching back past the window); returns its new id."""
+        story = self._story_new()
+        self._close(story)
+        for doc_id in doc_ids:
+            story.members.append(doc_id)
+            self.story_of[doc_id] = story.id
+        return story.id
+
+    def merge(self, absorbed_id: str, into_id: str) -> None:
+        """Merge one story into another by an operator's decision, which is final: the survivor is
+        never split again (its members' own features are dropped), and an open survivor keeps growing."""
+        small, big = self.all_stories[absorbed_id], self.all_stories[into_id]
+        self.apart.get(small.id, set()).discard(big.id)
+        self.apart.get(big.id, set()).discard(small.id)
+        if not big.open:
+            self._close(small)  # a closed story is never compared again: nothing of small to index
+        self._merge(small, big)
+        self._features_trim(big, [], force=True)
+
     # -- similarity -------------------------------------------------------------------------------------
 
     def _idf(self, space: str, term: str) -> float:

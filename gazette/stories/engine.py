@@ -84,8 +84,9 @@ class StoryEngine:
         return zlib.compress(pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL), 1)
 
     @classmethod
-    def load(cls, options: EngineOptions | None = None) -> StoryEngine:
-        """The engine as last saved; on a database with no saved state, replay the recent window."""
+    def load(cls, options: EngineOptions | None = None, *, index: bool = True) -> StoryEngine:
+        """The engine as last saved; on a database with no saved state, replay the recent window.
+        `index=False` skips the vector index (related articles), for work that needs the state only."""
         engine = cls(options)
         row = EngineState.objects.filter(pk=1).first()
         if row is None:
@@ -95,7 +96,7 @@ class StoryEngine:
             state = pickle.loads(zlib.decompress(bytes(row.data)))  # noqa: S301
             for name in cls._PERSISTED:
                 setattr(engine, name, state[name])
-        if engine.embedder is not None:
+        if engine.embedder is not None and index:
             engine._index_load()
         return engine
 
@@ -199,6 +200,63 @@ class StoryEngine:
             ).values_list("article_id", "vector")
         }
 
+    # -- an operator's merge ------------------------------------------------------------------------
+
+    def stories_merge(self, keys: list[str], *, into: str) -> None:
+        """Merge the stories with these keys into the one keyed `into`, in the saved state and in the
+        stored rows together (one transaction, the next version), so that no later batch splits them
+        again and a restart does not undo it. Raises StaleState like a batch."""
+        with transaction.atomic():
+            self._version_check()
+            by_key = {key: story_id for story_id, key in self._keys.items()}
+            live = self.clusterer.stories()
+            clusters: dict[str, str] = {}  # key -> cluster id
+            for key in [into, *keys]:
+                story_id = by_key.get(key, key)
+                if story_id not in live:
+                    # Settled and forgotten by the clusterer: taken in again, closed, so the merge has
+                    # every member to write.
+                    stored = StoryMember.objects.filter(story__key=key).order_by("article_id")
+                    story_id = self.clusterer.story_adopt(
+                        [str(m) for m in stored.values_list("article_id", flat=True)]
+                    )
+                    self._keys[story_id] = key
+                    self._snapshot[key] = tuple(self.clusterer.stories().get(story_id, ()))
+                clusters[key] = story_id
+            # The survivor in the clusterer is an open story if there is one, so that coverage still
+            # arriving joins it; its row is `into`'s whatever cluster it was.
+            ids = list(dict.fromkeys(clusters.values()))
+            open_ids = [i for i in ids if self.clusterer.story(i).open]
+            survivor = clusters[into] if clusters[into] in open_ids or not open_ids else open_ids[0]
+            for story_id in ids:
+                if story_id != survivor:
+                    self.clusterer.merge(story_id, survivor)
+                    self._keys.pop(story_id, None)
+            self.clusterer.history_forget()  # followed here: the rows are written below
+            self._keys[survivor] = into
+            members = self.clusterer.stories()[survivor]
+            self._story_write(into, [int(m) for m in members])
+            for key in keys:
+                if key != into:
+                    self._snapshot.pop(key, None)
+                    self._story_absorbed(key, into)
+            self._snapshot[into] = tuple(members)
+            self.version += 1
+            self._state_save()
+
+    def _version_check(self) -> None:
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_ADVISORY_LOCK])
+        saved = EngineState.objects.filter(pk=1).values_list("version", flat=True).first() or 0
+        if saved != self.version:
+            raise StaleState(f"saved state is version {saved}, this engine has {self.version}")
+
+    def _state_save(self) -> None:
+        EngineState.objects.update_or_create(
+            pk=1, defaults={"version": self.version, "data": self.state_dump(), "saved_at": timezone.now()}
+        )
+
     # -- per batch --------------------------------------------------------------------------------
 
     def assign_pending(
@@ -208,12 +266,7 @@ class StoryEngine:
         in the same transaction; returns (articles assigned, stories changed). Raises StaleState.
         `queue_next(stories)` is called inside that transaction."""
         with transaction.atomic():
-            if connection.vendor == "postgresql":
-                with connection.cursor() as cursor:
-                    cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_ADVISORY_LOCK])
-            saved = EngineState.objects.filter(pk=1).values_list("version", flat=True).first() or 0
-            if saved != self.version:
-                raise StaleState(f"saved state is version {saved}, this engine has {self.version}")
+            self._version_check()
             articles = list(
                 Article.objects.filter(enriched_at__isnull=False, clustered_at__isnull=True)
                 .select_related("source")
@@ -457,6 +510,24 @@ def stories_assign(
         assigned += ids
         touched.update(stories)
     return assigned, sorted(touched)
+
+
+def stories_merge(*, stories: list[Story], into: Story, options: EngineOptions | None = None) -> None:
+    """An operator's merge of `stories` into `into`: members move to `into`, the others lead there
+    (merged_into, as the engine's own merges), and the engine's saved state agrees."""
+    global _ENGINE
+    keys = [s.key for s in stories if s.pk != into.pk]
+    if not keys:
+        return
+    for _attempt in range(10):
+        engine = StoryEngine.load(options, index=False)
+        try:
+            engine.stories_merge(keys, into=into.key)
+        except StaleState:
+            continue
+        _ENGINE = None  # any engine held in this process is a version behind now
+        return
+    raise StaleState("the story state kept changing; try the merge again")
 
 
 def engine_reset() -> None:

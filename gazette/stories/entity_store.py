@@ -49,6 +49,18 @@ def article_entities_save(article: Article, mentions: list[Mention]) -> None:
         merged[slug] = mention
     if not merged:
         return
+    # Names an operator merged into another entity are linked to that one.
+    aliases = {
+        e.slug: e.merged_into
+        for e in Entity.objects.filter(slug__in=list(merged), merged_into__isnull=False).select_related(
+            "merged_into"
+        )
+    }
+    for slug, target in aliases.items():
+        if target is not None:
+            m = merged.pop(slug)
+            count = m.count + (merged[target.slug].count if target.slug in merged else 0)
+            merged[target.slug] = Mention(target.name, target.kind, count)
     existing = set(Entity.objects.filter(slug__in=list(merged)).values_list("slug", flat=True))
     Entity.objects.bulk_create(
         [Entity(slug=slug, name=m.name[:200], kind=m.kind[:16]) for slug, m in merged.items()],
@@ -90,7 +102,8 @@ def _one_extending(name: str) -> Entity | None:
     found = list(
         Entity.objects.filter(
             Q(name__startswith=name + " ", kind__in=FOLDABLE_KINDS)
-            | Q(name__endswith=" " + name, kind="person")
+            | Q(name__endswith=" " + name, kind="person"),
+            merged_into__isnull=True,
         )[:50]
     )
     people = [e for e in found if e.kind == "person"]
@@ -111,13 +124,19 @@ def _fold_short_into(full: Entity) -> None:
     if len(words) < 2 or full.kind == "place":
         return
     short_name = " ".join(words[:-1]) if full.kind in FOLDABLE_KINDS else " ".join(words[1:])
-    short = Entity.objects.filter(slug=entity_slug(short_name)).exclude(kind="place").first()
+    short = (
+        Entity.objects.filter(slug=entity_slug(short_name), merged_into__isnull=True)
+        .exclude(kind="place")
+        .first()
+    )
     if short is not None and _one_extending(short.name) == full:
         entity_merge(short, into=full)
 
 
-def entity_merge(entity: Entity, *, into: Entity) -> None:
-    """Move an entity's article links and followers to another entity, then delete it."""
+def entity_merge(entity: Entity, *, into: Entity, keep_alias: bool = False) -> None:
+    """Move an entity's article links and followers to another entity, then delete it, or, with
+    `keep_alias` (an operator's merge), keep its row as an alias of the other: its page leads there and
+    articles naming it again are linked there."""
     from gazette.accounts.models import Follow
 
     with transaction.atomic():
@@ -133,7 +152,13 @@ def entity_merge(entity: Entity, *, into: Entity) -> None:
         followers = Follow.objects.filter(entity=into).values_list("user_id", flat=True)
         Follow.objects.filter(entity=entity, user_id__in=list(followers)).delete()
         Follow.objects.filter(entity=entity).update(entity=into)
-        entity.delete()
+        if keep_alias:
+            Entity.objects.filter(merged_into=entity).update(merged_into=into)
+            Entity.objects.filter(pk=entity.pk).update(merged_into=into)
+            Entity.objects.filter(pk=into.pk, merged_into=entity).update(merged_into=None)
+        else:
+            Entity.objects.filter(merged_into=entity).update(merged_into=into)
+            entity.delete()
     log.info("enrich: entity %r folded into %r", entity.name, into.name)
 
 

@@ -12,7 +12,11 @@ class TopicQuerySet(models.QuerySet["Topic"]):
     def with_articles(self) -> TopicQuerySet:
         """Topics at least one article carries: one index probe per topic, not a join over every label."""
         links = ArticleTopic.objects.filter(topic=models.OuterRef("pk"))
-        return self.filter(models.Exists(links))
+        return self.visible().filter(models.Exists(links))
+
+    def visible(self) -> TopicQuerySet:
+        """Topics the reader site, the API and the feeds show: not hidden, not merged into another."""
+        return self.filter(hidden=False, merged_into__isnull=True)
 
 
 class Topic(models.Model):
@@ -21,6 +25,13 @@ class Topic(models.Model):
     slug = models.SlugField(max_length=40, unique=True)
     name = models.CharField(max_length=60)
     position = models.PositiveSmallIntegerField(default=0)
+    # Set by an operator (the admin): a hidden topic is left out of every list, page and feed.
+    hidden = models.BooleanField(default=False)
+    # Merged by an operator into another: its articles and followers moved there, and its slug (kept as
+    # an alias) leads there; the labeller files its articles there too.
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="absorbed"
+    )
 
     objects = TopicQuerySet.as_manager()
 
@@ -43,12 +54,26 @@ class ArticleTopic(models.Model):
         return f"{self.article_id} in {self.topic_id}"
 
 
+class EntityQuerySet(models.QuerySet["Entity"]):
+    def visible(self) -> EntityQuerySet:
+        """Entities the reader site, the API and the feeds show: not hidden, not merged into another."""
+        return self.filter(hidden=False, merged_into__isnull=True)
+
+
 class Entity(models.Model):
     """A person, organisation or place named in articles."""
 
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=200, unique=True)
     kind = models.CharField(max_length=16, blank=True, default="")
+    hidden = models.BooleanField(default=False)  # by an operator: left out of every list, page and feed
+    # Merged by an operator into another: the row stays as an alias, so its page leads to the survivor
+    # and articles that name it again are linked to the survivor (entity_store.article_entities_save).
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="absorbed"
+    )
+
+    objects = EntityQuerySet.as_manager()
 
     class Meta:
         verbose_name_plural = "entities"
@@ -71,7 +96,9 @@ class ArticleEntity(models.Model):
 
 class StoryQuerySet(models.QuerySet["Story"]):
     def listed(self) -> StoryQuerySet:
-        return self.filter(article_count__gt=0, merged_into__isnull=True).order_by("-last_article_at")
+        return self.filter(article_count__gt=0, merged_into__isnull=True, hidden=False).order_by(
+            "-last_article_at"
+        )
 
 
 class Story(models.Model):
@@ -91,6 +118,10 @@ class Story(models.Model):
     merged_into = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="absorbed"
     )
+
+    # Set by an operator (the admin): the story is left out of every list and its page and feed are
+    # gone; its articles stay listed as articles. The story engine never reads it, so it stays hidden.
+    hidden = models.BooleanField(default=False)
 
     objects = StoryQuerySet.as_manager()
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.core.cache import cache
-from django.db.models import Count, F
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 
 from gazette.articles.models import Article
 from gazette.articles.selectors import card_queryset
@@ -76,6 +76,26 @@ def top_story_groups(*, version: int, now) -> list[TopStory]:
     return result
 
 
+def latest_by_story(*, stories_above: set[int], articles_above: set[int]) -> QuerySet[Article]:
+    """The latest list: cards newest first, a story only by its newest original, the stories and
+    articles shown above it left out.
+
+    The rule is the query's, not a page's: an article is listed only if no original of its story is
+    newer, so paging through it cannot show a story twice (a page that folded a story's articles into
+    one card would leave its older ones to turn up again on the next page)."""
+    newer = Article.objects.originals().filter(
+        Q(published_at__gt=OuterRef("published_at"))
+        | Q(published_at=OuterRef("published_at"), pk__gt=OuterRef("pk")),
+        membership__story_id=OuterRef("membership__story_id"),
+    )
+    return (
+        card_queryset()
+        .exclude(Exists(newer))
+        .exclude(membership__story_id__in=stories_above)
+        .exclude(pk__in=articles_above)
+    )
+
+
 @dataclass(frozen=True)
 class StoryOf:
     """The story an article belongs to, and how many original articles (copies left out) it holds."""
@@ -88,7 +108,10 @@ def stories_of(*, article_ids: list[int]) -> dict[int, StoryOf]:
     """The listed story of each of these articles that is in one: two queries, whatever the number."""
     pairs = dict(
         StoryMember.objects.filter(
-            article_id__in=article_ids, story__merged_into__isnull=True, story__article_count__gt=0
+            article_id__in=article_ids,
+            story__merged_into__isnull=True,
+            story__article_count__gt=0,
+            story__hidden=False,
         ).values_list("article_id", "story_id")
     )
     counts = dict(

@@ -135,6 +135,16 @@ def comment_rate_take(request: HttpRequest) -> bool:
     return _take_windows("comment-ip", _ip_key(request), address)
 
 
+def password_reset_rate_take(request: HttpRequest, *, email: str) -> bool:
+    """Count one reset mail asked for from the client's IP address and to `email`; False when either is
+    over the hour's limit. Counted whether or not an account has the address, so the answer tells no one
+    which addresses have accounts."""
+    limit = settings.GAZETTE_PASSWORD_RESET_RATE_PER_HOUR
+    who = (_ip_key(request), _hashed(f"email:{email.strip().casefold()}"))
+    # A list, not a generator: both counters must count even when the first is already over.
+    return all([_take(f"web:reset:h:{w}", limit, HOUR) for w in who])
+
+
 # Failed logins are counted here rather than by django-axes: axes would replace these three functions
 # only, and bring an authentication backend that refuses every authenticate() call made without a
 # request, a middleware and tables of its own, while these counters share the client address (behind

@@ -99,3 +99,16 @@ def test_parse_opml_does_not_expand_entities():
 
 def test_empty_opml_has_no_outlines():
     assert parse_opml(b"<opml><body/></opml>") == []
+
+
+def test_news_sitemap_has_its_own_type_and_reads_back():
+    outlines = [
+        OpmlOutline(url="https://news.example.com/news-sitemap.xml", title="News", kind="sitemap"),
+        OpmlOutline(url="https://blog.example.com/feed", title="Blog"),
+    ]
+    rendered = render_opml(outlines)
+    assert 'type="sitemap"' in rendered and rendered.count('type="rss"') == 1
+    assert [(o.url, o.kind) for o in parse_opml(rendered.encode())] == [
+        ("https://news.example.com/news-sitemap.xml", "sitemap"),
+        ("https://blog.example.com/feed", ""),
+    ]

@@ -132,3 +132,39 @@ def test_latest_group_folds_a_story_and_skips_what_is_shown():
         LatestCard(a, 10, 4),
         LatestCard(c),
     ]
+
+
+def test_latest_pages_never_repeat_a_story_or_an_article(client, monkeypatch):
+    # Pages of three over stories of several articles each: before, page 1 folded a story's articles
+    # into one card and page 2, starting three articles in, showed the same story again.
+    monkeypatch.setattr(selectors, "TOP_STORIES", 1)
+    monkeypatch.setattr(lists, "PAGE_SIZE", 3)
+    sources = [make_source(name) for name in OUTLETS]
+    stories = {}
+    for key, (headlines, oldest) in STORIES.items():
+        articles = [
+            make_article(sources[i % len(sources)], title=title, ago=timedelta(minutes=oldest - 4 * i))
+            for i, title in enumerate(headlines)
+        ]
+        stories[key] = make_story(articles)
+    loose = [make_article(sources[0], title=f"Loose item {n}", ago=timedelta(hours=n)) for n in range(1, 5)]
+    html = client.get("/").content.decode()
+    top_html = section(html, "top-title")
+    top = {story.pk for story in stories.values() if f'href="/story/{story.pk}/"' in top_html}
+    assert len(top) == 1
+    seen_articles: list[str] = []
+    seen_stories: list[int] = []
+    number = 1
+    while True:
+        latest = section(client.get(f"/?page={number}").content.decode(), "latest-title")
+        seen_articles += [pk for pk, _ in HEADLINE.findall(latest)]
+        seen_stories += [int(pk) for pk in re.findall(r'href="/story/(\d+)/"', latest)]
+        if 'rel="next"' not in latest:
+            break
+        number += 1
+    assert number > 1
+    assert len(seen_articles) == len(set(seen_articles))
+    assert sorted(seen_stories) == sorted(s.pk for s in stories.values() if s.pk not in top)
+    # Every loose article and every story but the top one is listed, each once, by its newest article.
+    newest = {Article.objects.get(title=STORIES[k][0][-1]).pk for k, s in stories.items() if s.pk not in top}
+    assert set(map(int, seen_articles)) == newest | {a.pk for a in loose}

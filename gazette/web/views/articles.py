@@ -143,7 +143,7 @@ def article_context(item: Article) -> dict:
     membership = StoryMember.objects.filter(article=item).select_related("story").first()
     entities = [
         link.entity
-        for link in ArticleEntity.objects.filter(article=item)
+        for link in ArticleEntity.objects.filter(article=item, entity__hidden=False)
         .select_related("entity")
         .order_by("-mentions", "entity__name")[:ENTITY_CHIPS]
     ]
@@ -154,7 +154,7 @@ def article_context(item: Article) -> dict:
         "body_html": body_html,
         "also": also,
         "related": _related(item, tuple(a.pk for a in also)),
-        "story": membership.story if membership else None,
+        "story": membership.story if membership and not membership.story.hidden else None,
         "entities": entities,
         "summary": _summary(item),
         "summary_pending": bool(item.content_text.strip()),

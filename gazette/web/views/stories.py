@@ -81,7 +81,9 @@ def story_context(story: Story) -> dict:
 
 
 def _story(pk: int) -> Story:
-    return get_object_or_404(Story.objects.select_related("first_article__source"), pk=pk)
+    return get_object_or_404(
+        Story.objects.filter(hidden=False).select_related("first_article__source"), pk=pk
+    )
 
 
 @with_csrf
