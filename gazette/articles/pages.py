@@ -1,10 +1,14 @@
 """article_page_fetch: stage 2 of gazette/jobs/stages.py, the page of an article stored from a teaser.
 
-The article was stored by its poll with the feed's text and `page_pending` set. This job fetches its
-page through the process's shared HTTP client (robots.txt, per-host limits held across every poll and
-fetch job of the process), runs the pure pipeline over it (pipeline.page_apply) in the extraction
-processes, and stores the text, the raw page and the enrich and summary jobs in one transaction. The
-row is claimed by a conditional UPDATE, so a job run twice, or by two workers, stores the page once.
+The article was stored by its poll with the feed's text and `page_pending` set. This job claims a
+slot on the page's host for the whole deployment (sources/hosts.py: GAZETTE_PER_HOST_CONCURRENCY and
+GAZETTE_HOST_DELAY across every worker process and machine), fetches the page through the process's
+shared HTTP client (robots.txt, the same limits within the process) and gives the slot back before
+the page is extracted. A host with no free slot raises HostBusy before any request: the job goes back
+to its queue for a moment. It then runs the pure pipeline over the page (pipeline.page_apply) in the
+extraction processes, and stores the text, the raw page and the enrich and summary jobs in one
+transaction. The row is claimed by a conditional UPDATE, so a job run twice, or by two workers,
+stores the page once.
 """
 
 from __future__ import annotations
@@ -22,7 +26,8 @@ from gazette.articles.store import original_find
 from gazette.ingest.fetcher import FetchResult
 from gazette.ingest.pipeline import PageUpdate
 from gazette.jobs.stages import articles_stored
-from gazette.sources.models import PollEvent
+from gazette.sources.hosts import host_slot_held
+from gazette.sources.models import PollEvent, feed_host
 from gazette.sources.polling import pipeline_options, poll_runtime
 
 log = logging.getLogger(__name__)
@@ -47,7 +52,8 @@ def page_error_lasting(page: FetchResult | None, error: str) -> bool:
 def article_page_fetch(*, article_id: int, last_try: bool) -> str:
     """Fetch, extract and store one article's page; what became of it: "done" (nothing to do),
     "stored", or "failed" (the feed's text kept, the error recorded). Raises PageUnavailable for a
-    failure worth another try, after recording it when this was the last."""
+    failure worth another try, after recording it when this was the last; HostBusy, having sent
+    nothing, when the page's host has no slot free for the deployment now."""
     article = Article.objects.select_related("source").filter(pk=article_id, page_pending=True).first()
     if article is None:
         return "done"
@@ -58,7 +64,10 @@ def article_page_fetch(*, article_id: int, last_try: bool) -> str:
         "image_url": article.image_url,
         "options": pipeline_options(article.source),
     }
-    page, error, update = poll_runtime().page_read(article.url, **apply)
+    runtime = poll_runtime()
+    with host_slot_held(feed_host(article.url)):
+        page, error = runtime.page_fetch(article.url)
+    update = runtime.page_extract(page, **apply) if page is not None and not error else None
     if update is None or page is None:
         lasting = page_error_lasting(page, error)
         if not lasting and not last_try:

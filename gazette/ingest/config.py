@@ -32,6 +32,10 @@ class IngestConfig:
     # host is polled by one process at a time, so that process's per-host limits above are the
     # limits the host sees from the whole deployment.
     polls_per_host: int = 1
+    # Seconds a worker's claim on a host slot lasts (sources/hosts.py) before it lapses, so a worker
+    # killed mid-request never holds a slot for good; 0: long enough for the slowest page fetch the
+    # timeout and redirect settings allow.
+    host_lease: float = 0.0
     max_connections: int = 200
     poll_min_interval: int = 5 * 60
     poll_max_interval: int = 24 * 3600
@@ -73,6 +77,7 @@ def ingest_config_from_env() -> IngestConfig:
         per_host_concurrency=env_int("GAZETTE_PER_HOST_CONCURRENCY", d.per_host_concurrency, minimum=1),
         host_delay=env_float("GAZETTE_HOST_DELAY", d.host_delay, minimum=0.0),
         polls_per_host=env_int("GAZETTE_POLLS_PER_HOST", d.polls_per_host, minimum=1),
+        host_lease=env_float("GAZETTE_HOST_LEASE", d.host_lease, minimum=0.0),
         max_connections=env_int("GAZETTE_MAX_CONNECTIONS", d.max_connections, minimum=1),
         poll_min_interval=env_int("GAZETTE_POLL_MIN_INTERVAL", d.poll_min_interval, minimum=1),
         poll_max_interval=env_int("GAZETTE_POLL_MAX_INTERVAL", d.poll_max_interval, minimum=60),

@@ -25,6 +25,7 @@ from django.db import close_old_connections, connection, connections
 from huey import Huey
 from huey.api import Task
 from huey.consumer import Consumer, Scheduler
+from huey.exceptions import RetryTask
 
 from gazette.jobs.models import JobFailure
 from gazette.jobs.storage import DjangoStorage
@@ -35,6 +36,9 @@ QUEUES = ("poll", "fetch", "enrich", "stories", "ai")
 
 # Retries of a failed job, the first delay and its growth: 30 s, 2 min, 8 min.
 RETRIES, RETRY_DELAY, RETRY_BACKOFF = 3, 30, 4.0
+
+# How long jobs_drain lets pass after a job handed itself back (a busy host) before the next round.
+HAND_BACK_PAUSE = 0.05
 
 _HUEYS: dict[str, Huey] = {}
 _REVOKE_PREFIX = "r:"  # huey.api.Task.revoke_id
@@ -111,6 +115,7 @@ def _before(task: Task) -> None:
 
 def _after(queue: str, task: Task, value: Any, exc: BaseException | None) -> None:
     seconds = time.monotonic() - getattr(_started, "at", time.monotonic())
+    _started.handed_back = isinstance(exc, RetryTask)
     if exc is not None and not task.retries:
         _failure_record(queue, task, exc)
     for observer in _OBSERVERS:
@@ -155,7 +160,7 @@ def jobs_drain(*, queues: Iterable[str] = QUEUES, limit: int = 100_000) -> int:
     ran = 0
     queues = list(queues)
     while ran < limit:
-        progressed = False
+        progressed = waiting = False
         for name in queues:
             huey = queue_get(name)
             for data in huey.storage.read_schedule(_FAR_FUTURE):
@@ -164,11 +169,17 @@ def jobs_drain(*, queues: Iterable[str] = QUEUES, limit: int = 100_000) -> int:
             if task is None:
                 continue
             task.eta = None  # a retry's back-off is not waited for here
+            _started.handed_back = False
             huey.execute(task)
             ran += 1
             progressed = True
+            waiting = waiting or _started.handed_back
         if not progressed:
             break
+        if waiting:
+            # A job handed itself back to wait for a busy host (RetryTask): let a moment pass
+            # rather than ask that host's row again at once.
+            time.sleep(HAND_BACK_PAUSE)
     return ran
 
 

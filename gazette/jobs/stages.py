@@ -15,8 +15,8 @@ Stage 1 runs the pure pipeline of gazette/ingest/pipeline.py over the feed (pars
 canonical URL → skip what is stored) and stores each source's new articles and its new ETag in one
 transaction, a teaser's with the feed's text and `page_pending` set. A poll never waits for an
 article page: the articles are on the site when the poll ends. Stage 2 fetches one article's page
-(robots.txt, the process's per-host limits), extracts, cleans and sanitises it (pipeline.page_apply),
-and updates the row.
+(a slot on its host for the deployment, robots.txt, the process's per-host limits), extracts, cleans
+and sanitises it (pipeline.page_apply), and updates the row.
 
 Invariants:
 1. A job is queued in the transaction that stores what it works on (the queue is a table of the same
@@ -38,6 +38,13 @@ Invariants:
    of its source), and the article goes on to enrichment, so a dead link never holds it back.
 6. Enrichment and summaries never see a teaser whose page is to come (page_pending), so nothing is
    computed twice from two texts; the sweep leaves such rows to the fetch stage.
+7. A host sees the per-host limits from the whole deployment, not from each process: a page fetch
+   claims one of its host's GAZETTE_PER_HOST_CONCURRENCY slots, GAZETTE_HOST_DELAY after the host's
+   last start, in the database (sources/hosts.py) before its request, and gives it back after it,
+   however it ends; a slot whose worker was killed lapses after GAZETTE_HOST_LEASE. A fetch that
+   finds its host full, or within its delay, goes back to its queue for a moment without counting as
+   a try (a RetryTask), so it never holds a worker thread and other hosts' pages go ahead of it.
+   Feed polls are held to GAZETTE_POLLS_PER_HOST per host by the scheduler's claims (stage 1).
 """
 
 from __future__ import annotations
@@ -52,6 +59,7 @@ from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from huey.api import Task
+from huey.exceptions import RetryTask
 
 from gazette.articles.models import Article
 from gazette.jobs.engine import job, queue_get
@@ -65,6 +73,8 @@ DIGEST_DELAY = timedelta(seconds=30)
 SWEEP_BATCH = 500
 # How many due rows a claim reads for each source it may claim (see sources_claim_due).
 CLAIM_WINDOW = 4
+# The shortest a fetch handed back for a busy host waits (a host within its last milliseconds of delay).
+HOST_WAIT_MIN = 0.1
 
 
 def poll_lease() -> timedelta:
@@ -146,9 +156,15 @@ def articles_pages_wanted(article_ids: list[int]) -> None:
 def article_fetch_job(article_id: int, task: Task | None = None) -> None:
     """Fetch and extract one article's page; enrich and summary are queued with the page's text."""
     from gazette.articles.pages import article_page_fetch
+    from gazette.sources.hosts import HostBusy
 
     # Huey counts retries down: none left means this is the last try (run here and now: the only one).
-    article_page_fetch(article_id=article_id, last_try=task is None or not task.retries)
+    try:
+        article_page_fetch(article_id=article_id, last_try=task is None or not task.retries)
+    except HostBusy as busy:
+        # Nothing was sent: back to the queue for a moment, its tries untouched (Huey adds one
+        # back for a RetryTask), behind the other hosts' pages waiting there.
+        raise RetryTask(str(busy), delay=max(busy.wait, HOST_WAIT_MIN)) from None
 
 
 # -- 3. enrich -------------------------------------------------------------------------------------

@@ -202,3 +202,26 @@ class PollEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source_id} at {self.at:%Y-%m-%d %H:%M}: {self.error or self.status}"
+
+
+class FetchHost(models.Model):
+    """A host requests are sent to, as politeness counts it (feed_host): when its next request may
+    start, whichever worker on whichever machine sends it. Its row is what a claim locks (hosts.py)."""
+
+    name = models.CharField(max_length=300, unique=True)
+    next_start_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class HostLease(models.Model):
+    """One request in flight to a host, held from its claim to its release; a lease whose worker was
+    killed before releasing it lapses at `expires_at` and stops counting."""
+
+    host = models.ForeignKey(FetchHost, on_delete=models.CASCADE, related_name="leases")
+    token = models.UUIDField(unique=True)
+    expires_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.host_id} until {self.expires_at:%H:%M:%S}"

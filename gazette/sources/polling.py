@@ -486,19 +486,15 @@ class PollRuntime:
     def _run(self, coro: Any) -> Any:
         return asyncio.run_coroutine_threadsafe(coro, self.loop).result()
 
-    def page_read(self, link: str, **apply: Any) -> tuple[FetchResult | None, str, PageUpdate | None]:
-        """Fetch an article page through the process's client and run pipeline.page_apply over it in
-        the extraction processes (`apply`: its arguments but the page's); from the calling thread."""
-        return self._run(self._page_read(link, apply))
+    def page_fetch(self, link: str) -> tuple[FetchResult | None, str]:
+        """An article page through the process's client (robots.txt first), or None and why not;
+        from the calling thread."""
+        return self._run(self.poller.page_get(link))
 
-    async def _page_read(
-        self, link: str, apply: dict[str, Any]
-    ) -> tuple[FetchResult | None, str, PageUpdate | None]:
-        page, error = await self.poller.page_get(link)
-        if page is None or error:
-            return page, error, None
-        update = await self.workers.cpu(page_apply, page_html=page.body, page_url=page.final_url, **apply)
-        return page, "", update
+    def page_extract(self, page: FetchResult, **apply: Any) -> PageUpdate:
+        """pipeline.page_apply over a fetched page in the extraction processes (`apply`: its
+        arguments but the page's); from the calling thread."""
+        return self._run(self.workers.cpu(page_apply, page_html=page.body, page_url=page.final_url, **apply))
 
     def poll(self, source: Source) -> _Outcome:
         """Poll one source from the calling thread; returns when its outcome is stored."""

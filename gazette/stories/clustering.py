@@ -416,7 +416,9 @@ class StoryClusterer:
             if posting and len(posting) <= self.options.max_posting:
                 for sid in posting:
                     scores[sid] = scores.get(sid, 0.0) + weight
-        ranked = sorted(scores, key=scores.__getitem__, reverse=True)
+        # Postings are sets, whose order is the process's string hashing (PYTHONHASHSEED): ties go to
+        # the older story, so that one input clusters the same way in every process.
+        ranked = sorted(scores, key=lambda sid: (-scores[sid], _id_order(sid)))
         return [self.open[sid] for sid in ranked[: self.options.candidates]]
 
     def _index(self, story: Story, space: str, term: str) -> None:
