@@ -303,11 +303,15 @@ def test_a_favicon_that_does_not_load_leaves_the_publishers_initial(page, live_s
 
 
 def test_pages_at_phone_size_have_no_accessibility_violations(browser, live_server, newsroom):
+    from gazette.articles.models import Article
+
+    story = make_story(list(Article.objects.filter(title__contains="Puerto Salinas")))
     context = browser.new_context(viewport={"width": 390, "height": 844})
     page = context.new_page()
     try:
-        for path in ("/", f"/article/{newsroom.pk}/", "/search?q=earthquake"):
-            page.goto(live_server.url + path)
+        for path in ("/", f"/article/{newsroom.pk}/", f"/story/{story.pk}/", "/search?q=earthquake"):
+            response = page.goto(live_server.url + path)
+            assert response is not None and response.ok, path
             # The header's logo link keeps its name when the site name beside it is hidden.
             assert page.get_by_role("link", name="Gazette front page").is_visible()
             assert run_axe(page) == [], path
