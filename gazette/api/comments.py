@@ -28,7 +28,7 @@ LIMITED = "You have posted several comments in a short time. Wait a few minutes 
 class CommentIn(Schema):
     body: str = Field(
         max_length=COMMENT_MAX_CHARS,
-        description=f"plain text, up to {COMMENT_MAX_CHARS} characters; trimmed, and shown escaped",
+        description=f"up to {COMMENT_MAX_CHARS} characters, as on the site: a little Markdown (emphasis, links, quotes), HTML shown as text",
     )
 
 
@@ -36,7 +36,9 @@ class CommentOut(Schema):
     id: int
     article: int = Field(description="the article's id")
     author: str
-    body: str = Field(description="the text as stored: trimmed, at most one blank line in a row")
+    body: str = Field(
+        description="the text as typed (trimmed, at most one blank line in a row), before formatting"
+    )
     created: datetime
     hidden: bool = Field(description="true once a moderator hid it: then only you and they see it")
     url: str = Field(description="the comment on the article page")

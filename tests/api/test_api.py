@@ -40,6 +40,11 @@ READER_OPERATIONS = {
     ("/api/me/saved", "get"),
     ("/api/me/saved/{pk}", "put"),
     ("/api/me/saved/{pk}", "delete"),
+    ("/api/me/unread", "get"),
+    ("/api/me/unread-counts", "get"),
+    ("/api/me/read/{pk}", "put"),
+    ("/api/me/read/{pk}", "delete"),
+    ("/api/me/read", "post"),
     ("/api/articles/{pk}/comments", "post"),
 }
 

@@ -37,7 +37,7 @@ def _schema() -> schemathesis.schemas.BaseSchema:
     # database, which the middleware on the way to the URL would.
     loaded = schemathesis.openapi.from_dict(json.loads(json.dumps(api.get_openapi_schema())))
     loaded.app = application
-    return loaded.include(tag=["me", "follows", "saved", "comments"])
+    return loaded.include(tag=["me", "follows", "saved", "reading", "comments"])
 
 
 schema = _schema()
