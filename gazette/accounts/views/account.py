@@ -1,0 +1,69 @@
+"""The reader's own account: download their data, or close the account."""
+
+from __future__ import annotations
+
+import json
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_GET, require_http_methods
+
+from gazette.accounts.deletion import account_delete
+from gazette.accounts.export import account_export
+from gazette.accounts.views.access import reader
+
+
+@login_required
+@require_GET
+def export(request: HttpRequest) -> HttpResponse:
+    """The reader's data as a JSON file to download; never cached anywhere, since it is theirs alone."""
+    user = reader(request)
+    body = json.dumps(account_export(user=user), indent=2, ensure_ascii=False)
+    response = HttpResponse(body, content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="gazette-{user.pk}.json"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+class DeleteAccountForm(forms.Form):
+    password = forms.CharField(
+        label="Your password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def __init__(self, *args, user: User, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError("That is not your password.")
+        return password
+
+
+@sensitive_post_parameters("password")
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def delete(request: HttpRequest) -> HttpResponse:
+    """Ask for the login password, then delete the account and log out."""
+    user = reader(request)
+    form = DeleteAccountForm(request.POST if request.method == "POST" else None, user=user)
+    if request.method == "POST" and form.is_valid():
+        account_delete(user=user)
+        logout(request)
+        messages.success(request, "Your account is deleted.")
+        return redirect("web:front")
+    context = {"form": form, "keep_comments": settings.GAZETTE_DELETED_ACCOUNT_COMMENTS == "keep"}
+    status = 400 if request.method == "POST" else 200
+    return render(request, "accounts/account_delete.html", context, status=status)
