@@ -72,6 +72,16 @@ def test_deletion_needs_the_right_password(reader, reader_client, thread):
     assert all(_owned(reader.pk))
 
 
+def test_wrong_passwords_count_with_failed_logins(settings, reader, reader_client, thread):
+    settings.GAZETTE_LOGIN_FAILURES_PER_HOUR = 2
+    for _ in range(2):
+        assert reader_client.post("/accounts/delete/", {"password": "guess"}).status_code == 400
+    # Past the limit even the right password is not checked.
+    response = reader_client.post("/accounts/delete/", {"password": PASSWORD})
+    assert response.status_code == 429
+    assert User.objects.filter(pk=reader.pk).exists()
+
+
 def test_deletion_needs_csrf(reader, thread):
     client = Client(enforce_csrf_checks=True)
     client.force_login(reader)

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from gazette.accounts.deletion import account_delete
 from gazette.accounts.export import account_export
 from gazette.accounts.views.access import reader
+from gazette.web.ratelimit import login_rate_check, login_rate_take
 
 
 @login_required
@@ -40,13 +41,20 @@ class DeleteAccountForm(forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
 
-    def __init__(self, *args, user: User, **kwargs) -> None:
+    def __init__(self, *args, user: User, request: HttpRequest, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.user = user
+        self.user, self.request = user, request
+        self.refused = False
 
     def clean_password(self) -> str:
+        # Wrong passwords count with failed logins: a borrowed session must not become a password oracle.
+        username = self.user.get_username()
+        if not login_rate_check(self.request, username=username):
+            self.refused = True
+            raise forms.ValidationError("Too many wrong passwords. Try again in an hour.")
         password = self.cleaned_data["password"]
         if not self.user.check_password(password):
+            login_rate_take(self.request, username=username)
             raise forms.ValidationError("That is not your password.")
         return password
 
@@ -58,12 +66,12 @@ class DeleteAccountForm(forms.Form):
 def delete(request: HttpRequest) -> HttpResponse:
     """Ask for the login password, then delete the account and log out."""
     user = reader(request)
-    form = DeleteAccountForm(request.POST if request.method == "POST" else None, user=user)
+    form = DeleteAccountForm(request.POST if request.method == "POST" else None, user=user, request=request)
     if request.method == "POST" and form.is_valid():
         account_delete(user=user)
         logout(request)
         messages.success(request, "Your account is deleted.")
         return redirect("web:front")
     context = {"form": form, "keep_comments": settings.GAZETTE_DELETED_ACCOUNT_COMMENTS == "keep"}
-    status = 400 if request.method == "POST" else 200
+    status = (429 if form.refused else 400) if request.method == "POST" else 200
     return render(request, "accounts/account_delete.html", context, status=status)
