@@ -35,6 +35,7 @@ urlpatterns = [
     path("accounts/tokens/", tokens.tokens, name="tokens"),
     path("accounts/tokens/<int:pk>/revoke/", tokens.token_revoke, name="token_revoke"),
     path("accounts/reading/", reading.reading, name="reading"),
+    path("accounts/profile/", account.profile, name="profile"),
     path("accounts/export/", account.export, name="export"),
     path("accounts/delete/", account.delete, name="delete"),
     path("accounts/password/reset/", auth.PasswordResetView.as_view(), name="password_reset"),

@@ -111,4 +111,8 @@ def test_export_is_linked_from_the_account_menu(reader_client):
 def test_an_empty_account_exports_cleanly(commenter):
     data = account_export(user=commenter)
     assert data["comments"] == [] and data["follows"] == [] and data["access_tokens"] == []
-    assert data["settings"] == {"mark_read_on_open": True, "api_password_set": None}
+    assert data["settings"] == {
+        "display_name": "",
+        "mark_read_on_open": True,
+        "api_password_set": None,
+    }

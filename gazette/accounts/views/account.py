@@ -1,4 +1,4 @@
-"""The reader's own account: download their data, or close the account."""
+"""The reader's own account: the name on their comments, their data to download, closing the account."""
 
 from __future__ import annotations
 
@@ -18,8 +18,29 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from gazette.accounts.deletion import account_delete
 from gazette.accounts.export import account_export
+from gazette.accounts.forms import DisplayNameForm
+from gazette.accounts.profile import display_name_set
+from gazette.accounts.reading import reader_settings
 from gazette.accounts.views.access import reader
 from gazette.web.ratelimit import login_rate_check, login_rate_take
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def profile(request: HttpRequest) -> HttpResponse:
+    """The display name shown on the reader's comments, and the ways to take or delete their data."""
+    found = reader_settings(user=reader(request))
+    form = DisplayNameForm(
+        request.POST if request.method == "POST" else None, initial={"display_name": found.display_name}
+    )
+    if request.method == "POST":
+        if form.is_valid():
+            display_name_set(user=found.user, name=form.cleaned_data["display_name"])
+            messages.success(request, "Saved.")
+            return redirect("accounts:profile")
+        return render(request, "accounts/profile.html", {"form": form}, status=400)
+    return render(request, "accounts/profile.html", {"form": form})
 
 
 @login_required
@@ -70,7 +91,6 @@ def delete(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         account_delete(user=user)
         logout(request)
-        messages.success(request, "Your account is deleted.")
         return redirect("web:front")
     context = {"form": form, "keep_comments": settings.GAZETTE_DELETED_ACCOUNT_COMMENTS == "keep"}
     status = (429 if form.refused else 400) if request.method == "POST" else 200
