@@ -287,6 +287,9 @@ GAZETTE_COMMENT_RATE_PER_ADDRESS_PER_HOUR = env_int(
 )
 # How long after posting a reader may still edit a comment (the edit is marked).
 GAZETTE_COMMENT_EDIT_MINUTES = env_int("GAZETTE_COMMENT_EDIT_MINUTES", 15, minimum=0)
+# What happens to a closed account's comments: "keep" them under "deleted reader", or "remove" them (one
+# that others replied to stays as "[deleted]" so the replies keep their place).
+GAZETTE_DELETED_ACCOUNT_COMMENTS = env_choice("GAZETTE_DELETED_ACCOUNT_COMMENTS", "keep", ("keep", "remove"))
 # Accounts younger than this many hours may put at most GAZETTE_COMMENT_NEW_ACCOUNT_LINKS links in a comment.
 GAZETTE_COMMENT_NEW_ACCOUNT_HOURS = env_int("GAZETTE_COMMENT_NEW_ACCOUNT_HOURS", 24, minimum=0)
 GAZETTE_COMMENT_NEW_ACCOUNT_LINKS = env_int("GAZETTE_COMMENT_NEW_ACCOUNT_LINKS", 1, minimum=0)

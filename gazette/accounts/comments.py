@@ -211,7 +211,7 @@ def comments_shown(
 ) -> QuerySet[Comment]:
     """The comments `viewer` may read: visible ones, plus hidden ones for moderators and for their own author."""
     target = Q(article=article) if article is not None else Q(story=story)
-    comments = Comment.objects.filter(target).select_related("author")
+    comments = Comment.objects.filter(target).select_related("author", "author__reading")
     if is_moderator(viewer):
         return comments
     if viewer.is_authenticated:
@@ -228,6 +228,15 @@ def _changed(comment: Comment) -> None:
         cache.delete(_version_key("article", comment.article_id))
     if comment.story_id is not None:
         cache.delete(_version_key("story", comment.story_id))
+
+
+def comments_author_changed(*, author: User) -> None:
+    """Something shown on all of `author`'s comments changed (their name): the pages they are on change too."""
+    mine = Comment.objects.filter(author=author)
+    pages = set(mine.values_list("article_id", "story_id"))
+    mine.update(changed_at=timezone.now())
+    for article_id, story_id in pages:
+        _changed(Comment(article_id=article_id, story_id=story_id))
 
 
 def comments_version(*, article_id: int | None = None, story_id: int | None = None) -> str:

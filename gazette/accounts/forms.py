@@ -3,6 +3,7 @@ admin's (password changes and resets use Django's own forms)."""
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Any
 
 from django import forms
@@ -12,7 +13,7 @@ from django.contrib.auth.models import User
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
 from gazette.accounts.api_password import API_PASSWORD_MIN_CHARS
-from gazette.accounts.models import COMMENT_MAX_CHARS, CommentReport
+from gazette.accounts.models import COMMENT_MAX_CHARS, DISPLAY_NAME_MAX_CHARS, CommentReport
 from gazette.web.ratelimit import login_rate_check, login_rate_take
 
 LOGIN_LIMITED = (
@@ -139,6 +140,26 @@ class AdminLoginForm(LoginForm, AdminAuthenticationForm):
 def login_refused(form: AuthenticationForm) -> bool:
     """True when `form` was refused for too many failed logins (its page should answer 429)."""
     return form.has_error(NON_FIELD_ERRORS, "rate_limited")
+
+
+def _no_control_characters(value: str) -> None:
+    # Control and format characters (a right-to-left override, a zero-width joiner) can make a name
+    # read as someone else's or break the byline around it.
+    if any(unicodedata.category(ch).startswith("C") for ch in value):
+        raise forms.ValidationError("Use letters, digits, spaces and punctuation only.")
+
+
+class DisplayNameForm(forms.Form):
+    """The name shown on the reader's comments; empty to show the username."""
+
+    display_name = forms.CharField(
+        label="Display name",
+        required=False,
+        strip=True,
+        max_length=DISPLAY_NAME_MAX_CHARS,
+        validators=[_no_control_characters],
+        help_text="Shown on your comments instead of your username. Leave empty to show your username.",
+    )
 
 
 class ReadingSettingsForm(forms.Form):

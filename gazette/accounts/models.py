@@ -16,6 +16,9 @@ COMMENT_MAX_CHARS = 2000
 # The group whose members work the report queue, besides staff (created by a migration).
 MODERATORS_GROUP = "moderators"
 
+# Long enough for a full name, short enough for a comment's byline.
+DISPLAY_NAME_MAX_CHARS = 50
+
 # The four things a reader can follow; each is a nullable column of Follow named after its kind.
 FOLLOW_KINDS = ("topic", "source", "entity", "story")
 
@@ -302,6 +305,8 @@ class ReaderSettings(models.Model):
     # password typed into a phone app never opens the account itself.
     api_password = models.CharField(max_length=128, blank=True, default="")
     api_password_set_at = models.DateTimeField(null=True, blank=True)
+    # Shown on the reader's comments instead of their username; empty: the username.
+    display_name = models.CharField(max_length=DISPLAY_NAME_MAX_CHARS, blank=True, default="")
 
     class Meta:
         verbose_name_plural = "reader settings"

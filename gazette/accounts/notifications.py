@@ -21,7 +21,7 @@ def notifications_unread(*, reader: User | AnonymousUser) -> int:
 def notifications_recent(*, reader: User) -> QuerySet[Notification]:
     """The reader's newest notifications, with the reply and its page."""
     return Notification.objects.filter(recipient=reader).select_related(
-        "comment__author", "comment__article", "comment__story"
+        "comment__author", "comment__author__reading", "comment__article", "comment__story"
     )[:NOTIFICATIONS_SHOWN]
 
 

@@ -2,6 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
 from gazette.accounts.views import (
+    account,
     auth,
     comments,
     follows,
@@ -34,6 +35,9 @@ urlpatterns = [
     path("accounts/tokens/", tokens.tokens, name="tokens"),
     path("accounts/tokens/<int:pk>/revoke/", tokens.token_revoke, name="token_revoke"),
     path("accounts/reading/", reading.reading, name="reading"),
+    path("accounts/profile/", account.profile, name="profile"),
+    path("accounts/export/", account.export, name="export"),
+    path("accounts/delete/", account.delete, name="delete"),
     path("accounts/password/reset/", auth.PasswordResetView.as_view(), name="password_reset"),
     path(
         "accounts/password/reset/sent/",

@@ -8,6 +8,7 @@ from django.http import HttpRequest
 
 from gazette.accounts.discussion import Discussion, discussion_for
 from gazette.accounts.follows import Target, follow_exists, follow_kind, target_url
+from gazette.accounts.models import ReaderSettings
 from gazette.accounts.moderation import is_moderator
 from gazette.accounts.notifications import notifications_unread
 from gazette.accounts.saved import saved_article_ids
@@ -23,6 +24,17 @@ def _viewer(context: template.Context) -> tuple[HttpRequest | None, User | Anony
     request = context.get("request")
     user = getattr(request, "user", None)
     return request, user if user is not None else AnonymousUser()
+
+
+@register.filter
+def reader_name(user: User) -> str:
+    """The name a reader goes by on comments: their display name, else their username."""
+    # Comment queries select the settings row with the author (author__reading); None when it is missing.
+    try:
+        display = user.reading.display_name
+    except ReaderSettings.DoesNotExist:
+        display = ""
+    return display or user.get_username()
 
 
 @register.filter(name="target_url")
