@@ -116,13 +116,19 @@ POSTGRES_WORDS_FORWARD = [
     "CREATE EXTENSION IF NOT EXISTS pg_trgm",
     f"CREATE TABLE IF NOT EXISTS {PG_WORD_TABLE} (word text PRIMARY KEY)",
     f"CREATE INDEX IF NOT EXISTS {PG_WORD_TABLE}_trgm ON {PG_WORD_TABLE} USING GIN (word gin_trgm_ops)",
-    # In lexeme order: two workers storing articles with the same new words then lock them in the same
-    # order and cannot deadlock.
+    # Sorting one row's words is not enough: a poll stores several articles in one transaction, and two
+    # such transactions interleave their rows' words and deadlock on the word index (seen with two
+    # workers on the demo). A transaction that has new words takes one advisory lock, held to its
+    # commit, before inserting any, so word inserts never wait on each other in a cycle.
     f"""
     CREATE OR REPLACE FUNCTION {PG_WORD_TABLE}_add() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
-        INSERT INTO {PG_WORD_TABLE} (word)
-        SELECT lexeme FROM unnest(NEW.{PG_VECTOR_COLUMN}) ORDER BY lexeme ON CONFLICT DO NOTHING;
+        IF EXISTS (SELECT 1 FROM unnest(NEW.{PG_VECTOR_COLUMN}) AS l
+                   WHERE NOT EXISTS (SELECT 1 FROM {PG_WORD_TABLE} w WHERE w.word = l.lexeme)) THEN
+            PERFORM pg_advisory_xact_lock(hashtext('{PG_WORD_TABLE}'));
+            INSERT INTO {PG_WORD_TABLE} (word)
+            SELECT lexeme FROM unnest(NEW.{PG_VECTOR_COLUMN}) ORDER BY lexeme ON CONFLICT DO NOTHING;
+        END IF;
         RETURN NULL;
     END $$
     """,  # noqa: S608 - table names only
@@ -143,6 +149,13 @@ POSTGRES_WORDS_BACKWARD = [
 def search_stems_create(connection) -> None:
     """Rebuild the SQLite index with stems; on PostgreSQL, add the word list (used by migration 0004)."""
     _search_index_replace(connection, SQLITE_TOKENIZER, POSTGRES_WORDS_FORWARD)
+
+
+def search_words_lock(connection) -> None:
+    """Replace the word list's trigger function with the one that cannot deadlock (migration 0005)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cur:
+            cur.execute(POSTGRES_WORDS_FORWARD[3])
 
 
 def search_stems_drop(connection) -> None:
