@@ -28,7 +28,6 @@ stories are not merged back. Merges and splits are logged so a live store can fo
 
 from __future__ import annotations
 
-import functools
 import math
 import re
 from collections import Counter, OrderedDict, deque
@@ -38,9 +37,10 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import numpy as np
-from threadpoolctl import ThreadpoolController
 
+from gazette.stories.bisection import bisect, loo_agreement, same_halves
 from gazette.stories.features import features_build
+from gazette.text.lexicons import lexicon
 
 SPACES = ("text", "entity", "quantity")
 
@@ -570,7 +570,7 @@ class StoryClusterer:
         if len(members) < 2 * opts.split_min_part:
             return
         sim = self._local_similarities(members)
-        side = _bisect(sim)
+        side = bisect(sim)
         left = [m for m, s in zip(members, side, strict=True) if s]
         right = [m for m, s in zip(members, side, strict=True) if not s]
         if min(len(left), len(right)) < opts.split_min_part:
@@ -579,7 +579,7 @@ class StoryClusterer:
         cross = float(sim[np.ix_(side, ~side)].mean())
         if cross >= opts.split_ratio * float(inside.mean()):
             return
-        if _loo_agreement(sim, side, opts.split_margin) < opts.split_agreement:
+        if loo_agreement(sim, side, opts.split_margin) < opts.split_agreement:
             return
         if opts.split_date_days >= 0:
             # Halves reporting on the same few days are one developing story (checked into one clinic
@@ -592,7 +592,7 @@ class StoryClusterer:
         if opts.split_confirm:
             # Noise finds a different cut each time; two events are cut the same way twice.
             before, self._proposed[story.id] = self._proposed.get(story.id), (set(left), set(right))
-            if before is None or not _same_halves(before, left, right):
+            if before is None or not same_halves(before, left, right):
                 return
         new = self._story_new()
         self._members_move(story, new, min(left, right, key=len))
@@ -703,20 +703,7 @@ def _is_when(term: str) -> bool:
     return _YEAR.fullmatch(term) is not None or _day_of_year(term) is not None
 
 
-_MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
+_MONTHS = tuple(month.capitalize() for month in lexicon("calendar")["months"])
 # Days before each month's first in a leap year, so that any date has one day-of-year number.
 _MONTH_START = dict(zip(_MONTHS, (0, 31, 60, 91, 121, 152, 182, 213, 244, 274, 305, 335), strict=True))
 
@@ -732,63 +719,6 @@ def _id_order(story_id: str) -> tuple[int, str]:
     """Stories in creation order: by the counter that ends the id, whatever prefix comes before it."""
     digits = re.search(r"\d+$", story_id)
     return (int(digits.group()), story_id) if digits else (0, story_id)
-
-
-def _bisect(sim: Any, rounds: int = 10) -> Any:
-    """Two groups (a boolean side per item) by spectral bisection, the sign of the normalised graph's
-    Fiedler vector, refined by moving each item to the group whose other members it is closer to on
-    average. Unlike average link, which tends to cut off one outlier, this finds the two halves that
-    share the most inside."""
-    n = len(sim)
-    w = np.maximum(sim, 0.0)
-    graph = w + 1e-3  # keeps items with no evidence connected
-    np.fill_diagonal(graph, 0.0)
-    inv_sqrt = 1.0 / np.sqrt(graph.sum(axis=1))
-    laplacian = np.eye(n) - inv_sqrt[:, None] * graph * inv_sqrt[None, :]
-    # A matrix this small is fastest on one thread; letting BLAS spread it over busy cores made each
-    # call 50x slower on a loaded 2-core machine.
-    with _blas_controller().limit(limits=1, user_api="blas"):
-        _, vectors = np.linalg.eigh(laplacian)
-    side = vectors[:, 1] * inv_sqrt >= 0
-    for _ in range(rounds):
-        if side.all() or not side.any():
-            break
-        mean_true, mean_false = _mean_to_sides(w, side)
-        new_side = mean_true > mean_false
-        if (new_side == side).all():
-            break
-        side = new_side
-    return side
-
-
-@functools.cache
-def _blas_controller() -> ThreadpoolController:
-    # Built once: it inspects the loaded libraries, which takes longer than the limit it then sets.
-    return ThreadpoolController()
-
-
-def _mean_to_sides(sim: Any, side: Any) -> tuple[Any, Any]:
-    """Each item's mean similarity to the rest of each side (an item does not count towards its own)."""
-    in_true, in_false = side.sum(), len(side) - side.sum()
-    mean_true = sim[:, side].sum(axis=1) / np.maximum(in_true - side, 1)
-    mean_false = sim[:, ~side].sum(axis=1) / np.maximum(in_false - ~side, 1)
-    return mean_true, mean_false
-
-
-def _loo_agreement(sim: Any, side: Any, margin: float) -> float:
-    """Share of the items whose mean similarity to the rest of their own group beats, by more than
-    `margin`, their mean similarity to the other group: a test that does not depend on the group sizes."""
-    mean_true, mean_false = _mean_to_sides(sim, side)
-    own = np.where(side, mean_true, mean_false)
-    other = np.where(side, mean_false, mean_true)
-    return float(np.mean(own - other > margin))
-
-
-def _same_halves(before: tuple[set[str], set[str]], left: list[str], right: list[str]) -> bool:
-    """Whether nine in ten of the members cut apart last time sit on the same sides again."""
-    a, b = before
-    kept = max(len(a & set(left)) + len(b & set(right)), len(a & set(right)) + len(b & set(left)))
-    return kept >= 0.9 * (len(a) + len(b))
 
 
 def _as_vector(vector: Any) -> Any:

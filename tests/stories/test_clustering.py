@@ -8,15 +8,13 @@ from datetime import UTC, datetime, timedelta
 import numpy as np
 import pytest
 
+from gazette.stories.bisection import bisect, loo_agreement, same_halves
 from gazette.stories.clustering import (
     ClusterDoc,
     ClusterOptions,
     Story,
     StoryClusterer,
-    _bisect,
     _day_of_year,
-    _loo_agreement,
-    _same_halves,
     cluster,
 )
 from gazette.stories.features import features_build
@@ -268,7 +266,7 @@ def _blocks() -> np.ndarray:
 
 
 def test_bisect_finds_two_halves_rather_than_cutting_off_an_outlier():
-    side = _bisect(_blocks())
+    side = bisect(_blocks())
     assert len(set(side[:4])) == 1 and len(set(side[4:8])) == 1
     assert side[0] != side[4]
 
@@ -276,21 +274,21 @@ def test_bisect_finds_two_halves_rather_than_cutting_off_an_outlier():
 def test_leave_one_out_agreement_counts_members_closer_to_their_own_half():
     sim = _blocks()[:8, :8]
     side = np.array([True] * 4 + [False] * 4)
-    assert _loo_agreement(sim, side, 0.0) == 1.0
-    assert _loo_agreement(sim, side, 0.5) == 0.0
+    assert loo_agreement(sim, side, 0.0) == 1.0
+    assert loo_agreement(sim, side, 0.5) == 0.0
     # One member on the wrong side sits closer to the other half.
     wrong = np.array([True] * 5 + [False] * 3)
-    assert _loo_agreement(sim, wrong, 0.0) < 1.0
+    assert loo_agreement(sim, wrong, 0.0) < 1.0
 
 
 def test_same_halves_tolerates_one_member_in_ten_moving():
     before = ({str(i) for i in range(10)}, {str(i) for i in range(10, 20)})
     swapped = [str(i) for i in range(10, 20)], [str(i) for i in range(10)]
-    assert _same_halves(before, *swapped)  # which side is "left" does not matter
+    assert same_halves(before, *swapped)  # which side is "left" does not matter
     moved = [str(i) for i in range(1, 10)], [str(i) for i in range(10, 20)] + ["0"]
-    assert _same_halves(before, *moved)
+    assert same_halves(before, *moved)
     shuffled = [str(i) for i in range(0, 20, 2)], [str(i) for i in range(1, 20, 2)]
-    assert not _same_halves(before, *shuffled)
+    assert not same_halves(before, *shuffled)
 
 
 TURKEY_3 = ClusterDoc(
