@@ -22,6 +22,7 @@ from django.db import DatabaseError, close_old_connections, connection, connecti
 
 from gazette.jobs.engine import QUEUES, Workers
 from gazette.jobs.stages import failures_prune, sources_claim_due, work_sweep
+from gazette.sources.hosts import hosts_prune
 
 log = logging.getLogger(__name__)
 
@@ -107,6 +108,7 @@ def scheduler_run(*, stop: threading.Event, once: bool = False) -> None:
                     next_sweep = now + min(SWEEP_EVERY, float(settings.GAZETTE_JOBS.sweep_after))
                 if now >= next_prune:
                     failures_prune()
+                    hosts_prune()
                     next_prune = now + PRUNE_EVERY
             except Exception:
                 log.exception("scheduler: tick failed; trying again")

@@ -143,5 +143,18 @@ def host_slot_held(host: str) -> Iterator[HostTurn]:
         host_slot_release(turn)
 
 
+def hosts_prune(*, idle_for: timedelta = timedelta(days=1), now: datetime | None = None) -> int:
+    """Delete the rows of hosts no request has started on for `idle_for`, and leases that lapsed long
+    ago (a claim deletes its own host's lapsed leases, but a host nobody asks again keeps them); how
+    many hosts went. Every host seen once has a row, so without this the table grows with every link
+    ever followed. A claim on a pruned host makes its row again (host_slot_claim), and a host with a
+    lease still standing is kept."""
+    now = now or timezone.now()
+    HostLease.objects.filter(expires_at__lte=now - idle_for).delete()
+    idle = FetchHost.objects.filter(next_start_at__lte=now - idle_for).exclude(leases__expires_at__gt=now)
+    deleted, by_model = idle.delete()
+    return by_model.get(FetchHost._meta.label, 0)
+
+
 def _busy_wait() -> float:
     return BUSY_WAIT * random.uniform(0.5, 1.5)  # noqa: S311 — spreading retries, not a secret

@@ -17,6 +17,7 @@ from gazette.sources.hosts import (
     host_slot_claim,
     host_slot_held,
     host_slot_release,
+    hosts_prune,
 )
 from gazette.sources.models import FetchHost, HostLease
 
@@ -121,3 +122,16 @@ def test_claims_at_the_same_instant_from_many_connections_get_the_limit_exactly(
     assert sum(t.granted for t in turns) == granted  # with a delay, the first start only
     assert HostLease.objects.count() == granted
     assert FetchHost.objects.count() == 1  # the row made once, though every claim found none
+
+
+def test_hosts_idle_for_a_day_are_pruned_unless_a_lease_stands_and_a_pruned_host_is_claimed_again():
+    now = timezone.now()
+    day_ago = now - timedelta(days=1, seconds=1)
+    assert claim(host="idle.example", now=day_ago).granted  # its lease lapsed long ago
+    assert claim(host="busy.example", now=day_ago, lease=2 * 86400.0).granted  # still standing
+    assert claim(host="recent.example", now=now).granted
+    assert hosts_prune(now=now) == 1
+    assert set(FetchHost.objects.values_list("name", flat=True)) == {"busy.example", "recent.example"}
+    assert set(HostLease.objects.values_list("host__name", flat=True)) == {"busy.example", "recent.example"}
+    assert claim(host="idle.example", now=now).granted
+    assert FetchHost.objects.filter(name="idle.example").exists()
