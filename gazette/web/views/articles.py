@@ -255,25 +255,31 @@ def answer_ask(item: Article, question: str) -> Answer:
     return answer_question(text=text, question=question, title=item.title, llm=llm_gateway(), names=names)
 
 
+def question_take(request: HttpRequest, *, about: str) -> tuple[dict, int]:
+    """The posted question (spaces collapsed, cut to QUESTION_MAX_CHARS) as the page's `ask` context and
+    its status: 200 to answer it, or 400 (empty) or 429 (asked too often) with the error to show."""
+    question = " ".join(request.POST.get("question", "").split())[:QUESTION_MAX_CHARS]
+    ask: dict = {"question": question}
+    if not question:
+        ask["error"] = f"Type a question about {about} first."
+        return ask, 400
+    if not ask_rate_take(request):
+        ask["error"] = (
+            "You have asked a lot of questions in a short time. Please wait a minute and try again."
+        )
+        return ask, 429
+    return ask, 200
+
+
 @require_POST
 def article_ask(request: HttpRequest, pk: int) -> HttpResponse:
     """Answer a reader's question about the article; with htmx only the answer and the text are swapped."""
     item = _article(pk)
-    question = " ".join(request.POST.get("question", "").split())[:QUESTION_MAX_CHARS]
-    ask: dict = {"question": question}
-    status = 200
+    ask, status = question_take(request, about="the article")
     shown_html, excerpt = article_body(article=item)
     body_html = None
-    if not question:
-        ask["error"] = "Type a question about the article first."
-        status = 400
-    elif not ask_rate_take(request):
-        ask["error"] = (
-            "You have asked a lot of questions in a short time. Please wait a minute and try again."
-        )
-        status = 429
-    else:
-        answer = answer_ask(item, question)
+    if "error" not in ask:
+        answer = answer_ask(item, ask["question"])
         body_html, found = citations_highlight(shown_html, answer.citations)
         ask.update(
             answer=answer,

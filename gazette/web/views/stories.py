@@ -33,8 +33,7 @@ from gazette.web.caching import (
     with_csrf,
 )
 from gazette.web.lists import PAGE_SIZE
-from gazette.web.ratelimit import ask_rate_take
-from gazette.web.views.articles import QUESTION_MAX_CHARS, answer_html, article_visible_text
+from gazette.web.views.articles import answer_html, article_visible_text, question_take
 
 # The digest placeholder asks again every 3 seconds; after this many tries it stops and says so.
 DIGEST_POLL_TRIES = 40
@@ -118,19 +117,9 @@ def answer_story_ask(story: Story, question: str) -> StoryAnswer:
 def story_ask(request: HttpRequest, pk: int) -> HttpResponse:
     """Answer a reader's question about the story; with htmx only the answer is swapped."""
     story = _story(pk)
-    question = " ".join(request.POST.get("question", "").split())[:QUESTION_MAX_CHARS]
-    ask: dict = {"question": question}
-    status = 200
-    if not question:
-        ask["error"] = "Type a question about the story first."
-        status = 400
-    elif not ask_rate_take(request):
-        ask["error"] = (
-            "You have asked a lot of questions in a short time. Please wait a minute and try again."
-        )
-        status = 429
-    else:
-        answer = answer_story_ask(story, question)
+    ask, status = question_take(request, about="the story")
+    if "error" not in ask:
+        answer = answer_story_ask(story, ask["question"])
         ask.update(
             answer=answer,
             answer_html=answer_html(answer.answer, [True] * len(answer.citations)),
