@@ -1,8 +1,13 @@
+from typing import Any
+
 from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.models import User
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from gazette.accounts.comments import comment_hide, comment_unhide
+from gazette.accounts.deletion import DELETED_READER
 from gazette.accounts.models import Comment, Follow, ModerationLog, SavedArticle, Suspension
 from gazette.accounts.views.access import reader
 
@@ -82,3 +87,22 @@ class ModerationLogAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
+
+
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class ReaderAdmin(UserAdmin):
+    """Django's user admin, with the placeholder author of kept comments out of reach: deleting it would
+    delete every comment kept from closed accounts (they are its own), and a password or staff rights
+    would turn it into an account someone can sign in to."""
+
+    def _placeholder(self, obj: Any) -> bool:
+        return isinstance(obj, User) and obj.get_username() == DELETED_READER
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return not self._placeholder(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return not self._placeholder(obj) and super().has_delete_permission(request, obj)

@@ -93,3 +93,33 @@ def test_failures_at_either_login_count_towards_one_limit_per_address(counted, a
     assert site_log_in("203.0.113.9", "rita", PASSWORD).status_code == 429
     assert admin_log_in("203.0.113.9", "admin", ADMIN_PASSWORD).status_code == 429
     assert admin_log_in("198.51.100.7", "admin", ADMIN_PASSWORD).status_code == 302
+
+
+def test_the_placeholder_of_closed_accounts_cannot_be_deleted_or_changed_in_the_admin(
+    admin_client, commenter
+):
+    from gazette.accounts.deletion import account_delete, deleted_reader
+
+    comment_post(author=commenter, article=make_article(), body="Kept after I leave")
+    account_delete(user=commenter)
+    placeholder = deleted_reader()
+    assert admin_client.get(f"/admin/auth/user/{placeholder.pk}/delete/").status_code == 403
+    page = admin_client.get(f"/admin/auth/user/{placeholder.pk}/change/")
+    assert page.status_code == 200 and b'name="is_staff"' not in page.content  # shown read-only
+    refused = admin_client.post(
+        f"/admin/auth/user/{placeholder.pk}/change/", {"username": "someone", "is_active": "on"}
+    )
+    assert refused.status_code == 403
+    bulk = admin_client.post(
+        "/admin/auth/user/",
+        {"action": "delete_selected", "_selected_action": [placeholder.pk], "post": "yes"},
+    )
+    assert bulk.status_code in (200, 302, 403)
+    placeholder.refresh_from_db()
+    assert placeholder.username == "deleted reader" and not placeholder.is_active
+    assert Comment.objects.get(body="Kept after I leave").author == placeholder
+    # Other readers are as Django's admin has them.
+    assert (
+        admin_client.get(f"/admin/auth/user/{User.objects.get(username='admin').pk}/change/").status_code
+        == 200
+    )
