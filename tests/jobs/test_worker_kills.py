@@ -10,8 +10,8 @@ it kills it:
 - enrichment, stories, summaries: the stage's work was left queued by a worker for the stages before
   it, a worker for that queue alone has taken the oldest job, and none of the stage's work is stored.
 Recovery is the product's own: the claim of a source whose poll was cut short lapses
-(GAZETTE_POLL_LEASE), and the scheduler's sweep queues again what a lost job left unfinished (a page
-fetch included).
+(GAZETTE_POLL_LEASE), so do the host slots its page requests held (GAZETTE_HOST_LEASE), and the
+scheduler's sweep queues again what a lost job left unfinished (a page fetch included).
 """
 
 from __future__ import annotations
@@ -83,6 +83,10 @@ def test_a_worker_killed_inside_a_stage_loses_and_duplicates_nothing(stage, tmp_
             DATABASE_URL=db.url,
             GAZETTE_JOBS_SWEEP_AFTER="3",
             GAZETTE_POLL_LEASE="8",
+            # The host slots a worker killed mid-request held lapse after this (by default after the
+            # longest a fetch may take, minutes): with both of a host's slots held by the dead worker,
+            # the fresh one could read none of its pages before the test's time is up.
+            GAZETTE_HOST_LEASE="5",
             GAZETTE_EXTRACT_PROCESSES="2",
         )
         database_prepare(db, publishers, environment)
