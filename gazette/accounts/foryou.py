@@ -5,7 +5,8 @@ reader can mute ("Show fewer like this"). The page keeps the front page's rules:
 1. One card per story, shown through one of its articles; an article appears once on the page.
 2. Unread before read: an article the reader has read is never above one they have not.
 3. Among unread (and among read) cards, newer first, lifted by the story's new coverage since the reader's
-   previous visit and by how close the reason is to the reader (a followed story over a followed source).
+   previous visit and by how close the reason is to the reader (a followed story over a followed source),
+   and lowered for each card above with the same reason target.
 4. A muted target's articles are left out entirely, whatever else would bring them in.
 """
 
@@ -42,6 +43,9 @@ REASON_WEIGHTS = {"story": 1.6, "saved": 1.4, "entity": 1.25, "topic": 1.0, "sou
 # Hours added to a card's age before gravity applies, so an article from a minute ago does not dwarf all.
 AGE_OFFSET_HOURS = 2.0
 GRAVITY = 1.5
+# Each further card with the same reason target counts this much less, so that one busy source the
+# reader follows does not fill the page before the topics and people they follow get a card.
+REPEAT_DECAY = 0.8
 
 
 @dataclass(frozen=True)
@@ -69,6 +73,13 @@ class ForYouItem:
     new: int = 0
 
 
+def foryou_since(*, user: User, now: datetime | None = None) -> datetime:
+    """Since when articles are new to the reader, without noting a visit (reader apps, the API)."""
+    found = reader_settings(user=user)
+    start = found.foryou_visit_at or now or timezone.now()
+    return found.foryou_previous_visit_at or start - FIRST_VISIT_NEW
+
+
 def foryou_visit(*, user: User, now: datetime | None = None) -> datetime:
     """Note the reader's visit to For you; returns the time since which articles are new to them.
 
@@ -81,7 +92,7 @@ def foryou_visit(*, user: User, now: datetime | None = None) -> datetime:
         found.foryou_previous_visit_at = found.foryou_visit_at
         found.foryou_visit_at = now
         found.save(update_fields=["foryou_visit_at", "foryou_previous_visit_at"])
-    return found.foryou_previous_visit_at or found.foryou_visit_at - FIRST_VISIT_NEW
+    return foryou_since(user=user, now=now)
 
 
 def foryou_mutes(*, user: User) -> list[ForYouMute]:
@@ -247,7 +258,18 @@ def foryou_items(
         score = _score(newest=article.published_at, now=now, new=new, weight=weight)
         ranked.append((is_read, -score, -article.pk, item))
     ranked.sort(key=lambda row: row[:3])
-    return [row[3] for row in ranked[:limit]]
+    return [row[3] for row in _spread(ranked)[:limit]]
+
+
+def _spread(ranked: list[tuple[bool, float, int, ForYouItem]]) -> list[tuple[bool, float, int, ForYouItem]]:
+    """The ranked rows re-ranked with REPEAT_DECAY applied to each target's later cards (read stays last)."""
+    seen: dict[tuple[str, int], int] = {}
+    spread = []
+    for is_read, score, pk, item in ranked:
+        key = (item.reason.target_kind, item.reason.target.pk)
+        spread.append((is_read, score * REPEAT_DECAY ** seen.get(key, 0), pk, item))
+        seen[key] = seen.get(key, 0) + 1
+    return sorted(spread, key=lambda row: row[:3])
 
 
 def foryou_target(kind: str, pk: int) -> Target | None:

@@ -237,3 +237,17 @@ def test_a_visit_keeps_what_is_new_while_the_reader_looks(reader):
     assert foryou_visit(user=reader, now=start + timedelta(minutes=5)) == first
     later = start + VISIT_GAP + timedelta(minutes=1)
     assert foryou_visit(user=reader, now=later) == start
+
+
+def test_a_busy_followed_source_leaves_room_for_the_rest(reader):
+    """Without the repeat decay the three newer wire articles would all come before the topic's one."""
+    wire, science = make_source("Meridian Wire"), make_topic("science", "Science")
+    for minutes in (60, 70, 80):
+        make_article(wire, title=f"Wire item {minutes}", ago=timedelta(minutes=minutes))
+    in_topic(
+        make_article(make_source("Lumen Science Desk"), title="Comet", ago=timedelta(minutes=90)), science
+    )
+    follow_add(user=reader, target=wire)
+    follow_add(user=reader, target=science)
+    titles = [item.article.title for item in foryou_items(reader=reader)]
+    assert titles == ["Wire item 60", "Comet", "Wire item 70", "Wire item 80"]
