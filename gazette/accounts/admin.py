@@ -3,7 +3,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from gazette.accounts.comments import comment_hide, comment_unhide
-from gazette.accounts.models import Comment, Follow, ModerationLog, SavedArticle, Suspension
+from gazette.accounts.models import Comment, Follow, ForYouMute, ModerationLog, SavedArticle, Suspension
 from gazette.accounts.views.access import reader
 
 
@@ -51,6 +51,12 @@ class CommentAdmin(admin.ModelAdmin):
 
 @admin.register(Follow)
 class FollowAdmin(admin.ModelAdmin):
+    list_display = ("user", "topic", "source", "entity", "story", "created_at")
+    raw_id_fields = ("user", "topic", "source", "entity", "story")
+
+
+@admin.register(ForYouMute)
+class ForYouMuteAdmin(admin.ModelAdmin):
     list_display = ("user", "topic", "source", "entity", "story", "created_at")
     raw_id_fields = ("user", "topic", "source", "entity", "story")
 

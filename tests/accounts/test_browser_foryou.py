@@ -57,7 +57,8 @@ def test_follow_a_topic_then_show_fewer_like_it(browser, live_server, newsroom, 
     page.get_by_role("button", name="Follow Science").click()
     page.get_by_role("button", name="Following Science").wait_for()
 
-    page.get_by_role("navigation", name="Sections").get_by_role("link", name="For you").click()
+    page.locator(".account-menu summary").click()
+    page.get_by_role("navigation", name="Your account").get_by_role("link", name="For you").click()
     page.wait_for_url("**/for-you/")
     items = page.locator("#foryou-items")
     assert items.get_by_role("link", name="Telescope spots a comet heading inward").is_visible()

@@ -227,7 +227,7 @@ def test_one_readers_mutes_leave_anothers_page_alone(reader, reader_client, news
 def test_the_front_page_and_the_header_link_to_for_you_when_signed_in(reader_client, news):
     html = reader_client.get("/").content.decode()
     assert 'aria-label="Front page views"' in html
-    assert html.count('href="/for-you/"') == 3  # the sections bar, the account menu and the tab
+    assert html.count('href="/for-you/"') == 2  # the account menu and the tab
 
 
 def test_a_visit_keeps_what_is_new_while_the_reader_looks(reader):
