@@ -7,7 +7,9 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import User
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from gazette.accounts.follows import follow_add
@@ -251,3 +253,25 @@ def test_a_busy_followed_source_leaves_room_for_the_rest(reader):
     follow_add(user=reader, target=science)
     titles = [item.article.title for item in foryou_items(reader=reader)]
     assert titles == ["Wire item 60", "Comet", "Wire item 70", "Wire item 80"]
+
+
+def test_the_page_costs_the_same_queries_for_three_cards_or_thirty(reader, reader_client, news):
+    follow_add(user=reader, target=news["science"])
+    follow_add(user=reader, target=news["herald"])
+    follow_add(user=reader, target=news["voltaris"])
+    saved_article_add(user=reader, article=news["recall"][0])
+    reader_client.get("/for-you/")  # the first visit also notes itself
+
+    def page_queries() -> tuple[int, int]:
+        with CaptureQueriesContext(connection) as queries:
+            html = reader_client.get("/for-you/").content.decode()
+        return len(cards(html)), len(queries)
+
+    few = page_queries()
+    for i in range(27):
+        story = make_story(
+            [make_article(news["herald"], title=f"Herald item {i}", ago=timedelta(hours=4 + i))]
+        )
+        saved_article_add(user=reader, article=story.first_article)
+    many = page_queries()
+    assert (few[0], many[0]) == (3, 30) and many[1] == few[1]
