@@ -26,7 +26,7 @@ from gazette.accounts.models import FOLLOW_KINDS, Follow, ForYouMute, SavedArtic
 from gazette.accounts.reading import reader_settings, unread_condition
 from gazette.articles.models import Article
 from gazette.articles.selectors import card_queryset
-from gazette.stories.models import ArticleEntity, ArticleTopic, StoryMember
+from gazette.stories.models import ArticleEntity, ArticleTopic, Story, StoryMember
 from gazette.stories.selectors import stories_of
 
 FORYOU_SIZE = 30
@@ -71,6 +71,10 @@ class ForYouItem:
     story_id: int | None = None
     more: int = 0
     new: int = 0
+
+
+# A ranked card: read or not, its score, its article's id (newer first on ties), the card.
+Row = tuple[bool, float, int, ForYouItem]
 
 
 def foryou_since(*, user: User, now: datetime | None = None) -> datetime:
@@ -172,7 +176,7 @@ def foryou_items(
             "story_id", flat=True
         )
     )
-    mutes = ForYouMute.objects.filter(user=reader)
+    mutes = list(ForYouMute.objects.filter(user=reader))
     muted = {kind: _ids(mutes, kind) for kind in FOLLOW_KINDS}
     if not follows and not saved_stories:
         return []
@@ -191,8 +195,7 @@ def foryou_items(
             targets["story"].setdefault(follow.story.merged_into.pk, follow.story.merged_into)
     topic_links = _links(ids, ArticleTopic, "topic", set(targets["topic"]))
     entity_links = _links(ids, ArticleEntity, "entity", set(targets["entity"]))
-    saved_story_rows = StoryMember.objects.filter(story_id__in=saved_stories).select_related("story")
-    saved_story_of = {m.story_id: m.story for m in saved_story_rows}
+    saved_story_of = Story.objects.in_bulk(saved_stories)
     new_counts = dict(
         Article.objects.originals()
         .filter(membership__story_id__in={s.story_id for s in stories.values()}, published_at__gt=since)
@@ -228,7 +231,7 @@ def foryou_items(
     for article in articles:
         found = stories.get(article.pk)
         groups.setdefault(("story", found.story_id) if found else ("article", article.pk), []).append(article)
-    ranked: list[tuple[bool, float, int, ForYouItem]] = []
+    ranked: list[Row] = []
     for members in groups.values():
         article = next((a for a in members if a.pk not in read), members[0])
         found = stories.get(article.pk)
@@ -256,12 +259,17 @@ def foryou_items(
         )
         weight = REASON_WEIGHTS[reason.kind]
         score = _score(newest=article.published_at, now=now, new=new, weight=weight)
-        ranked.append((is_read, -score, -article.pk, item))
-    ranked.sort(key=lambda row: row[:3])
-    return [row[3] for row in _spread(ranked)[:limit]]
+        ranked.append((is_read, score, article.pk, item))
+    return [row[3] for row in _spread(sorted(ranked, key=_order))[:limit]]
 
 
-def _spread(ranked: list[tuple[bool, float, int, ForYouItem]]) -> list[tuple[bool, float, int, ForYouItem]]:
+def _order(row: Row) -> tuple[bool, float, int]:
+    """Unread before read, then the higher score, then the newer article."""
+    is_read, score, pk, _ = row
+    return is_read, -score, -pk
+
+
+def _spread(ranked: list[Row]) -> list[Row]:
     """The ranked rows re-ranked with REPEAT_DECAY applied to each target's later cards (read stays last)."""
     seen: dict[tuple[str, int], int] = {}
     spread = []
@@ -269,7 +277,7 @@ def _spread(ranked: list[tuple[bool, float, int, ForYouItem]]) -> list[tuple[boo
         key = (item.reason.target_kind, item.reason.target.pk)
         spread.append((is_read, score * REPEAT_DECAY ** seen.get(key, 0), pk, item))
         seen[key] = seen.get(key, 0) + 1
-    return sorted(spread, key=lambda row: row[:3])
+    return sorted(spread, key=_order)
 
 
 def foryou_target(kind: str, pk: int) -> Target | None:
