@@ -8,7 +8,7 @@ from django.http import HttpRequest
 
 from gazette.accounts.comments import comment_hide, comment_unhide
 from gazette.accounts.deletion import DELETED_READER
-from gazette.accounts.models import Comment, Follow, ModerationLog, SavedArticle, Suspension
+from gazette.accounts.models import Comment, Follow, ForYouMute, ModerationLog, SavedArticle, Suspension
 from gazette.accounts.views.access import reader
 
 
@@ -56,6 +56,12 @@ class CommentAdmin(admin.ModelAdmin):
 
 @admin.register(Follow)
 class FollowAdmin(admin.ModelAdmin):
+    list_display = ("user", "topic", "source", "entity", "story", "created_at")
+    raw_id_fields = ("user", "topic", "source", "entity", "story")
+
+
+@admin.register(ForYouMute)
+class ForYouMuteAdmin(admin.ModelAdmin):
     list_display = ("user", "topic", "source", "entity", "story", "created_at")
     raw_id_fields = ("user", "topic", "source", "entity", "story")
 

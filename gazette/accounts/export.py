@@ -13,6 +13,7 @@ from gazette.accounts.models import (
     AccessToken,
     Comment,
     Follow,
+    ForYouMute,
     ReaderSettings,
     ReadState,
     ReadWatermark,
@@ -46,7 +47,7 @@ def _comment(comment: Comment) -> dict[str, Any]:
     }
 
 
-def _follow(follow: Follow) -> dict[str, Any]:
+def _follow(follow: Follow | ForYouMute) -> dict[str, Any]:
     target = follow.target
     return {
         "kind": follow.kind,
@@ -72,6 +73,10 @@ def account_export(*, user: User) -> dict[str, Any]:
         },
         "comments": [_comment(c) for c in Comment.objects.filter(author=user).order_by("created_at", "id")],
         "follows": [_follow(f) for f in Follow.objects.filter(user=user).select_related(*FOLLOW_KINDS)],
+        # "Show fewer like this" on For you: the same shape as a follow.
+        "foryou_mutes": [
+            _follow(m) for m in ForYouMute.objects.filter(user=user).select_related(*FOLLOW_KINDS)
+        ],
         "saved": [
             {
                 "article_id": s.article_id,

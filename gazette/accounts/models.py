@@ -67,6 +67,38 @@ class Follow(models.Model):
         return getattr(self, self.kind)
 
 
+class ForYouMute(models.Model):
+    """A reader asked For you to show fewer like this: nothing of this topic, source, entity or story there."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="foryou_mutes")
+    topic = models.ForeignKey(Topic, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    source = models.ForeignKey(Source, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    entity = models.ForeignKey(Entity, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    story = models.ForeignKey(Story, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=_exactly_one_target(), name="foryoumute_exactly_one_target"),
+            *(
+                models.UniqueConstraint(fields=["user", kind], name=f"foryoumute_user_{kind}_unique")
+                for kind in FOLLOW_KINDS
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} mutes {self.kind} {self.target}"
+
+    @property
+    def kind(self) -> str:
+        return next(kind for kind in FOLLOW_KINDS if getattr(self, f"{kind}_id") is not None)
+
+    @property
+    def target(self) -> Topic | Source | Entity | Story:
+        return getattr(self, self.kind)
+
+
 class SavedArticle(models.Model):
     """An article a reader kept to read later."""
 
@@ -307,6 +339,10 @@ class ReaderSettings(models.Model):
     api_password_set_at = models.DateTimeField(null=True, blank=True)
     # Shown on the reader's comments instead of their username; empty: the username.
     display_name = models.CharField(max_length=DISPLAY_NAME_MAX_CHARS, blank=True, default="")
+    # When the reader's current visit to For you began, and when their one before it did: what arrived
+    # since the one before is "new" there, and stays new while they look (accounts/foryou.py).
+    foryou_visit_at = models.DateTimeField(null=True, blank=True)
+    foryou_previous_visit_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name_plural = "reader settings"

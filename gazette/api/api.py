@@ -4,7 +4,19 @@ from __future__ import annotations
 
 from ninja import NinjaAPI, Swagger
 
-from gazette.api import articles, comments, follows, me, reading, saved, search, sources, stories, topics
+from gazette.api import (
+    articles,
+    comments,
+    follows,
+    foryou,
+    me,
+    reading,
+    saved,
+    search,
+    sources,
+    stories,
+    topics,
+)
 from gazette.api.caching import api_cache
 from gazette.api.errors import errors_install
 
@@ -12,10 +24,11 @@ DESCRIPTION = (
     "What the reader site shows: articles, stories, sources, topics, entities and "
     "search. Lists take `limit` (at most 100) and `offset` and give `count`, `next` and `previous`. "
     "Article text is given only where the article page shows it; otherwise the publisher's excerpt.\n\n"
-    "Your own follows, saved articles, read state and comments (the `me`, `follows`, `saved`, `reading` "
-    "and `comments` operations) need a personal access token, made on the site's API tokens page and sent as "
-    "`Authorization: Bearer <token>`; a missing, wrong or revoked token answers 401. The site's own "
-    "pages use the session instead, with the CSRF token in `X-CSRFToken` for changes (else 403)."
+    "Your own follows, saved articles, read state, For you and comments (the `me`, `follows`, `saved`, "
+    "`reading`, `for you` and `comments` operations) need a personal access token, made on the site's "
+    "API tokens page and sent as `Authorization: Bearer <token>`; a missing, wrong or revoked token "
+    "answers 401. The site's own pages use the session instead, with the CSRF token in `X-CSRFToken` for "
+    "changes (else 403)."
 )
 
 
@@ -43,5 +56,5 @@ errors_install(api)
 for module in (articles, stories, sources, topics, search):
     module.router.add_decorator(api_cache, mode="view")
     api.add_router("", module.router)
-for module in (me, follows, saved, reading, comments):
+for module in (me, follows, saved, reading, foryou, comments):
     api.add_router("", module.router)

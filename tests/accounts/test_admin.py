@@ -20,7 +20,8 @@ def admin_client():
 
 
 def test_models_are_registered(admin_client):
-    for path in ("/admin/accounts/comment/", "/admin/accounts/follow/", "/admin/accounts/savedarticle/"):
+    for model in ("comment", "follow", "foryoumute", "savedarticle"):
+        path = f"/admin/accounts/{model}/"
         assert admin_client.get(path).status_code == 200, path
 
 

@@ -10,6 +10,7 @@ from gazette.accounts.api_password import api_password_set
 from gazette.accounts.comments import comment_hide, comment_post
 from gazette.accounts.export import account_export
 from gazette.accounts.follows import follow_add
+from gazette.accounts.foryou import foryou_mute_add
 from gazette.accounts.models import AccessToken, ReaderSettings
 from gazette.accounts.reading import articles_mark_all_read, articles_mark_read
 from gazette.accounts.saved import saved_article_add
@@ -34,6 +35,8 @@ def world(reader, commenter, moderator):
     follow_add(user=reader, target=source)
     follow_add(user=reader, target=make_topic("science", "Science"))
     follow_add(user=commenter, target=other_source)
+    foryou_mute_add(user=reader, target=story)
+    foryou_mute_add(user=commenter, target=source)
     saved_article_add(user=reader, article=article)
     elsewhere = make_article(make_source("Hill Gazette"), title="Hill road reopens")
     articles_mark_read(user=reader, article_ids=[elsewhere.pk])
@@ -67,6 +70,7 @@ def test_export_holds_the_readers_own_data(reader, world):
         ("source", "The Harbor Ledger"),
         ("topic", "Science"),
     }
+    assert [(m["kind"], m["id"]) for m in data["foryou_mutes"]] == [("story", world["story"].pk)]
     assert [s["article_id"] for s in data["saved"]] == [world["article"].pk]
     assert [r["article_id"] for r in data["read_state"]["articles"]] == [world["elsewhere"].pk]
     assert [w["source_id"] for w in data["read_state"]["sources_read_before"]] == [world["source"].pk]

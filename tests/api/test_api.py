@@ -42,6 +42,7 @@ READER_OPERATIONS = {
     ("/api/me/saved/{pk}", "delete"),
     ("/api/me/unread", "get"),
     ("/api/me/unread-counts", "get"),
+    ("/api/me/for-you", "get"),
     ("/api/me/read/{pk}", "put"),
     ("/api/me/read/{pk}", "delete"),
     ("/api/me/read", "post"),

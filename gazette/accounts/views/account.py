@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from gazette.accounts.deletion import account_delete
 from gazette.accounts.export import account_export
 from gazette.accounts.forms import DisplayNameForm
+from gazette.accounts.foryou import foryou_mutes
 from gazette.accounts.profile import display_name_set
 from gazette.accounts.reading import reader_settings
 from gazette.accounts.views.access import reader
@@ -34,13 +35,14 @@ def profile(request: HttpRequest) -> HttpResponse:
     form = DisplayNameForm(
         request.POST if request.method == "POST" else None, initial={"display_name": found.display_name}
     )
+    context = {"form": form, "mutes": foryou_mutes(user=found.user)}
     if request.method == "POST":
         if form.is_valid():
             display_name_set(user=found.user, name=form.cleaned_data["display_name"])
             messages.success(request, "Saved.")
             return redirect("accounts:profile")
-        return render(request, "accounts/profile.html", {"form": form}, status=400)
-    return render(request, "accounts/profile.html", {"form": form})
+        return render(request, "accounts/profile.html", context, status=400)
+    return render(request, "accounts/profile.html", context)
 
 
 @login_required
