@@ -11,12 +11,15 @@ from gazette.accounts.views import (
     reading,
     saved,
     tokens,
+    verification,
 )
 
 app_name = "accounts"
 
 urlpatterns = [
     path("accounts/signup/", auth.signup, name="signup"),
+    path("accounts/verify/<str:token>/", verification.verify, name="email_verify"),
+    path("accounts/verify-again/", verification.resend, name="email_verify_resend"),
     path("accounts/login/", auth.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
