@@ -55,7 +55,9 @@ def story_followers_notify(*, article_ids: Collection[int]) -> int:
     for user_id, story_id, into_id in Follow.objects.filter(
         Q(story_id__in=joined) | Q(story__merged_into_id__in=joined)
     ).values_list("user_id", "story_id", "story__merged_into_id"):
-        followers[story_id if story_id in joined else into_id].add(user_id)
+        target = story_id if story_id in joined else into_id
+        if target is not None:
+            followers[target].add(user_id)
     now = timezone.now()
     touched = 0
     for story_id, readers in followers.items():

@@ -8,9 +8,11 @@ and what survives a crash.
     4 stories  stories  stories_assign_job()     Article.clustered_at set               enrich's commit **
     5 summary  ai       article_summary_job(id)  an ArticleSummary row exists           the fetch's commit *
     6 digest   ai       story_digest_job(id)     StoryDigest newer than its story       stories' commit
+    7 mail     poll     reader_digests_job()     ReaderSettings.digest_sent_on today    the scheduler ***
 
     * the poll's commit for an article whose feed carries its full text: it has no page to fetch.
     ** a batch's notifications to the followers of its stories are written in the batch's transaction.
+    *** every few minutes from GAZETTE_DIGEST_HOUR while a reader's daily e-mail digest waits.
 
 Stage 1 runs the pure pipeline of gazette/ingest/pipeline.py over the feed (parse → filter →
 canonical URL → skip what is stored) and stores each source's new articles and its new ETag in one
@@ -219,6 +221,28 @@ def story_digest_job(story_id: int) -> None:
     from gazette.ai.jobs import story_digest
 
     story_digest(story_id)
+
+
+# -- 7. the readers' daily e-mail digests -------------------------------------------------------------
+
+
+def reader_digests_queue_due() -> bool:
+    """Queue the digest job when some reader's digest of today is waiting; the scheduler calls it."""
+    from gazette.accounts.daily_digest import digests_due
+
+    if digests_due():
+        reader_digests_job()
+        return True
+    return False
+
+
+# On the poll queue: like polls it waits on another server (SMTP), and every deployment runs that queue.
+@job("poll", retries=0)  # a refused mail gives its reader's day back; the next check queues it again
+def reader_digests_job() -> None:
+    """Send today's daily digests; each reader's row is claimed for the day first, so never twice."""
+    from gazette.accounts.daily_digest import digests_send
+
+    digests_send()
 
 
 # -- recovery ----------------------------------------------------------------------------------------

@@ -29,7 +29,8 @@ from gazette.web.ratelimit import login_rate_check, login_rate_take
 @never_cache
 @require_http_methods(["GET", "POST"])
 def profile(request: HttpRequest) -> HttpResponse:
-    """The display name shown on the reader's comments, and the ways to take or delete their data."""
+    """The display name shown on the reader's comments, the daily digest, and the ways to take or delete
+    their data."""
     found = reader_settings(user=reader(request))
     form = DisplayNameForm(
         request.POST if request.method == "POST" else None, initial={"display_name": found.display_name}
@@ -39,8 +40,8 @@ def profile(request: HttpRequest) -> HttpResponse:
             display_name_set(user=found.user, name=form.cleaned_data["display_name"])
             messages.success(request, "Saved.")
             return redirect("accounts:profile")
-        return render(request, "accounts/profile.html", {"form": form}, status=400)
-    return render(request, "accounts/profile.html", {"form": form})
+        return render(request, "accounts/profile.html", {"form": form, "found": found}, status=400)
+    return render(request, "accounts/profile.html", {"form": form, "found": found})
 
 
 @login_required
