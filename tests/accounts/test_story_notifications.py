@@ -9,12 +9,13 @@ from django.urls import reverse
 
 from gazette.accounts.follows import follow_add
 from gazette.accounts.models import Notification
+from gazette.accounts.notifications import story_followers_notify
 from gazette.jobs.stages import stories_assign_job
 from gazette.stories.engine import engine_reset
 from gazette.stories.enrich import articles_enrich
-from gazette.stories.models import StoryMember
+from gazette.stories.models import Story, StoryMember
 from tests.stories.test_engine import QUAKE_A, QUAKE_A2, QUAKE_B, QUAKE_VIEW
-from tests.web.factories import make_article, make_source
+from tests.web.factories import make_article, make_source, make_story
 
 pytestmark = pytest.mark.django_db
 
@@ -103,3 +104,21 @@ def test_an_article_of_another_story_does_not_notify(followed, reader):
     stories_assign_job.call_local()
     assert StoryMember.objects.get(article=other).story != followed
     assert not Notification.objects.exists()
+
+
+def test_a_follow_of_a_merged_story_hears_of_the_story_it_joined_and_a_hidden_story_tells_no_one(
+    reader, commenter
+):
+    first, second = make_article(title="Ferry strike ends"), make_article(title="Ferries run again")
+    survivor = make_story([first, second], title="Ferry strike")
+    absorbed = Story.objects.create(key="walkout", title="Ferry walkout", merged_into=survivor)
+    follow_add(user=reader, target=absorbed)
+    follow_add(user=commenter, target=survivor)
+    assert story_followers_notify(article_ids=[first.pk, second.pk]) == 2
+    assert {(n.recipient, n.story, n.count) for n in Notification.objects.all()} == {
+        (reader, survivor, 2),
+        (commenter, survivor, 2),
+    }
+    Story.objects.filter(pk=survivor.pk).update(hidden=True)
+    assert story_followers_notify(article_ids=[first.pk]) == 0
+    assert set(Notification.objects.values_list("count", flat=True)) == {2}
