@@ -52,17 +52,22 @@ def verification_message(*, reader: User) -> str:
 
 
 def verification_mail_send(*, user: User, link_base: str) -> bool:
-    """Mail the reader their confirmation link; `link_base` is the site's address (no trailing slash)."""
+    """Mail the reader their confirmation link; `link_base` is the site's address (no trailing slash).
+    False when there is no address or the mail server refused it."""
     if not user.email:
         return False
     link = link_base + reverse("accounts:email_verify", args=[verification_token(user=user)])
     context = {"user": user, "link": link, "site_name": settings.GAZETTE_SITE_NAME}
-    send_mail(
-        subject=f"Confirm your e-mail address at {settings.GAZETTE_SITE_NAME}",
-        message=render_to_string("accounts/verification_email.txt", context),
-        from_email=None,
-        recipient_list=[user.email],
-    )
+    try:
+        send_mail(
+            subject=f"Confirm your e-mail address at {settings.GAZETTE_SITE_NAME}",
+            message=render_to_string("accounts/verification_email.txt", context),
+            from_email=None,
+            recipient_list=[user.email],
+        )
+    except OSError as error:  # smtplib's errors are OSErrors: the account stands, the reader asks again
+        log.warning("accounts: confirmation mail to reader %d refused (%s)", user.pk, error)
+        return False
     log.info("accounts: confirmation link mailed to reader %d", user.pk)
     return True
 

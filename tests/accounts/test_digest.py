@@ -127,3 +127,14 @@ def test_the_scheduler_queues_the_digest_job_which_a_worker_runs_once(readers):
     # Another tick (a restarted or second scheduler): nothing is due, nothing is queued or sent.
     scheduler_run(stop=threading.Event(), once=True)
     assert jobs_drain(queues=["poll"]) == 0 and len(mail.outbox) == 1
+
+
+def test_a_digest_the_mail_server_refused_is_tried_again(readers, digest_settings):
+    dana, _ = readers
+    digest_settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    digest_settings.EMAIL_HOST, digest_settings.EMAIL_PORT = "127.0.0.1", 9  # nothing listens
+    digest_settings.EMAIL_USE_TLS, digest_settings.EMAIL_TIMEOUT = False, 2
+    assert digests_send() == 0
+    assert ReaderSettings.objects.get(user=dana).digest_sent_on is None  # the day given back
+    digest_settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    assert digests_send() == 1 and len(mail.outbox) == 1

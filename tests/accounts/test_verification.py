@@ -101,3 +101,12 @@ def test_with_the_setting_sign_up_needs_an_address(verifying):
 
 def test_accounts_from_before_the_setting_keep_commenting(verifying, commenter_client):
     assert comment(commenter_client, make_article()).status_code == 302
+
+
+def test_a_mail_server_that_refuses_leaves_the_account_and_says_so(verifying):
+    client = Client()
+    verifying.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    verifying.EMAIL_HOST, verifying.EMAIL_PORT, verifying.EMAIL_TIMEOUT = "127.0.0.1", 9, 2  # nothing listens
+    assert sign_up(client).status_code == 302 and User.objects.filter(username="nadia").exists()
+    again = client.post("/accounts/verify-again/", {"next": "/"})
+    assert again.status_code == 503 and "could not be sent" in again.content.decode()

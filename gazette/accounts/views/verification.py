@@ -13,6 +13,7 @@ from gazette.accounts.verification import email_verify, verification_mail_send, 
 from gazette.accounts.views.access import link_base, next_url, reader
 from gazette.web.ratelimit import verification_rate_take
 
+MAIL_REFUSED = "The mail could not be sent just now. Please try again in a few minutes."
 RESEND_LIMITED = "You asked for several links in a short time. Please wait an hour before asking again."
 
 
@@ -35,7 +36,9 @@ def resend(request: HttpRequest) -> HttpResponse:
         return redirect(back)
     if not verification_rate_take(request):
         return render(
-            request, "accounts/email_verify.html", {"limited": RESEND_LIMITED, "back": back}, status=429
+            request, "accounts/email_verify.html", {"problem": RESEND_LIMITED, "back": back}, status=429
         )
-    verification_mail_send(user=me, link_base=link_base(request))
+    if not verification_mail_send(user=me, link_base=link_base(request)):
+        context = {"problem": MAIL_REFUSED, "back": back}
+        return render(request, "accounts/email_verify.html", context, status=503)
     return render(request, "accounts/email_verify.html", {"sent_to": me.email, "back": back})
