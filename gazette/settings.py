@@ -316,6 +316,12 @@ EMAIL_HOST_PASSWORD = env_str("GAZETTE_EMAIL_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("GAZETTE_EMAIL_USE_TLS", True)
 EMAIL_TIMEOUT = env_int("GAZETTE_EMAIL_TIMEOUT", 20, minimum=1)
 DEFAULT_FROM_EMAIL = env_str("GAZETTE_EMAIL_FROM", "gazette@localhost")
+# New accounts confirm their e-mail address (a signed link sent at sign-up) before they may comment.
+GAZETTE_EMAIL_VERIFICATION = env_bool("GAZETTE_EMAIL_VERIFICATION", False)
+# The hour of the day (GAZETTE_TIME_ZONE) from which readers who asked for it get their daily digest.
+GAZETTE_DIGEST_HOUR = env_int("GAZETTE_DIGEST_HOUR", 7, minimum=0)
+if GAZETTE_DIGEST_HOUR > 23:
+    raise ConfigError(f"GAZETTE_DIGEST_HOUR={GAZETTE_DIGEST_HOUR} must be an hour from 0 to 23")
 
 # Stories and AI
 GAZETTE_EMBEDDINGS = env_bool("GAZETTE_EMBEDDINGS", True)  # off: no sentence embeddings even if installed

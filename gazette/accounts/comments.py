@@ -22,6 +22,7 @@ from gazette.accounts.moderation import (
     reader_suspension,
     reports_resolve,
 )
+from gazette.accounts.verification import verification_message
 from gazette.articles.models import Article
 from gazette.stories.models import Story
 
@@ -39,6 +40,10 @@ class CommentRefused(ValueError):
 
 class ReaderSuspended(CommentRefused):
     """The reader is suspended from posting; the message says until when and why."""
+
+
+class ReaderUnverified(CommentRefused):
+    """The reader has not confirmed their e-mail address yet (GAZETTE_EMAIL_VERIFICATION)."""
 
 
 class CommentForbidden(PermissionError):
@@ -69,6 +74,9 @@ def _checked_body(*, author: User, body: str) -> tuple[str, str]:
     refusal = suspension_message(reader=author)
     if refusal:
         raise ReaderSuspended(refusal)
+    refusal = verification_message(reader=author)
+    if refusal:
+        raise ReaderUnverified(refusal)
     text = comment_body_clean(body)
     if not text:
         raise CommentRefused("Write something first.")

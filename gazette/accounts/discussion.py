@@ -11,6 +11,7 @@ from gazette.accounts.comments import comment_can_edit, comments_shown, suspensi
 from gazette.accounts.forms import CommentForm
 from gazette.accounts.models import COMMENT_MAX_CHARS, Comment, CommentReport
 from gazette.accounts.moderation import is_moderator
+from gazette.accounts.verification import verification_message
 from gazette.articles.models import Article
 from gazette.stories.models import Story
 
@@ -43,6 +44,7 @@ class Discussion:
     can_moderate: bool
     signed_in: bool
     suspended: str  # why the reader cannot post, when suspended
+    unverified: str  # why the reader cannot post yet, while their e-mail address waits to be confirmed
     max_chars: int = COMMENT_MAX_CHARS
 
 
@@ -88,7 +90,8 @@ def discussion_for(
         target = {"article": article} if article is not None else {"story": story}
         count = Comment.objects.filter(**target, hidden=False, deleted_at__isnull=True).count()
     suspended = suspension_message(reader=viewer) if isinstance(viewer, User) else ""
-    if not viewer.is_authenticated or suspended:
+    unverified = verification_message(reader=viewer) if isinstance(viewer, User) else ""
+    if not viewer.is_authenticated or suspended or unverified:
         form = None
     elif form is None:
         form = CommentForm()
@@ -115,4 +118,5 @@ def discussion_for(
         can_moderate=is_moderator(viewer),
         signed_in=viewer.is_authenticated,
         suspended=suspended,
+        unverified=unverified,
     )

@@ -111,6 +111,7 @@ def account_export(*, user: User) -> dict[str, Any]:
         "settings": {
             "display_name": found.display_name if found else "",
             "mark_read_on_open": found.mark_read_on_open if found else True,
+            "email_digest": found.email_digest if found else False,
             "api_password_set": _when(found.api_password_set_at) if found and found.api_password else None,
         },
     }

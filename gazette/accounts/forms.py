@@ -7,6 +7,7 @@ import unicodedata
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
 from django.contrib.auth.models import User
@@ -39,6 +40,13 @@ class SignupForm(UserCreationForm):
     class Meta(UserCreationForm.Meta):
         model = User
         fields = ("username", "email")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if settings.GAZETTE_EMAIL_VERIFICATION:
+            email = self.fields["email"]
+            email.required, email.label = True, "E-mail"
+            email.help_text = "We send you a link to confirm it; you can comment once it is confirmed."
 
 
 class CommentForm(forms.Form):

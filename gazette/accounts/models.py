@@ -249,20 +249,45 @@ class ModerationLog(models.Model):
 
 
 class Notification(models.Model):
-    """Someone replied to a reader's comment; shown under the bell until read."""
+    """Something for a reader under the bell until read: a reply to their comment, or new articles in a
+    story they follow. A story has at most one unread notification per reader, whose `count` grows as
+    articles join, so a busy story rings the bell once, not once per article."""
+
+    KINDS = (("reply", "A reply to a comment"), ("story", "New articles in a followed story"))
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
     )
-    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=10, choices=KINDS, default="reply")
+    comment = models.ForeignKey(Comment, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    story = models.ForeignKey(Story, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    # New articles in the story since the reader last read their notifications (0 for a reply).
+    count = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now)
+    # A story's notification moves up the list when it grows; a reply's never changes.
+    updated_at = models.DateTimeField(default=timezone.now)
     read_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        ordering = ["-created_at", "-id"]
+        ordering = ["-updated_at", "-id"]
         indexes = [models.Index(fields=["recipient", "read_at"], name="notification_unread")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind="reply", comment__isnull=False, story__isnull=True)
+                | Q(kind="story", comment__isnull=True, story__isnull=False),
+                name="notification_reply_or_story",
+            ),
+            # Two batches racing can never make a second unread notification for one story.
+            models.UniqueConstraint(
+                fields=["recipient", "story"],
+                condition=Q(read_at__isnull=True, story__isnull=False),
+                name="notification_one_unread_per_story",
+            ),
+        ]
 
     def __str__(self) -> str:
+        if self.kind == "story":
+            return f"{self.recipient_id}: {self.count} new in story {self.story_id}"
         return f"{self.recipient_id}: reply {self.comment_id}"
 
 
@@ -343,6 +368,14 @@ class ReaderSettings(models.Model):
     # since the one before is "new" there, and stays new while they look (accounts/foryou.py).
     foryou_visit_at = models.DateTimeField(null=True, blank=True)
     foryou_previous_visit_at = models.DateTimeField(null=True, blank=True)
+    # A daily e-mail of new articles in what the reader follows and their unread notifications.
+    email_digest = models.BooleanField(default=False)
+    # The day (GAZETTE_TIME_ZONE) the last digest went out: claimed before sending, so one a day at most.
+    digest_sent_on = models.DateField(null=True, blank=True)
+    # Set at sign-up while GAZETTE_EMAIL_VERIFICATION is on, cleared by the link in the e-mail; the
+    # reader cannot comment meanwhile. Accounts from before the setting, or made by the operator, never
+    # have it set.
+    email_unverified = models.BooleanField(default=False)
 
     class Meta:
         verbose_name_plural = "reader settings"

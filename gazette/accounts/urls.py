@@ -5,6 +5,7 @@ from gazette.accounts.views import (
     account,
     auth,
     comments,
+    digest,
     follows,
     foryou,
     moderation,
@@ -12,12 +13,15 @@ from gazette.accounts.views import (
     reading,
     saved,
     tokens,
+    verification,
 )
 
 app_name = "accounts"
 
 urlpatterns = [
     path("accounts/signup/", auth.signup, name="signup"),
+    path("accounts/verify/<str:token>/", verification.verify, name="email_verify"),
+    path("accounts/verify-again/", verification.resend, name="email_verify_resend"),
     path("accounts/login/", auth.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
@@ -37,6 +41,8 @@ urlpatterns = [
     path("accounts/tokens/<int:pk>/revoke/", tokens.token_revoke, name="token_revoke"),
     path("accounts/reading/", reading.reading, name="reading"),
     path("accounts/profile/", account.profile, name="profile"),
+    path("accounts/profile/digest/", digest.digest_set, name="digest_set"),
+    path("accounts/digest/unsubscribe/<str:token>/", digest.digest_unsubscribe, name="digest_unsubscribe"),
     path("accounts/export/", account.export, name="export"),
     path("accounts/delete/", account.delete, name="delete"),
     path("accounts/password/reset/", auth.PasswordResetView.as_view(), name="password_reset"),

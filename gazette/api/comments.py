@@ -11,6 +11,7 @@ from ninja.errors import HttpError
 
 from gazette.accounts.comments import CommentRefused, comment_post
 from gazette.accounts.models import COMMENT_MAX_CHARS, Comment
+from gazette.accounts.templatetags.gazette_accounts import reader_name
 from gazette.api.auth import READER_AUTH, reader
 from gazette.api.caching import reader_private
 from gazette.api.params import Id
@@ -35,7 +36,10 @@ class CommentIn(Schema):
 class CommentOut(Schema):
     id: int
     article: int = Field(description="the article's id")
-    author: str
+    author: str = Field(description="the author's username (kept for older clients)")
+    display_name: str = Field(
+        description="the name shown on the site: the author's display name, else username"
+    )
     body: str = Field(
         description="the text as typed (trimmed, at most one blank line in a row), before formatting"
     )
@@ -65,6 +69,7 @@ def _out(request: HttpRequest, comment: Comment, article: Article) -> CommentOut
         id=comment.pk,
         article=article.pk,
         author=comment.author.get_username(),
+        display_name=reader_name(comment.author),
         body=comment.body,
         created=comment.created_at,
         hidden=comment.hidden,

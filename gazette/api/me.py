@@ -10,6 +10,7 @@ from django.urls import reverse
 from ninja import Field, Router, Schema, Status
 
 from gazette.accounts.models import AccessToken
+from gazette.accounts.templatetags.gazette_accounts import reader_name
 from gazette.accounts.tokens import access_token_revoke, access_tokens_list
 from gazette.api.auth import READER_AUTH, reader
 from gazette.api.caching import reader_private
@@ -23,6 +24,7 @@ router.add_decorator(reader_private, mode="view")
 class Me(Schema):
     id: int
     username: str
+    display_name: str = Field(description="the name on your comments: your display name, else username")
     joined: datetime
     moderator: bool = Field(description="true for staff, who may hide comments")
     follows: int = Field(description="how many things you follow")
@@ -49,6 +51,7 @@ def me(request: HttpRequest) -> Me:
     return Me(
         id=user.pk,
         username=user.get_username(),
+        display_name=reader_name(user),
         joined=user.date_joined,
         moderator=user.is_staff,
         follows=user.follows.count(),

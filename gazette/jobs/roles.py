@@ -21,7 +21,7 @@ from django.conf import settings
 from django.db import DatabaseError, close_old_connections, connection, connections
 
 from gazette.jobs.engine import QUEUES, Workers
-from gazette.jobs.stages import failures_prune, sources_claim_due, work_sweep
+from gazette.jobs.stages import failures_prune, reader_digests_queue_due, sources_claim_due, work_sweep
 from gazette.sources.hosts import hosts_prune
 
 log = logging.getLogger(__name__)
@@ -29,6 +29,8 @@ log = logging.getLogger(__name__)
 TICK_SECONDS = 1.0
 SWEEP_EVERY = 60.0
 PRUNE_EVERY = 6 * 3600.0
+# How often the acting scheduler looks for readers whose daily digest is due (one query on the settings table).
+DIGEST_EVERY = 300.0
 # An arbitrary constant naming the PostgreSQL advisory lock that only the acting scheduler holds.
 _SCHEDULER_LOCK = 0x6A7A_5343
 
@@ -81,10 +83,11 @@ class SchedulerLock:
 
 
 def scheduler_run(*, stop: threading.Event, once: bool = False) -> None:
-    """Claim due sources into poll jobs every second; sweep unfinished work every minute."""
+    """Claim due sources into poll jobs every second; sweep unfinished work every minute; queue the
+    readers' daily digests when they are due."""
     lock = SchedulerLock()
     log.info("scheduler: started")
-    next_sweep = next_prune = 0.0
+    next_sweep = next_prune = next_digest = 0.0
     announced = False
     try:
         while not stop.is_set():
@@ -110,6 +113,9 @@ def scheduler_run(*, stop: threading.Event, once: bool = False) -> None:
                     failures_prune()
                     hosts_prune()
                     next_prune = now + PRUNE_EVERY
+                if now >= next_digest:
+                    reader_digests_queue_due()
+                    next_digest = now + DIGEST_EVERY
             except Exception:
                 log.exception("scheduler: tick failed; trying again")
                 close_old_connections()

@@ -5,11 +5,14 @@ and what survives a crash.
     1 poll     poll     source_poll_job(id)      Source.next_poll_at moved past now     the scheduler's claim
     2 fetch    fetch    article_fetch_job(id)    Article.page_pending false             the poll's commit
     3 enrich   enrich   articles_enrich_job(ids) Article.enriched_at set                the fetch's commit *
-    4 stories  stories  stories_assign_job()     Article.clustered_at set               enrich's commit
+    4 stories  stories  stories_assign_job()     Article.clustered_at set               enrich's commit **
     5 summary  ai       article_summary_job(id)  an ArticleSummary row exists           the fetch's commit *
     6 digest   ai       story_digest_job(id)     StoryDigest newer than its story       stories' commit
+    7 mail     poll     reader_digests_job()     ReaderSettings.digest_sent_on today    the scheduler ***
 
     * the poll's commit for an article whose feed carries its full text: it has no page to fetch.
+    ** a batch's notifications to the followers of its stories are written in the batch's transaction.
+    *** every few minutes from GAZETTE_DIGEST_HOUR while a reader's daily e-mail digest waits.
 
 Stage 1 runs the pure pipeline of gazette/ingest/pipeline.py over the feed (parse → filter →
 canonical URL → skip what is stored) and stores each source's new articles and its new ETag in one
@@ -22,7 +25,8 @@ Invariants:
 1. A job is queued in the transaction that stores what it works on (the queue is a table of the same
    database, see storage.py): the articles and their fetch jobs (or, with full text, their enrich and
    summary jobs) commit together or not at all; so do a page's text and its article's enrich and
-   summary jobs, a batch of stories and its digest jobs, and a claimed source and its poll job.
+   summary jobs, a batch of stories, its digest jobs and its followers' notifications, and a
+   claimed source and its poll job.
 2. Every job is idempotent: it first reads the column that says whether its work is done, so a job
    run twice (a retry, a sweep, two workers) changes nothing the second time. The fetch stage claims
    its row with a conditional UPDATE (page_pending true → false), so two workers never both store it.
@@ -192,10 +196,14 @@ def stories_assign_job() -> None:
         log.info("stories: %d story(ies) changed", len(stories))
 
 
-def stories_changed(story_ids: list[int]) -> None:
-    """Queue the digests of changed stories; called inside the transaction that wrote them."""
+def stories_changed(story_ids: list[int], article_ids: list[int]) -> None:
+    """Queue the digests of changed stories and tell their followers what joined them; called inside
+    the transaction that wrote the batch, so a batch is counted once however often its job runs."""
+    from gazette.accounts.notifications import story_followers_notify
+
     for story_id in story_ids:
         story_digest_job.schedule(args=(story_id,), delay=DIGEST_DELAY.total_seconds())
+    story_followers_notify(article_ids=article_ids)
 
 
 # -- 5, 6. summaries and digests -------------------------------------------------------------------
@@ -213,6 +221,28 @@ def story_digest_job(story_id: int) -> None:
     from gazette.ai.jobs import story_digest
 
     story_digest(story_id)
+
+
+# -- 7. the readers' daily e-mail digests -------------------------------------------------------------
+
+
+def reader_digests_queue_due() -> bool:
+    """Queue the digest job when some reader's digest of today is waiting; the scheduler calls it."""
+    from gazette.accounts.daily_digest import digests_due
+
+    if digests_due():
+        reader_digests_job()
+        return True
+    return False
+
+
+# On the poll queue: like polls it waits on another server (SMTP), and every deployment runs that queue.
+@job("poll", retries=0)  # a refused mail gives its reader's day back; the next check queues it again
+def reader_digests_job() -> None:
+    """Send today's daily digests; each reader's row is claimed for the day first, so never twice."""
+    from gazette.accounts.daily_digest import digests_send
+
+    digests_send()
 
 
 # -- recovery ----------------------------------------------------------------------------------------

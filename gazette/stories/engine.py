@@ -260,11 +260,11 @@ class StoryEngine:
     # -- per batch --------------------------------------------------------------------------------
 
     def assign_pending(
-        self, queue_next: Callable[[list[int]], None] | None = None
+        self, queue_next: Callable[[list[int], list[int]], None] | None = None
     ) -> tuple[list[int], list[int]]:
         """Assign the next batch of enriched, unassigned articles in arrival order and save the state
         in the same transaction; returns (articles assigned, stories changed). Raises StaleState.
-        `queue_next(stories)` is called inside that transaction."""
+        `queue_next(stories, articles)` is called inside that transaction."""
         with transaction.atomic():
             self._version_check()
             articles = list(
@@ -296,7 +296,7 @@ class StoryEngine:
                 defaults={"version": self.version, "data": self.state_dump(), "saved_at": timezone.now()},
             )
             if queue_next is not None and touched:
-                queue_next(touched)
+                queue_next(touched, [a.pk for a in articles])
         return [a.pk for a in articles], touched
 
     def _settled_forget(self, articles: list[Article]) -> None:
@@ -486,7 +486,9 @@ _ENGINE: StoryEngine | None = None
 
 
 def stories_assign(
-    *, options: EngineOptions | None = None, queue_next: Callable[[list[int]], None] | None = None
+    *,
+    options: EngineOptions | None = None,
+    queue_next: Callable[[list[int], list[int]], None] | None = None,
 ) -> tuple[list[int], list[int]]:
     """Assign every enriched, unassigned article to a story, batch by batch; returns (articles
     assigned, stories changed). The engine is kept between calls while its saved version is current."""

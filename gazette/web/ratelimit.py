@@ -26,6 +26,8 @@ from gazette.web.models import RateCount
 MINUTE = 60
 HOUR = 3600
 DAY = 24 * 3600
+# Confirmation links a reader may ask to be sent again in an hour: enough for a lost mail, too few to spam.
+VERIFICATION_MAILS_PER_HOUR = 3
 
 
 def _hashed(raw: str) -> str:
@@ -143,6 +145,11 @@ def password_reset_rate_take(request: HttpRequest, *, email: str) -> bool:
     who = (_ip_key(request), _hashed(f"email:{email.strip().casefold()}"))
     # A list, not a generator: both counters must count even when the first is already over.
     return all([_take(f"web:reset:h:{w}", limit, HOUR) for w in who])
+
+
+def verification_rate_take(request: HttpRequest) -> bool:
+    """Count one confirmation mail asked for again by the signed-in reader; False past a few an hour."""
+    return _take(f"web:verify:h:{_hashed(f'user:{request.user.pk}')}", VERIFICATION_MAILS_PER_HOUR, HOUR)
 
 
 # Failed logins are counted here rather than by django-axes: axes would replace these three functions

@@ -118,5 +118,6 @@ def test_an_empty_account_exports_cleanly(commenter):
     assert data["settings"] == {
         "display_name": "",
         "mark_read_on_open": True,
+        "email_digest": False,
         "api_password_set": None,
     }

@@ -133,3 +133,13 @@ def test_nul_characters_are_dropped_not_stored(reader_api, corpus):
     )
     assert response.status_code == 201
     assert Comment.objects.get().body == "beforeafter"
+
+
+def test_a_comment_carries_the_authors_display_name_beside_the_username(reader, reader_api, corpus):
+    from gazette.accounts.profile import display_name_set
+
+    assert _post(reader_api, corpus.original.pk, "Before").json()["display_name"] == "rita"
+    display_name_set(user=reader, name="Rita Moreno")
+    body = _post(reader_api, corpus.original.pk, "After").json()
+    assert body["author"] == "rita" and body["display_name"] == "Rita Moreno"
+    assert reader_api.get("/api/me").json()["display_name"] == "Rita Moreno"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import wraps
 
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
@@ -52,3 +53,8 @@ def reader(request: HttpRequest) -> User:
     if not isinstance(request.user, User) or not request.user.is_authenticated:
         raise PermissionDenied("Log in first.")
     return request.user
+
+
+def link_base(request: HttpRequest) -> str:
+    """The site's address for links in mail: GAZETTE_PUBLIC_URL, else the address this request came to."""
+    return settings.PUBLIC_URL or request.build_absolute_uri("/").rstrip("/")

@@ -30,12 +30,13 @@ from gazette.web.ratelimit import login_rate_check, login_rate_take
 @never_cache
 @require_http_methods(["GET", "POST"])
 def profile(request: HttpRequest) -> HttpResponse:
-    """The display name shown on the reader's comments, and the ways to take or delete their data."""
+    """The display name shown on the reader's comments, the daily digest, and the ways to take or delete
+    their data."""
     found = reader_settings(user=reader(request))
     form = DisplayNameForm(
         request.POST if request.method == "POST" else None, initial={"display_name": found.display_name}
     )
-    context = {"form": form, "mutes": foryou_mutes(user=found.user)}
+    context = {"form": form, "found": found, "mutes": foryou_mutes(user=found.user)}
     if request.method == "POST":
         if form.is_valid():
             display_name_set(user=found.user, name=form.cleaned_data["display_name"])

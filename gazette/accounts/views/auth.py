@@ -16,7 +16,8 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 
 from gazette.accounts.forms import LoginForm, SignupForm, login_refused
-from gazette.accounts.views.access import next_url
+from gazette.accounts.verification import verification_mail_send, verification_pending_start
+from gazette.accounts.views.access import link_base, next_url
 from gazette.web.ratelimit import password_reset_rate_take, signup_rate_take
 
 SIGNUP_LIMITED = "Too many accounts have been created from your network recently. Please try again later."
@@ -40,7 +41,11 @@ def signup(request: HttpRequest) -> HttpResponse:
             form.add_error(None, SIGNUP_LIMITED)
             status = 429
         else:
-            login(request, form.save())
+            user = form.save()
+            login(request, user)
+            if settings.GAZETTE_EMAIL_VERIFICATION:
+                verification_pending_start(user=user)
+                verification_mail_send(user=user, link_base=link_base(request))
             return redirect(target)
     return render(request, "accounts/signup.html", {"form": form, "next": target}, status=status)
 

@@ -18,6 +18,7 @@ from gazette.accounts.comments import (
     CommentForbidden,
     CommentRefused,
     ReaderSuspended,
+    ReaderUnverified,
     comment_delete,
     comment_edit,
     comment_hide,
@@ -103,7 +104,7 @@ def _create(request: HttpRequest, *, article: Article | None, story: Story | Non
                     parent=parent,
                     body=form.cleaned_data["body"],
                 )
-            except ReaderSuspended as exc:
+            except (ReaderSuspended, ReaderUnverified) as exc:
                 form.add_error(None, str(exc))
                 status = 403
             except CommentRefused as exc:
@@ -156,7 +157,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
         if form.is_valid():
             try:
                 comment_edit(comment=comment, editor=reader(request), body=form.cleaned_data["body"])
-            except ReaderSuspended as exc:
+            except (ReaderSuspended, ReaderUnverified) as exc:
                 form.add_error(None, str(exc))
                 status = 403
             except CommentRefused as exc:
