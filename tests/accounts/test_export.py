@@ -10,6 +10,7 @@ from gazette.accounts.api_password import api_password_set
 from gazette.accounts.comments import comment_hide, comment_post
 from gazette.accounts.export import account_export
 from gazette.accounts.follows import follow_add
+from gazette.accounts.labels import item_labels_add
 from gazette.accounts.models import AccessToken, ReaderSettings
 from gazette.accounts.reading import articles_mark_all_read, articles_mark_read
 from gazette.accounts.saved import saved_article_add
@@ -42,6 +43,8 @@ def world(reader, commenter, moderator):
     _, reader_raw = access_token_create(user=reader, name="phone")
     _, commenter_raw = access_token_create(user=commenter, name="carlos laptop")
     api_password_set(user=reader, raw="app-password-long-enough-1")
+    item_labels_add(user=reader, article_ids=[article.pk], name="Read later")
+    item_labels_add(user=commenter, article_ids=[article.pk], name="Carlos's pile")
     return {
         "article": article,
         "elsewhere": elsewhere,
@@ -68,6 +71,9 @@ def test_export_holds_the_readers_own_data(reader, world):
         ("topic", "Science"),
     }
     assert [s["article_id"] for s in data["saved"]] == [world["article"].pk]
+    assert [(label["article_id"], label["name"]) for label in data["labels"]] == [
+        (world["article"].pk, "Read later")
+    ]
     assert [r["article_id"] for r in data["read_state"]["articles"]] == [world["elsewhere"].pk]
     assert [w["source_id"] for w in data["read_state"]["sources_read_before"]] == [world["source"].pk]
     assert [t["name"] for t in data["access_tokens"]] == ["phone"]
@@ -77,7 +83,7 @@ def test_export_holds_the_readers_own_data(reader, world):
 def test_export_leaves_out_other_readers_and_every_secret(reader, commenter, world):
     text = json.dumps(account_export(user=reader))
     assert "Carlos says otherwise" not in text and "Valley Courier" not in text
-    assert "carlos laptop" not in text
+    assert "carlos laptop" not in text and "Carlos's pile" not in text
     for token in AccessToken.objects.all():
         assert token.digest not in text
     for raw in world["raws"]:
