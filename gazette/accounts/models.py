@@ -331,6 +331,9 @@ class ReaderSettings(models.Model):
     # password typed into a phone app never opens the account itself.
     api_password = models.CharField(max_length=128, blank=True, default="")
     api_password_set_at = models.DateTimeField(null=True, blank=True)
+    # The Fever protocol's api_key (an MD5 the app computes) under an HMAC with the site's secret key,
+    # set with the API password; empty: no Fever app may sign in (accounts/api_password.py says why).
+    fever_key = models.CharField(max_length=64, blank=True, default="", db_index=True)
     # Shown on the reader's comments instead of their username; empty: the username.
     display_name = models.CharField(max_length=DISPLAY_NAME_MAX_CHARS, blank=True, default="")
 

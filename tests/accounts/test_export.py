@@ -90,7 +90,8 @@ def test_export_leaves_out_other_readers_and_every_secret(reader, commenter, wor
         assert raw not in text
     reader.refresh_from_db()
     assert reader.password not in text
-    assert ReaderSettings.objects.get(user=reader).api_password not in text
+    found = ReaderSettings.objects.get(user=reader)
+    assert found.api_password not in text and found.fever_key not in text
     assert "app-password-long-enough-1" not in text
 
 
