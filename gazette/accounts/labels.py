@@ -6,6 +6,7 @@ import unicodedata
 from collections.abc import Iterable
 
 from django.contrib.auth.models import User
+from django.db import transaction
 from django.db.models import QuerySet
 
 from gazette.accounts.models import LABEL_MAX_CHARS, ItemLabel
@@ -45,6 +46,25 @@ def item_labels_add(*, user: User, article_ids: Iterable[int], name: str) -> int
 def item_labels_remove(*, user: User, article_ids: Iterable[int], name: str) -> None:
     """Take the label off these articles; a no-op where it is not on them."""
     ItemLabel.objects.filter(user=user, article_id__in=set(article_ids), name=name.strip()).delete()
+
+
+def label_rename(*, user: User, old: str, new: str) -> None:
+    """Rename one of the reader's labels; into one they already have, the two become one."""
+    new = label_name_clean(new)
+    if new == old:
+        return
+    with transaction.atomic():
+        mine = ItemLabel.objects.filter(user=user)
+        # An article with both keeps one row: the unique (user, article, name) would refuse the second.
+        mine.filter(
+            name=old, article_id__in=list(mine.filter(name=new).values_list("article_id", flat=True))
+        ).delete()
+        mine.filter(name=old).update(name=new)
+
+
+def label_delete(*, user: User, name: str) -> None:
+    """Take one of the reader's labels off every article."""
+    ItemLabel.objects.filter(user=user, name=name).delete()
 
 
 def reader_label_names(*, user: User) -> list[str]:

@@ -12,7 +12,13 @@ from django.utils import timezone
 
 from gazette.accounts.api_password import api_password_check
 from gazette.accounts.follows import follow_add, follow_remove
-from gazette.accounts.labels import LabelError, item_labels_add, item_labels_remove
+from gazette.accounts.labels import (
+    LabelError,
+    item_labels_add,
+    item_labels_remove,
+    label_delete,
+    label_rename,
+)
 from gazette.accounts.models import Follow
 from gazette.accounts.reading import (
     articles_mark_all_read,
@@ -373,6 +379,43 @@ def _labels_edit(*, user: User, article_ids: list[int], added: set[str], removed
                 raise ProtocolError(str(error)) from None
     for name in names_removed:
         item_labels_remove(user=user, article_ids=article_ids, name=name)
+
+
+def _own_label(request: HttpRequest, user: User) -> str:
+    """The reader's label named by s (user/-/label/NAME) or t (NAME); folders and the site's labels are
+    not the reader's to rename or delete."""
+    params = _params(request)
+    raw = stream_id_normal(params.get("s", "") or params.get("t", ""))
+    name = raw[len(LABEL_PREFIX) :] if raw.startswith(LABEL_PREFIX) else raw
+    if not name:
+        raise ProtocolError("s or t is required")
+    if name not in reader_labels(user=user).own:
+        raise ProtocolError(f"not one of your labels: {name[:120]}")
+    return name
+
+
+@signed_in(write=True, methods=("POST",))
+def rename_tag(request: HttpRequest) -> HttpResponse:
+    """s or t, to dest: one of the reader's labels renamed (or merged into one they have)."""
+    user = _reader(request)
+    old = _own_label(request, user)
+    dest = stream_id_normal(_params(request).get("dest", ""))
+    new = dest[len(LABEL_PREFIX) :] if dest.startswith(LABEL_PREFIX) else dest
+    if reader_labels(user=user).taken(new.strip()):
+        raise ProtocolError(f"a folder's or the site's label: {new[:120]}")
+    try:
+        label_rename(user=user, old=old, new=new)
+    except LabelError as error:
+        raise ProtocolError(str(error)) from None
+    return text("OK")
+
+
+@signed_in(write=True, methods=("POST",))
+def disable_tag(request: HttpRequest) -> HttpResponse:
+    """s or t: one of the reader's labels taken off every item."""
+    user = _reader(request)
+    label_delete(user=user, name=_own_label(request, user))
+    return text("OK")
 
 
 @signed_in(write=True, methods=("POST",))

@@ -112,3 +112,35 @@ def test_a_reader_has_a_bounded_number_of_labels(app, library, monkeypatch):
         app.post("edit-tag", {"i": str(library.articles[1].pk), "a": "user/-/label/one"}).status_code == 200
     )
     assert sorted(ItemLabel.objects.values_list("name", flat=True)) == ["one", "one", "two"]
+
+
+def test_rename_tag_renames_and_merges_a_readers_label(app, other_app, library):
+    first, second, third = (str(a.pk) for a in library.articles[:3])
+    app.post("edit-tag", {"i": [first, second], "a": LATER})
+    app.post("edit-tag", {"i": [second, third], "a": "user/-/label/Keep"})
+    other_app.post("edit-tag", {"i": first, "a": LATER})
+    assert app.post("rename-tag", {"s": LATER, "dest": "user/-/label/Soon"}).content == b"OK"
+    assert LATER not in tags(app) and stream_ids(app, "user/-/label/Soon") == [int(first), int(second)]
+    assert app.post("rename-tag", {"t": "Soon", "dest": "user/-/label/Soon"}).content == b"OK"  # to itself
+    assert stream_ids(app, "user/-/label/Soon") == [int(first), int(second)]
+    # Into a label the reader has: one label, each article once.
+    assert app.post("rename-tag", {"t": "Soon", "dest": "user/-/label/Keep"}).content == b"OK"
+    assert stream_ids(app, "user/-/label/Keep") == [int(first), int(second), int(third)]
+    assert ItemLabel.objects.filter(user=library.reader).count() == 3
+    assert stream_ids(other_app, LATER) == [int(first)]
+
+
+def test_rename_and_disable_tag_leave_folders_and_other_readers_alone(app, other_app, library):
+    pk = str(library.articles[0].pk)
+    app.post("edit-tag", {"i": pk, "a": LATER})
+    assert app.post("rename-tag", {"s": "user/-/label/World", "dest": "user/-/label/Mine"}).status_code == 400
+    assert app.post("rename-tag", {"s": LATER, "dest": "user/-/label/World"}).status_code == 400
+    assert app.post("rename-tag", {"s": LATER, "dest": "user/-/label/Story: x"}).status_code == 400
+    assert app.post("rename-tag", {"s": LATER, "dest": ""}).status_code == 400
+    assert app.post("disable-tag", {"s": "user/-/label/World"}).status_code == 400
+    assert other_app.post("disable-tag", {"s": LATER}).status_code == 400
+    assert other_app.post("rename-tag", {"s": LATER, "dest": "user/-/label/Stolen"}).status_code == 400
+    assert stream_ids(app, LATER) == [int(pk)]
+    assert app.post("disable-tag", {"s": LATER}).content == b"OK"
+    assert not ItemLabel.objects.exists() and LATER not in tags(app)
+    assert app.post("disable-tag", {}).status_code == 400
