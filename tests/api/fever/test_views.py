@@ -7,7 +7,9 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import User
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from gazette.accounts.api_password import api_password_clear, api_password_set
 from gazette.accounts.follows import follow_remove
@@ -301,3 +303,17 @@ def test_a_reader_sees_only_their_own_feeds(fever, other_fever, library):
     assert len(fever.call("feeds")["feeds"]) == 3
     herald = [a.pk for a in library.articles if a.source_id == library.herald.pk]
     assert not set(herald) & {i["id"] for i in other_fever.call("items", max_id="0")["items"]}
+
+
+def test_an_items_call_costs_the_same_queries_for_1_item_or_50(fever, library):
+    def queries(**data: str) -> int:
+        fever.call("items", **data)  # the first call of a client may fill caches
+        with CaptureQueriesContext(connection) as captured:
+            fever.call("items", **data)
+        return len(captured.captured_queries)
+
+    one = queries(with_ids=str(library.articles[0].pk))
+    for n in range(50):
+        saved_article_add(user=library.reader, article=_extra(library, n))
+    # The address's failed sign-ins, the key, the page's ids, those items with their state, the total.
+    assert queries(since_id="0") == one == 5
