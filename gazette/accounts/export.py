@@ -14,6 +14,7 @@ from gazette.accounts.models import (
     Comment,
     Follow,
     ForYouMute,
+    ItemLabel,
     ReaderSettings,
     ReadState,
     ReadWatermark,
@@ -58,9 +59,9 @@ def _follow(follow: Follow | ForYouMute) -> dict[str, Any]:
 
 
 def account_export(*, user: User) -> dict[str, Any]:
-    """The reader's own account, comments, follows, saves, read state, tokens and settings.
+    """The reader's own account, comments, follows, saves, labels, read state, tokens and settings.
 
-    Secrets never leave: no password hash, no API password hash, no token digest. Every query filters on
+    Secrets never leave: no password hash, no API password hash or Fever key digest, no token digest. Every query filters on
     `user`, so nothing of another reader can appear.
     """
     found = ReaderSettings.objects.filter(user=user).first()
@@ -85,6 +86,10 @@ def account_export(*, user: User) -> dict[str, Any]:
                 "saved": _when(s.saved_at),
             }
             for s in SavedArticle.objects.filter(user=user).select_related("article")
+        ],
+        "labels": [
+            {"article_id": label.article_id, "name": label.name, "created": _when(label.created_at)}
+            for label in ItemLabel.objects.filter(user=user).order_by("name", "article_id")
         ],
         "read_state": {
             "articles": [

@@ -352,6 +352,32 @@ class ReadWatermark(models.Model):
         return f"{self.user_id} read {self.source_id} up to {self.read_before:%Y-%m-%d %H:%M}"
 
 
+# Long enough for any folder-like name an app offers, short enough to index.
+LABEL_MAX_CHARS = 100
+
+
+class ItemLabel(models.Model):
+    """A label a reader put on an article from a reader app (Google Reader's user/-/label/NAME).
+
+    Only that reader sees it. Labels made from the site's own data (a source's categories, followed topics
+    and stories) are not stored here: they come from the data itself.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="item_labels")
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+")
+    name = models.CharField(max_length=LABEL_MAX_CHARS)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "article", "name"], name="itemlabel_user_article_name")
+        ]
+        indexes = [models.Index(fields=["user", "name"], name="itemlabel_user_name")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} labelled {self.article_id} {self.name}"
+
+
 class ReaderSettings(models.Model):
     """A reader's choices about reading, and the password reader apps sign in with."""
 
@@ -362,6 +388,9 @@ class ReaderSettings(models.Model):
     # password typed into a phone app never opens the account itself.
     api_password = models.CharField(max_length=128, blank=True, default="")
     api_password_set_at = models.DateTimeField(null=True, blank=True)
+    # The Fever protocol's api_key (an MD5 the app computes) under an HMAC with the site's secret key,
+    # set with the API password; empty: no Fever app may sign in (accounts/api_password.py says why).
+    fever_key = models.CharField(max_length=64, blank=True, default="", db_index=True)
     # Shown on the reader's comments instead of their username; empty: the username.
     display_name = models.CharField(max_length=DISPLAY_NAME_MAX_CHARS, blank=True, default="")
     # When the reader's current visit to For you began, and when their one before it did: what arrived

@@ -175,3 +175,15 @@ def login_rate_take(request: HttpRequest, *, username: str) -> bool:
     limit = settings.GAZETTE_LOGIN_FAILURES_PER_HOUR
     # A list, not a generator: both counters must count even when the first is already over.
     return all([_take(key, limit, HOUR) for key in _login_keys(request, username)])
+
+
+def address_login_rate_check(request: HttpRequest) -> bool:
+    """True while the client's IP address has failed logins left this hour; for sign-ins that name no
+    account (a Fever app's api_key), which count with the address's failed logins at the forms."""
+    limit = settings.GAZETTE_LOGIN_FAILURES_PER_HOUR
+    return _count(_window(f"web:login:h:{_ip_key(request)}", HOUR)[0]) < limit
+
+
+def address_login_rate_take(request: HttpRequest) -> bool:
+    """Count one failed sign-in for the client's IP address; False when it is over the hour's limit."""
+    return _take(f"web:login:h:{_ip_key(request)}", settings.GAZETTE_LOGIN_FAILURES_PER_HOUR, HOUR)

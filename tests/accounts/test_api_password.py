@@ -1,4 +1,12 @@
-from gazette.accounts.api_password import api_password_check, api_password_clear, api_password_set
+import hashlib
+
+from gazette.accounts.api_password import (
+    api_password_check,
+    api_password_clear,
+    api_password_set,
+    fever_api_key,
+    fever_key_user,
+)
 from gazette.accounts.reading import reader_settings
 
 
@@ -26,3 +34,14 @@ def test_email_signs_in_too_and_inactive_readers_do_not(reader):
     reader.is_active = False
     reader.save()
     assert api_password_check(login="rita", raw="app-only-river-stone-77") is None
+
+
+def test_the_fever_key_is_md5_of_username_and_api_password(reader):
+    api_password_set(user=reader, raw="app-only-river-stone-77")
+    key = hashlib.md5(b"rita:app-only-river-stone-77").hexdigest()
+    assert fever_api_key(username="rita", raw="app-only-river-stone-77") == key
+    assert fever_key_user(key) == reader and fever_key_user(f" {key.upper()} ") == reader
+    assert fever_key_user(hashlib.md5(b"rita:quiet-harbour-lantern-42").hexdigest()) is None
+    assert key not in reader_settings(user=reader).fever_key
+    api_password_clear(user=reader)
+    assert fever_key_user(key) is None and reader_settings(user=reader).fever_key == ""

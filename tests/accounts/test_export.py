@@ -11,6 +11,7 @@ from gazette.accounts.comments import comment_hide, comment_post
 from gazette.accounts.export import account_export
 from gazette.accounts.follows import follow_add
 from gazette.accounts.foryou import foryou_mute_add
+from gazette.accounts.labels import item_labels_add
 from gazette.accounts.models import AccessToken, ReaderSettings
 from gazette.accounts.reading import articles_mark_all_read, articles_mark_read
 from gazette.accounts.saved import saved_article_add
@@ -45,6 +46,8 @@ def world(reader, commenter, moderator):
     _, reader_raw = access_token_create(user=reader, name="phone")
     _, commenter_raw = access_token_create(user=commenter, name="carlos laptop")
     api_password_set(user=reader, raw="app-password-long-enough-1")
+    item_labels_add(user=reader, article_ids=[article.pk], name="Read later")
+    item_labels_add(user=commenter, article_ids=[article.pk], name="Carlos's pile")
     return {
         "article": article,
         "elsewhere": elsewhere,
@@ -72,6 +75,9 @@ def test_export_holds_the_readers_own_data(reader, world):
     }
     assert [(m["kind"], m["id"]) for m in data["foryou_mutes"]] == [("story", world["story"].pk)]
     assert [s["article_id"] for s in data["saved"]] == [world["article"].pk]
+    assert [(label["article_id"], label["name"]) for label in data["labels"]] == [
+        (world["article"].pk, "Read later")
+    ]
     assert [r["article_id"] for r in data["read_state"]["articles"]] == [world["elsewhere"].pk]
     assert [w["source_id"] for w in data["read_state"]["sources_read_before"]] == [world["source"].pk]
     assert [t["name"] for t in data["access_tokens"]] == ["phone"]
@@ -81,14 +87,15 @@ def test_export_holds_the_readers_own_data(reader, world):
 def test_export_leaves_out_other_readers_and_every_secret(reader, commenter, world):
     text = json.dumps(account_export(user=reader))
     assert "Carlos says otherwise" not in text and "Valley Courier" not in text
-    assert "carlos laptop" not in text
+    assert "carlos laptop" not in text and "Carlos's pile" not in text
     for token in AccessToken.objects.all():
         assert token.digest not in text
     for raw in world["raws"]:
         assert raw not in text
     reader.refresh_from_db()
     assert reader.password not in text
-    assert ReaderSettings.objects.get(user=reader).api_password not in text
+    found = ReaderSettings.objects.get(user=reader)
+    assert found.api_password not in text and found.fever_key not in text
     assert "app-password-long-enough-1" not in text
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.contrib.auth.hashers import check_password
 
 from gazette.accounts.follows import follow_add
-from gazette.accounts.models import ReadState
+from gazette.accounts.models import ReaderSettings, ReadState
 from gazette.accounts.reading import reader_settings, unread_counts
 from tests.accounts.conftest import PASSWORD
 from tests.web.factories import make_article, make_source
@@ -60,3 +60,15 @@ def test_setting_the_api_password(reader, reader_client):
 
 def test_the_page_wants_a_signed_in_reader(anonymous):
     assert anonymous.get("/accounts/reading/").status_code == 302
+
+
+def test_the_page_gives_the_fever_server_and_asks_older_passwords_to_be_set_again(reader, reader_client):
+    page = reader_client.get("/accounts/reading/").content.decode()
+    assert "http://testserver/api/fever/" in page and "Fever apps cannot sign in" not in page
+    reader_client.post(
+        "/accounts/reading/", {"action": "api_password", "api_password": "app-only-river-stone-77"}
+    )
+    assert "Fever apps cannot sign in" not in reader_client.get("/accounts/reading/").content.decode()
+    # As an API password set before Fever was served has it: no key digest.
+    ReaderSettings.objects.filter(user=reader).update(fever_key="")
+    assert "Fever apps cannot sign in" in reader_client.get("/accounts/reading/").content.decode()

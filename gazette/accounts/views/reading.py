@@ -52,5 +52,8 @@ def reading(request: HttpRequest) -> HttpResponse:
         "password_form": password_form,
         "api_password_set_at": found.api_password_set_at,
         "api_url": request.build_absolute_uri("/api/greader"),
+        "fever_url": request.build_absolute_uri("/api/fever/"),
+        # Set before Fever apps could sign in: only setting the password again makes their key.
+        "fever_needs_new_password": bool(found.api_password) and not found.fever_key,
     }
     return render(request, "accounts/reading.html", context, status=status)

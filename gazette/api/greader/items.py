@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.db.models import QuerySet
 from django.utils.html import format_html
 
+from gazette.accounts.labels import item_label_names
 from gazette.api.greader.ids import (
     FEED_PREFIX,
     LABEL_PREFIX,
@@ -32,8 +34,9 @@ ITEM_FIELDS = (
 )
 
 
-def items_load(articles: QuerySet[Article]) -> list[Article]:
-    """The articles with what an item shows loaded: source and its categories, AI summary, story."""
+def items_load(articles: QuerySet[Article], *, user: User) -> list[Article]:
+    """The articles with what an item shows loaded: source and its categories, AI summary, story, and
+    the labels `user` gave them."""
     found = list(articles.select_related("source", "ai_summary").only(*ITEM_FIELDS))
     # One query for every source's categories: a prefetch would query per article's own source object.
     categories: dict[int, list[str]] = {}
@@ -48,13 +51,17 @@ def items_load(articles: QuerySet[Article]) -> list[Article]:
         .select_related("story")
         .values_list("article_id", "story__title")
     )
+    own = item_label_names(user=user, article_ids=[a.pk for a in found])
     for article in found:
         article.story_title = stories.get(article.pk, "")  # type: ignore[attr-defined]
-        article.labels = categories.get(article.source_id, [])  # type: ignore[attr-defined]
+        labels = categories.get(article.source_id, [])
+        labels = [*labels, *(name for name in own.get(article.pk, []) if name not in labels)]
+        article.labels = labels  # type: ignore[attr-defined]
     return found
 
 
-def _summary_html(article: Article) -> str:
+def summary_html(article: Article) -> str:
+    """The AI summary as a paragraph to put above the text, or "" when there is none."""
     summary = getattr(article, "ai_summary", None)
     if summary is None or not summary.sentences:
         return ""
@@ -75,7 +82,7 @@ def item_json(article: Article) -> dict[str, Any]:
         states.append(READ)
     if getattr(article, "is_starred", False):
         states.append(STARRED)
-    ai = _summary_html(article)
+    ai = summary_html(article)
     published = int(article.published_at.timestamp())
     item: dict[str, Any] = {
         "id": item_id_long(article.pk),

@@ -8,6 +8,7 @@ from datetime import datetime
 from django.contrib.auth.models import User
 from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
 
+from gazette.accounts.labels import labelled_articles, reader_label_names
 from gazette.accounts.models import Follow, SavedArticle
 from gazette.accounts.reading import followed_source_ids, unread_condition
 from gazette.api.greader.ids import (
@@ -38,14 +39,20 @@ def story_label(title: str) -> str:
 
 @dataclass
 class Labels:
-    """A reader's labels: their followed sources' categories (folders), followed topics and stories."""
+    """A reader's labels: their followed sources' categories (folders), followed topics and stories, and
+    the labels they put on items themselves (`own`)."""
 
     categories: dict[str, Category] = field(default_factory=dict)
     topics: dict[str, Topic] = field(default_factory=dict)
     stories: dict[str, Story] = field(default_factory=dict)
+    own: list[str] = field(default_factory=list)
 
     def names(self) -> list[str]:
-        return [*self.categories, *self.topics, *self.stories]
+        return [*self.categories, *self.topics, *self.stories, *self.own]
+
+    def taken(self, name: str) -> bool:
+        """A name the site's own data gives (a folder, a topic or story label): items cannot take it."""
+        return name in self.categories or name.startswith((TOPIC_LABEL, STORY_LABEL))
 
 
 def reader_labels(*, user: User) -> Labels:
@@ -59,6 +66,8 @@ def reader_labels(*, user: User) -> Labels:
             labels.topics[f"{TOPIC_LABEL}{follow.topic.name}"] = follow.topic
         elif follow.story is not None:
             labels.stories[story_label(follow.story.title)] = follow.story
+    # A folder named like an older label of the reader's wins: the label's items stay, out of sight.
+    labels.own = [name for name in reader_label_names(user=user) if not labels.taken(name)]
     return labels
 
 
@@ -110,6 +119,8 @@ def stream_target(*, user: User, stream: str) -> Target:
         if name in labels.topics:
             ids = ArticleTopic.objects.filter(topic=labels.topics[name]).values("article_id")
             return Target(Article.objects.filter(pk__in=ids))
+        if name in labels.own:
+            return Target(labelled_articles(user=user, name=name))
         story = labels.stories.get(name)
         if story is None and name.startswith(STORY_LABEL):
             # Items carry their story's label whether or not the reader follows it.

@@ -20,6 +20,8 @@ urlpatterns = [
     path(f"{API}stream/contents", views.stream_contents, name="stream-contents"),
     re_path(rf"^{API}stream/contents/(?P<stream>.+)$", views.stream_contents, name="stream-contents-of"),
     path(f"{API}edit-tag", views.edit_tag, name="edit-tag"),
+    path(f"{API}rename-tag", views.rename_tag, name="rename-tag"),
+    path(f"{API}disable-tag", views.disable_tag, name="disable-tag"),
     path(f"{API}mark-all-as-read", views.mark_all_as_read, name="mark-all-as-read"),
     re_path(r"^(?P<rest>.*)$", views.not_found),
 ]

@@ -12,6 +12,13 @@ from django.utils import timezone
 
 from gazette.accounts.api_password import api_password_check
 from gazette.accounts.follows import follow_add, follow_remove
+from gazette.accounts.labels import (
+    LabelError,
+    item_labels_add,
+    item_labels_remove,
+    label_delete,
+    label_rename,
+)
 from gazette.accounts.models import Follow
 from gazette.accounts.reading import (
     articles_mark_all_read,
@@ -200,11 +207,15 @@ def subscription_quickadd(request: HttpRequest) -> JsonResponse:
 
 @signed_in()
 def tag_list(request: HttpRequest) -> JsonResponse:
-    """States, then the reader's labels: categories as folders, followed topics and stories as tags."""
+    """States, then the reader's labels: categories as folders; followed topics and stories, and the
+    labels they put on items, as tags."""
     labels = reader_labels(user=_reader(request))
     tags: list[dict] = [{"id": STARRED}, {"id": READ}, {"id": READING_LIST}, {"id": KEPT_UNREAD}]
     tags += [{"id": f"{LABEL_PREFIX}{name}", "type": "folder"} for name in labels.categories]
-    tags += [{"id": f"{LABEL_PREFIX}{name}", "type": "tag"} for name in [*labels.topics, *labels.stories]]
+    tags += [
+        {"id": f"{LABEL_PREFIX}{name}", "type": "tag"}
+        for name in [*labels.topics, *labels.stories, *labels.own]
+    ]
     return JsonResponse({"tags": tags})
 
 
@@ -267,7 +278,8 @@ def stream_contents(request: HttpRequest, stream: str = "") -> JsonResponse:
     rows = list(ordered.values_list("pk", "published_at")[: query.n + 1])
     ids = [pk for pk, _ in rows[: query.n]]
     found = {
-        a.pk: a for a in items_load(with_state(Article.objects.filter(pk__in=ids).order_by(), user=user))
+        a.pk: a
+        for a in items_load(with_state(Article.objects.filter(pk__in=ids).order_by(), user=user), user=user)
     }
     answer: dict = {
         "id": stream,
@@ -311,7 +323,8 @@ def stream_items_contents(request: HttpRequest) -> JsonResponse:
     user = _reader(request)
     ids = _item_ids(_params(request))
     found = {
-        a.pk: a for a in items_load(with_state(Article.objects.filter(pk__in=ids).order_by(), user=user))
+        a.pk: a
+        for a in items_load(with_state(Article.objects.filter(pk__in=ids).order_by(), user=user), user=user)
     }
     return JsonResponse(
         {
@@ -324,7 +337,11 @@ def stream_items_contents(request: HttpRequest) -> JsonResponse:
 
 @signed_in(write=True, methods=("POST",))
 def edit_tag(request: HttpRequest) -> HttpResponse:
-    """a= adds, r= removes read or starred on the i items; labels are the operator's and stay."""
+    """a= adds, r= removes read, starred or the reader's own labels on the i items.
+
+    A folder's label comes from the item's source, a topic's or story's from the site's data: those
+    stay as they are, and only names the site does not give are stored as the reader's labels.
+    """
     params = _params(request)
     ids = _item_ids(params)
     user = _reader(request)
@@ -333,6 +350,8 @@ def edit_tag(request: HttpRequest) -> HttpResponse:
     if not added and not removed:
         raise ProtocolError("a or r is required")
     known = list(Article.objects.filter(pk__in=ids).values_list("pk", flat=True))
+    # Labels first: a name that cannot be stored answers 400 before anything changed.
+    _labels_edit(user=user, article_ids=known, added=added, removed=removed)
     if READ in added or KEPT_UNREAD in removed:
         articles_mark_read(user=user, article_ids=known)
     if READ in removed or KEPT_UNREAD in added:
@@ -343,6 +362,59 @@ def edit_tag(request: HttpRequest) -> HttpResponse:
                 saved_article_add(user=user, article=article)
             else:
                 saved_article_remove(user=user, article=article)
+    return text("OK")
+
+
+def _labels_edit(*, user: User, article_ids: list[int], added: set[str], removed: set[str]) -> None:
+    names_added = {s[len(LABEL_PREFIX) :] for s in added if s.startswith(LABEL_PREFIX)}
+    names_removed = {s[len(LABEL_PREFIX) :] for s in removed if s.startswith(LABEL_PREFIX)}
+    if not names_added and not names_removed:
+        return
+    labels = reader_labels(user=user)
+    for name in sorted(names_added):
+        if not labels.taken(name.strip()):
+            try:
+                item_labels_add(user=user, article_ids=article_ids, name=name)
+            except LabelError as error:
+                raise ProtocolError(str(error)) from None
+    for name in names_removed:
+        item_labels_remove(user=user, article_ids=article_ids, name=name)
+
+
+def _own_label(request: HttpRequest, user: User) -> str:
+    """The reader's label named by s (user/-/label/NAME) or t (NAME); folders and the site's labels are
+    not the reader's to rename or delete."""
+    params = _params(request)
+    raw = stream_id_normal(params.get("s", "") or params.get("t", ""))
+    name = raw[len(LABEL_PREFIX) :] if raw.startswith(LABEL_PREFIX) else raw
+    if not name:
+        raise ProtocolError("s or t is required")
+    if name not in reader_labels(user=user).own:
+        raise ProtocolError(f"not one of your labels: {name[:120]}")
+    return name
+
+
+@signed_in(write=True, methods=("POST",))
+def rename_tag(request: HttpRequest) -> HttpResponse:
+    """s or t, to dest: one of the reader's labels renamed (or merged into one they have)."""
+    user = _reader(request)
+    old = _own_label(request, user)
+    dest = stream_id_normal(_params(request).get("dest", ""))
+    new = dest[len(LABEL_PREFIX) :] if dest.startswith(LABEL_PREFIX) else dest
+    if reader_labels(user=user).taken(new.strip()):
+        raise ProtocolError(f"a folder's or the site's label: {new[:120]}")
+    try:
+        label_rename(user=user, old=old, new=new)
+    except LabelError as error:
+        raise ProtocolError(str(error)) from None
+    return text("OK")
+
+
+@signed_in(write=True, methods=("POST",))
+def disable_tag(request: HttpRequest) -> HttpResponse:
+    """s or t: one of the reader's labels taken off every item."""
+    user = _reader(request)
+    label_delete(user=user, name=_own_label(request, user))
     return text("OK")
 
 

@@ -272,7 +272,7 @@ def test_new_feeds_are_closed_to_readers_by_default(app, library, settings):
 
 
 def test_unknown_paths_answer_404(app):
-    assert app.get("rename-tag").status_code == 404
+    assert app.get("preference/stream/list").status_code == 404
 
 
 def test_app_login_with_the_email_address(other_app):
