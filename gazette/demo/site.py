@@ -50,7 +50,9 @@ class DemoSite:
         published = self.now - timedelta(minutes=raw["age_minutes"])
         outlet_url = f"{self.base_url}/{raw['outlet']}"
         article = dict(raw, event=event["event"], topic=event["topic"], published=published)
-        article["url"] = f"{outlet_url}/{published:%Y/%m/%d}/{raw['id']}.html"
+        # No date in the path: publication times follow `now`, and a URL that changed with them would
+        # make a restarted demo store every sitemap article again under a new address.
+        article["url"] = f"{outlet_url}/{event['topic'].lower()}/{raw['id']}.html"
         article["feed_link"] = f"{article['url']}?{TRACKING_QUERY.format(slug=raw['outlet'])}"
         article["image_url"] = f"{outlet_url}/img/{raw['id']}.svg" if raw.get("image_alt") else None
         # Edits land a little after publication; wire copies are usually re-touched by the desk.
@@ -143,10 +145,11 @@ class DemoSite:
             if article and article["outlet"] == slug and article["image_url"]:
                 return _ok("image/svg+xml", pages.lead_image_svg(outlet, article))
             return None
-        if len(rest) == 4 and rest[3].endswith(".html"):
-            # The date segments are not checked: links stored by an earlier run (with another `now`)
-            # still resolve, and the page's canonical link points at the current URL.
-            article = self._articles.get(rest[3].removesuffix(".html"))
+        if len(rest) in (2, 4) and rest[-1].endswith(".html"):
+            # SECTION/ID.html; the section is not checked, and links stored by an earlier version, whose
+            # paths held the publication date (YYYY/MM/DD/ID.html), still resolve. The page's
+            # canonical link points at the current URL.
+            article = self._articles.get(rest[-1].removesuffix(".html"))
             if article and article["outlet"] == slug:
                 related = [a for a in self._by_outlet[slug] if a["id"] != article["id"]]
                 html = pages.article_page(self, outlet, article, related)

@@ -158,7 +158,16 @@ def test_finance_pages_carry_market_junk(site):
 def test_timestamps_fall_within_three_days_of_now(site):
     for article in site.articles():
         assert NOW - timedelta(days=3) <= article["published"] <= NOW
-        assert article["url"].startswith(f"{BASE}/{article['outlet']}/{article['published']:%Y/%m/%d}/")
+        assert article["url"] == f"{BASE}/{article['outlet']}/{article['topic'].lower()}/{article['id']}.html"
+
+
+def test_article_urls_stay_the_same_when_the_demo_starts_again_later():
+    later = DemoSite(BASE, now=NOW + timedelta(days=1, hours=5))
+    assert [a["url"] for a in later.articles()] == [a["url"] for a in DemoSite(BASE, now=NOW).articles()]
+    # A link stored by an earlier version, with the date in its path, still opens the article.
+    article = later.articles()[0]
+    old_link = f"/{article['outlet']}/2026/12/07/{article['id']}.html"
+    assert later.render(old_link) is not None
 
 
 def test_homepage_links_feed_and_favicon(site):
@@ -184,6 +193,7 @@ def test_opml_lists_every_feed(site):
 def test_unknown_paths_are_not_found(site):
     assert site.render("/nowhere/") is None
     assert site.render("/harbor-ledger/2025/01/01/no-such-story.html") is None
+    assert site.render("/harbor-ledger/world/no-such-story.html") is None
     assert site.render("/civic-post/sitemap-news.xml") is None
 
 
