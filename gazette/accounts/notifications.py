@@ -36,13 +36,17 @@ def notifications_read(*, reader: User) -> int:
 
 
 def story_followers_notify(*, article_ids: Collection[int]) -> int:
-    """Tell the followers of the stories these just-assigned articles joined how many joined: each
-    reader's unread notification of a story grows, or one is made. Called inside the story batch's
-    transaction (jobs/stages.py), so a batch is counted once however often its job runs; returns how
-    many notifications were made or grown."""
+    """Tell the followers of the stories these just-assigned articles joined how many joined (copies of
+    an article not counted): each reader's unread notification of a story grows, or one is made.
+    Called inside the story batch's transaction (jobs/stages.py), so a batch is counted once however
+    often its job runs; returns how many notifications were made or grown."""
     joined = dict(
         StoryMember.objects.filter(
-            article_id__in=article_ids, story__hidden=False, story__merged_into__isnull=True
+            article_id__in=article_ids,
+            # A syndicated copy repeats an article the story has: nothing new to read.
+            article__duplicate_of__isnull=True,
+            story__hidden=False,
+            story__merged_into__isnull=True,
         )
         .values("story_id")
         .annotate(n=Count("pk"))

@@ -90,7 +90,13 @@ def test_the_count_grows_in_place_until_read_then_a_new_notification_starts(foll
         stories_assign_job.call_local()
         assert Notification.objects.get().count == count
     reader_client.post("/notifications/read/")
-    later = arrive("Puerto Salinas harbour reopens to fishing boats", QUAKE_A3 + " Boats left at dawn.", 2)
+    later = arrive(
+        "Puerto Salinas harbour reopens to fishing boats",
+        "Fishing boats left Puerto Salinas harbour at dawn on Wednesday for the first time since the "
+        "magnitude 6.4 earthquake killed seven people, after engineers said the quay in the old harbour "
+        "district was safe. Mayor Ines Carvajal said the fish market would reopen on Friday.",
+        2,
+    )
     stories_assign_job.call_local()
     assert StoryMember.objects.get(article=later).story == followed
     read, fresh = Notification.objects.order_by("id")
@@ -122,3 +128,13 @@ def test_a_follow_of_a_merged_story_hears_of_the_story_it_joined_and_a_hidden_st
     Story.objects.filter(pk=survivor.pk).update(hidden=True)
     assert story_followers_notify(article_ids=[first.pk]) == 0
     assert set(Notification.objects.values_list("count", flat=True)) == {2}
+
+
+def test_a_syndicated_copy_joining_a_followed_story_is_not_counted_as_new(followed, reader):
+    title, body, hours = FOLLOW_UPS[0]
+    original = arrive(title, body, hours)
+    copy = arrive(f"Wire: {title}", body, hours - 1)  # the same text from another outlet
+    stories_assign_job.call_local()
+    copy.refresh_from_db()
+    assert copy.duplicate_of_id == original.pk
+    assert Notification.objects.get(recipient=reader).count == 1
