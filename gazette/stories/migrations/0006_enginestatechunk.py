@@ -31,6 +31,8 @@ class Migration(migrations.Migration):
                 ("saved_at", models.DateTimeField(default=django.utils.timezone.now)),
             ],
         ),
-        migrations.RunPython(state_to_snapshot, state_forget),
+        migrations.RunPython(state_to_snapshot, migrations.RunPython.noop),
         migrations.RemoveField(model_name="enginestate", name="data"),
+        # Backwards, first: the column saved whole comes back on an empty table.
+        migrations.RunPython(migrations.RunPython.noop, state_forget),
     ]
