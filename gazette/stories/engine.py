@@ -4,9 +4,9 @@ Assignment is sequential by nature (each article is compared with the stories th
 so one consumer at a time runs it. Its state — the clusterer, the copy index, which stored story row
 each cluster is, what was last written — is saved with every batch, in the transaction that writes the
 batch's stories, under a version number: what the batch changed, as one journal row after the last
-snapshot (stories/state.py), and a new snapshot in their place once the journal outgrows it, so a batch
-writes about twice what it changed rather than the whole state. A restarted worker, or a worker on another machine, loads that
-state and continues exactly where the last batch stopped: a restart regroups nothing. Two consumers
+snapshot (stories/state.py), and a new snapshot in their place once the journal outgrows it
+(JOURNAL_PER_SNAPSHOT), so a batch writes about what it changed rather than the whole state. A
+restarted worker, or a worker on another machine, loads that state and continues exactly where the last batch stopped: a restart regroups nothing. Two consumers
 racing would both try to write version N+1; the loser's transaction is rolled back and it reloads.
 The vector index for related articles is rebuilt from stored embeddings when the state is loaded.
 
@@ -67,7 +67,7 @@ class StaleState(Exception):
 # The changes saved since the last snapshot may grow to this many times its size before a new snapshot
 # replaces them: a batch then writes (1 + 1/this) times what it changed, and loading reads at most
 # (1 + this) snapshots' worth.
-JOURNAL_PER_SNAPSHOT = 2
+JOURNAL_PER_SNAPSHOT = 3
 
 # An arbitrary constant: the PostgreSQL advisory lock that keeps story consumers on many machines
 # from computing the same batch at once (correctness rests on the version check, this saves work).

@@ -62,28 +62,56 @@ class StateJournal:
     """What was last saved of each entry, to find what a batch changed; one per loaded engine."""
 
     def __init__(self) -> None:
-        # container path -> key -> hash of the entry's pickled bytes as last saved
-        self._saved: dict[Path, dict[Any, int]] = {}
+        # container path -> key -> what tells whether the entry changed since it was saved (_digest)
+        self._saved: dict[Path, dict[Any, Any]] = {}
 
     def changes(self, root: object, spec: Spec = ENGINE_SPEC) -> dict[str, list]:
         """The entries changed since the last call (the first call: all of them), as picklable data,
-        {"gone": [path], "set": [(path, pickled value)]}, applied in that order; remembers them as saved.
-        In a mapping whose order counts, keys that moved are saved as gone and set again, at its end."""
+        {"gone": [path], "set": [(path, value or its pickled bytes)]}, applied in that order; remembers
+        them as saved. In a mapping whose order counts, keys that moved are saved as gone and set again,
+        at its end."""
         out: dict[str, list] = {"gone": [], "set": []}
-        seen: dict[Path, dict[Any, int]] = {}
+        seen: dict[Path, dict[Any, Any]] = {}
         for path, items, ordered in _containers((), root, spec):
             saved = self._saved.get(path, {})
             moved = _moved(saved, items) if ordered and saved else set()
-            digests: dict[Any, int] = {}
+            digests: dict[Any, Any] = {}
             for key, value in items.items():
-                data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
-                digests[key] = digest = hash(data)
-                if saved.get(key) != digest or key in moved:
-                    out["set"].append(((*path, key), data))
+                digest, data = _digest(value)
+                digests[key] = digest
+                if key in moved or key not in saved or not _same(saved[key], digest):
+                    out["set"].append(((*path, key), value if data is None else _Pickled(data)))
             out["gone"] += [(*path, key) for key in saved if key not in digests or key in moved]
             seen[path] = digests
         self._saved = seen
         return out
+
+
+_SCALARS = (int, float, str, bytes, bool, type(None))
+
+
+class _Pickled(bytes):
+    """An entry's value as pickled to compare it: saved as those bytes, not pickled again."""
+
+
+def _digest(value: Any) -> tuple[Any, bytes | None]:
+    """What tells whether an entry changed, and its pickled bytes when they were needed for that: a
+    scalar is its own (the state holds it anyway), a collection of scalars the hash of its items, any
+    other value a 64-bit hash of its pickled bytes."""
+    if type(value) in _SCALARS:
+        return value, None
+    if isinstance(value, set | frozenset | list | tuple):
+        try:
+            items = frozenset(value) if isinstance(value, set | frozenset) else tuple(value)
+            return hash((type(value), items)), None
+        except TypeError:  # items that are not scalars: compared by their bytes
+            pass
+    data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+    return hash(data), data
+
+
+def _same(saved: Any, digest: Any) -> bool:
+    return type(saved) is type(digest) and saved == digest
 
 
 def _containers(prefix: Path, obj: object, spec: Spec) -> Iterator[tuple[Path, dict[Any, Any], bool]]:
@@ -143,7 +171,8 @@ def changes_apply(root: object, changes: dict[str, list], spec: Spec = ENGINE_SP
             del container[key]
     for path, data in changes["set"]:
         container, key = _container(root, spec, path)
-        value = pickle.loads(data)  # noqa: S301  # our own pickles, from our own database
+        # Our own pickles, from our own database.
+        value = pickle.loads(data) if isinstance(data, _Pickled) else data  # noqa: S301
         if isinstance(container, list):
             lists.setdefault(id(container), (container, []))[1].append((key, value))
         else:
