@@ -4,10 +4,12 @@ The state (the clusterer, the copy index, the row of each cluster) is a few MiB 
 changes a small part of it: the document frequencies of its words, the stories its articles joined,
 their copy candidates. Rewriting it whole after every batch wrote that whole size per batch, so it is
 kept as entries instead: each keyed item of the large mappings (a term's frequency, a story, a copy
-candidate) is one entry, every other attribute is one. After a batch `StateJournal.changes` pickles
-each entry and keeps the ones whose bytes differ from those last saved (a 64-bit hash of them is all it
-remembers); `changes_apply` sets them on a state loaded from the snapshot. Pickle has no such diff of
-its own, and the objects' shapes are ours, so the walk is written here, from `ENGINE_SPEC`.
+candidate) is one entry, every other attribute is one. After a batch `StateJournal.changes` keeps
+the entries that differ from those last saved (it remembers a scalar itself, a collection of scalars
+the hash of its items, anything else a 64-bit hash of its pickled bytes); `changes_apply` sets them on a
+state loaded from the snapshot. Pickle has no such diff of its own, and the objects' shapes are ours,
+so the walk is written here, from `ENGINE_SPEC`; a new attribute of the clusterer or the copy index is
+saved whole until the spec splits it.
 
 Applying entries one by one keeps what pickling whole keeps, because the spec names what is shared or
 ordered: the clusterer's open stories are the same objects as in `all_stories` (saved as their keys and
@@ -100,12 +102,10 @@ def _digest(value: Any) -> tuple[Any, bytes | None]:
     other value a 64-bit hash of its pickled bytes."""
     if type(value) in _SCALARS:
         return value, None
-    if isinstance(value, set | frozenset | list | tuple):
-        try:
-            items = frozenset(value) if isinstance(value, set | frozenset) else tuple(value)
-            return hash((type(value), items)), None
-        except TypeError:  # items that are not scalars: compared by their bytes
-            pass
+    # Only scalar items: an object hashed by its identity would hide a change inside it.
+    if isinstance(value, set | frozenset | list | tuple) and all(type(i) in _SCALARS for i in value):
+        items = frozenset(value) if isinstance(value, set | frozenset) else tuple(value)
+        return hash((type(value), items)), None
     data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
     return hash(data), data
 
