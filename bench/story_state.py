@@ -5,8 +5,9 @@
 A synthetic stream (bench/clustering.py's: ECB+ articles recombined into events with invented names and
 numbers, about 1,000 articles a day, 50 outlets) is stored in a fresh SQLite database as enriched
 articles, then assigned by the real engine batch after batch, exactly as stage 3 runs it. At each mark
-it prints the mean time of the last five batches, the bytes of story state the last batch wrote, and
-the process's resident memory. `--baseline REF` runs the same stream on a git ref's code (a temporary
+it prints the mean time of the last five batches, the bytes of story state a batch wrote (the mean
+since the last mark, so that a journal's snapshots count), and the process's resident memory; at the
+end a fresh engine loads the saved state, which must equal the one kept in memory. `--baseline REF` runs the same stream on a git ref's code (a temporary
 worktree) first, in the same run, and prints the ratios; both runs also print a digest of the final
 grouping, which must match when the change was meant to regroup nothing.
 """
@@ -77,17 +78,41 @@ def _rss_mib() -> float:
 
 
 def _state_bytes() -> int:
-    """Bytes of saved engine state: the state row, and any per-story rows a newer schema keeps."""
+    """Bytes of engine state the last batch wrote: the rows of state that carry its version (the one
+    row saved whole, or a journal's row of changes or its new snapshot)."""
     from django.apps import apps
     from django.db import connection
 
     total = 0
     with connection.cursor() as cursor:
+        cursor.execute("SELECT version FROM stories_enginestate")
+        (version,) = cursor.fetchone()
         for model in apps.get_app_config("stories").get_models():
-            if model.__name__.startswith("EngineState") or model.__name__ == "StoryProfile":
-                cursor.execute(f"SELECT COALESCE(SUM(LENGTH(data)), 0) FROM {model._meta.db_table}")  # noqa: S608
+            if model.__name__.startswith("EngineState") and any(f.name == "data" for f in model._meta.fields):
+                table = model._meta.db_table
+                sql = f"SELECT COALESCE(SUM(LENGTH(data)), 0) FROM {table} WHERE version = %s"  # noqa: S608
+                cursor.execute(sql, [version])
                 total += int(cursor.fetchone()[0])
     return total
+
+
+def _same_state(engine) -> bool:
+    """Whether a fresh engine loading the saved state holds what `engine` holds in memory."""
+    from gazette.stories.engine import StoryEngine
+
+    loaded = StoryEngine.load(index=False)
+    a, b = engine.clusterer, loaded.clusterer
+    return (
+        loaded.version == engine.version
+        and loaded._keys == engine._keys
+        and loaded._snapshot == engine._snapshot
+        and a.stories() == b.stories()
+        and list(a.open) == list(b.open)
+        and a.df == b.df
+        and a.postings == b.postings
+        and a.story_of == b.story_of
+        and engine.copies._seq_of == loaded.copies._seq_of
+    )
 
 
 def child(args: argparse.Namespace) -> None:
@@ -137,7 +162,7 @@ def child(args: argparse.Namespace) -> None:
     )
     engine = StoryEngine.load()
     marks = sorted(m for m in args.marks if m <= len(docs))
-    done, times, total = 0, [], 0.0
+    done, times, total, written = 0, [], 0.0, []
     while True:
         t = time.perf_counter()
         ids, _ = engine.assign_pending()
@@ -147,15 +172,17 @@ def child(args: argparse.Namespace) -> None:
         done += len(ids)
         total += seconds
         times.append(seconds)
+        written.append(_state_bytes())
         while marks and done >= marks[0]:
             marks.pop(0)
             recent = times[-5:]
+            since, written = written, []
             print(
                 json.dumps(
                     {
                         "articles": done,
                         "batch_s": sum(recent) / len(recent),
-                        "state_bytes": _state_bytes(),
+                        "state_bytes": sum(since) / len(since),
                         "rss_mib": _rss_mib(),
                     }
                 ),
@@ -166,9 +193,11 @@ def child(args: argparse.Namespace) -> None:
         for group in _groups(StoryMember.objects.values_list("story_id", "article__guid")).values()
     )
     digest = hashlib.sha256(json.dumps(grouping).encode()).hexdigest()[:16]
+    same = _same_state(engine)
     connection.close()
     shutil.rmtree(data, ignore_errors=True)
-    print(json.dumps({"done": done, "total_s": total, "stories": len(grouping), "grouping": digest}))
+    summary = {"done": done, "total_s": total, "stories": len(grouping), "grouping": digest, "reloads": same}
+    print(json.dumps(summary))
 
 
 def _groups(pairs) -> dict[int, list[str]]:
@@ -207,6 +236,7 @@ def report(name: str, rows: list[dict]) -> None:
     print(
         f"{name:>9} {summary['done']:,} articles in {summary['total_s']:.0f} s, "
         f"{summary['stories']:,} stories, grouping {summary['grouping']}"
+        + ("" if "reloads" not in summary else f", loads as kept: {'yes' if summary['reloads'] else 'NO'}")
     )
 
 

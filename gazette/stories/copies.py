@@ -93,6 +93,8 @@ class _Bands:
     """
 
     _TAIL = 1024  # documents held in the dict before they become a sorted segment
+    # Sorted: documents dropped but still in the segments (an index saved before had none).
+    _dropped: np.ndarray = np.empty(0, dtype=np.uint32)
 
     def __init__(self, bands: int, rows: int) -> None:
         self.bands, self.rows = bands, rows
@@ -132,16 +134,22 @@ class _Bands:
         self._segments[-1] = (keys[order], docs[order])
 
     def drop(self, docs: set[int]) -> None:
-        """Forget documents: their entries leave the tail and every segment."""
+        """Forget documents: their entries leave the tail now, and the segments once the dropped ones
+        are as many as those kept there; until then queries leave them out. Rewriting the segments at
+        every drop rewrote the largest, oldest one (and the saved state with it) batch after batch."""
         if not docs:
             return
         self._tail = {k: kept for k, ds in self._tail.items() if (kept := [d for d in ds if d not in docs])}
-        gone = np.fromiter(docs, dtype=np.uint32, count=len(docs))
+        self._dropped = np.union1d(self._dropped, np.fromiter(docs, dtype=np.uint32, count=len(docs)))
+        entries = sum(len(seg_docs) for _, seg_docs in self._segments)
+        if len(self._dropped) * self.bands * 2 < entries:
+            return
         self._segments = [
             (keys[keep], seg_docs[keep])
             for keys, seg_docs in self._segments
-            if (keep := ~np.isin(seg_docs, gone)).any()
+            if (keep := ~np.isin(seg_docs, self._dropped)).any()
         ]
+        self._dropped = _NONE
 
     def query(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Documents sharing at least one band with keys, and how many bands each shares."""
@@ -157,6 +165,9 @@ class _Bands:
         if not found:
             return _NONE, _NONE
         docs, counts = np.unique(np.concatenate(found), return_counts=True)
+        if len(self._dropped):
+            live = ~np.isin(docs, self._dropped, assume_unique=True)
+            docs, counts = docs[live], counts[live]
         return docs, counts
 
 

@@ -3,8 +3,10 @@
 Assignment is sequential by nature (each article is compared with the stories the earlier ones made),
 so one consumer at a time runs it. Its state — the clusterer, the copy index, which stored story row
 each cluster is, what was last written — is saved with every batch, in the transaction that writes the
-batch's stories, under a version number. A restarted worker, or a worker on another machine, loads that
-state and continues exactly where the last batch stopped: a restart regroups nothing. Two consumers
+batch's stories, under a version number: what the batch changed, as one journal row after the last
+snapshot (stories/state.py), and a new snapshot in their place once the journal outgrows it
+(JOURNAL_PER_SNAPSHOT), so a batch writes about what it changed rather than the whole state. A
+restarted worker, or a worker on another machine, loads that state and continues exactly where the last batch stopped: a restart regroups nothing. Two consumers
 racing would both try to write version N+1; the loser's transaction is rolled back and it reloads.
 The vector index for related articles is rebuilt from stored embeddings when the state is loaded.
 
@@ -34,7 +36,15 @@ from gazette.stories.ann import VectorIndex
 from gazette.stories.clustering import ClusterDoc, StoryClusterer
 from gazette.stories.copies import CopyIndex, Doc
 from gazette.stories.enrich import embedder_get
-from gazette.stories.models import Embedding, EngineState, Related, Story, StoryMember
+from gazette.stories.models import (
+    Embedding,
+    EngineState,
+    EngineStateChunk,
+    Related,
+    Story,
+    StoryMember,
+)
+from gazette.stories.state import StateJournal, changes_apply, state_finish
 from gazette.stories.titles import story_title
 
 log = logging.getLogger(__name__)
@@ -53,6 +63,11 @@ class EngineOptions:
 class StaleState(Exception):
     """Another consumer saved a newer state meanwhile; this batch was rolled back."""
 
+
+# The changes saved since the last snapshot may grow to this many times its size before a new snapshot
+# replaces them: a batch then writes (1 + 1/this) times what it changed, and loading reads at most
+# (1 + this) snapshots' worth.
+JOURNAL_PER_SNAPSHOT = 3
 
 # An arbitrary constant: the PostgreSQL advisory lock that keeps story consumers on many machines
 # from computing the same batch at once (correctness rests on the version check, this saves work).
@@ -74,6 +89,9 @@ class StoryEngine:
         self.embedder = embedder_get()
         self.index: VectorIndex | None = None
         self._index_dates: list[tuple[datetime, int]] = []  # a heap of (published, article id) indexed
+        self._journal = StateJournal()
+        self._snapshot_bytes = 0  # of the snapshot saved last, and of the changes saved since
+        self._journal_bytes = 0
 
     # -- state ------------------------------------------------------------------------------------
 
@@ -82,6 +100,10 @@ class StoryEngine:
     def state_dump(self) -> bytes:
         state = {name: getattr(self, name) for name in self._PERSISTED}
         return zlib.compress(pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL), 1)
+
+    def _state_root(self) -> dict[str, object]:
+        """The persisted attributes the journal walks (the version is the head row's)."""
+        return {name: getattr(self, name) for name in self._PERSISTED if name != "version"}
 
     @classmethod
     def load(cls, options: EngineOptions | None = None, *, index: bool = True) -> StoryEngine:
@@ -92,13 +114,37 @@ class StoryEngine:
         if row is None:
             engine.warm()
         else:
-            # Our own pickles, written by this code into our own database: never data from outside.
-            state = pickle.loads(zlib.decompress(bytes(row.data)))  # noqa: S301
-            for name in cls._PERSISTED:
-                setattr(engine, name, state[name])
+            engine._state_read(row.version)
         if engine.embedder is not None and index:
             engine._index_load()
         return engine
+
+    def _state_read(self, version: int) -> None:
+        """The newest snapshot up to `version`, then each batch's changes after it, in order."""
+        snapshot = (
+            EngineStateChunk.objects.filter(snapshot=True, version__lte=version).order_by("-version").first()
+        )
+        if snapshot is None:
+            raise RuntimeError(f"stories: no saved snapshot for state version {version}")
+        changes = list(
+            EngineStateChunk.objects.filter(
+                snapshot=False, version__gt=snapshot.version, version__lte=version
+            ).order_by("version")
+        )
+        if [c.version for c in changes] != list(range(snapshot.version + 1, version + 1)):
+            raise RuntimeError(f"stories: the saved changes up to state version {version} are incomplete")
+        # Our own pickles, written by this code into our own database: never data from outside.
+        state = pickle.loads(zlib.decompress(bytes(snapshot.data)))  # noqa: S301
+        for name in self._PERSISTED:
+            setattr(self, name, state[name])
+        root = self._state_root()
+        for chunk in changes:
+            changes_apply(root, pickle.loads(zlib.decompress(bytes(chunk.data))))  # noqa: S301
+        state_finish(root)
+        self.version = version
+        self._journal.changes(self._state_root())  # what is saved now, to compare the next batch with
+        self._snapshot_bytes = len(snapshot.data)
+        self._journal_bytes = sum(len(c.data) for c in changes)
 
     def warm(self) -> None:
         """Cold start: replay the assigned articles of the recent window so the state matches what is
@@ -124,10 +170,8 @@ class StoryEngine:
             if articles:
                 self._settled_forget(articles)
             self.version = 1
-            EngineState.objects.update_or_create(
-                pk=1,
-                defaults={"version": self.version, "data": self.state_dump(), "saved_at": timezone.now()},
-            )
+            self._snapshot_bytes = 0  # the saved chunks, if any, are of a state replaced here
+            self._state_save()
         log.info("stories: replayed %d article(s) with no saved state", len(articles))
 
     def _keys_adopt(self, stored: dict[int, str]) -> None:
@@ -253,8 +297,20 @@ class StoryEngine:
             raise StaleState(f"saved state is version {saved}, this engine has {self.version}")
 
     def _state_save(self) -> None:
+        """Save this version: what changed since the last, or a snapshot once the changes saved since
+        the last snapshot would outgrow JOURNAL_PER_SNAPSHOT times its size."""
+        changes = self._journal.changes(self._state_root())
+        data = zlib.compress(pickle.dumps(changes, protocol=pickle.HIGHEST_PROTOCOL), 1)
+        if self._journal_bytes + len(data) > JOURNAL_PER_SNAPSHOT * self._snapshot_bytes:
+            data = self.state_dump()
+            EngineStateChunk.objects.all().delete()
+            EngineStateChunk.objects.create(version=self.version, snapshot=True, data=data)
+            self._snapshot_bytes, self._journal_bytes = len(data), 0
+        else:
+            EngineStateChunk.objects.create(version=self.version, data=data)
+            self._journal_bytes += len(data)
         EngineState.objects.update_or_create(
-            pk=1, defaults={"version": self.version, "data": self.state_dump(), "saved_at": timezone.now()}
+            pk=1, defaults={"version": self.version, "saved_at": timezone.now()}
         )
 
     # -- per batch --------------------------------------------------------------------------------
@@ -291,10 +347,7 @@ class StoryEngine:
             self._settled_forget(articles)
             Article.objects.filter(pk__in=[a.pk for a in articles]).update(clustered_at=timezone.now())
             self.version += 1
-            EngineState.objects.update_or_create(
-                pk=1,
-                defaults={"version": self.version, "data": self.state_dump(), "saved_at": timezone.now()},
-            )
+            self._state_save()
             if queue_next is not None and touched:
                 queue_next(touched, [a.pk for a in articles])
         return [a.pk for a in articles], touched

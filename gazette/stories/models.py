@@ -172,11 +172,24 @@ class Related(models.Model):
 
 class EngineState(models.Model):
     """The story stage's saved state (one row): what lets any worker continue exactly where the last
-    batch stopped. `version` grows by one with every batch; see stories/engine.py."""
+    batch stopped. `version` grows by one with every batch; the state itself is in EngineStateChunk
+    rows up to that version. See stories/engine.py."""
 
     version = models.PositiveBigIntegerField(default=0)
-    data = models.BinaryField()
     saved_at = models.DateTimeField(default=timezone.now)
 
     def __str__(self) -> str:
         return f"story engine state v{self.version}"
+
+
+class EngineStateChunk(models.Model):
+    """One version of the story state: a snapshot of all of it, or what one batch changed after the
+    snapshot before it (stories/state.py). Loading takes the newest snapshot and its changes in order."""
+
+    version = models.PositiveBigIntegerField(unique=True)
+    snapshot = models.BooleanField(default=False)
+    data = models.BinaryField()
+    saved_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"story engine {'snapshot' if self.snapshot else 'changes'} v{self.version}"
