@@ -1,4 +1,5 @@
-"""Comment formatting: a small Markdown subset (emphasis, links, quotes, code), rendered then sanitised.
+"""Comment formatting: a small Markdown subset (emphasis, links, bare addresses as links, quotes, code),
+rendered then sanitised.
 
 markdown-it-py's "zero" preset with only those rules switched on: raw HTML in a comment is escaped (never
 passed through), images are not a rule (``![a](b)`` stays a plain link), and markdown-it already refuses
@@ -19,8 +20,10 @@ COMMENT_URL_SCHEMES = {"http", "https", "mailto"}
 # Readers' links are theirs, not the site's: search engines are told so, and the target gets no opener.
 COMMENT_LINK_REL = "nofollow ugc noopener"
 
-_markdown = MarkdownIt("zero", {"breaks": True, "html": False}).enable(
-    ["emphasis", "link", "autolink", "blockquote", "newline", "escape", "backticks"]
+# Bare addresses ("see https://…", "www.…") become links too, found by linkify-it-py (markdown-it's
+# own linkify rule, with the same scheme checks and the same sanitiser after it).
+_markdown = MarkdownIt("zero", {"breaks": True, "html": False, "linkify": True}).enable(
+    ["emphasis", "link", "autolink", "linkify", "blockquote", "newline", "escape", "backticks"]
 )
 _LINK = re.compile(r"<a\s", re.I)
 

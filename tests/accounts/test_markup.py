@@ -23,9 +23,15 @@ def test_emphasis_links_quotes_and_code():
     assert link.get("rel") == "nofollow ugc noopener"
 
 
-def test_autolinks_are_links_and_bare_text_stays_text():
+def test_autolinks_and_bare_addresses_are_links_and_other_text_stays_text():
     assert comment_link_count(comment_html("<https://example.org>")) == 1
-    assert comment_link_count(comment_html("https://example.org")) == 0
+    root = tree(comment_html("Full report at https://example.org/report?id=7, and www.example.net too."))
+    links = root.findall(".//a")
+    assert [a.get("href") for a in links] == ["https://example.org/report?id=7", "http://www.example.net"]
+    assert all(a.get("rel") == "nofollow ugc noopener" for a in links)
+    assert root.text_content().startswith("Full report at https://example.org/report?id=7, and")
+    for text in ("javascript:alert(1)", "example dot org", "file:///etc/passwd", "data:text/html,x"):
+        assert comment_link_count(comment_html(text)) == 0, text
 
 
 @pytest.mark.parametrize(
