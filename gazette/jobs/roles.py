@@ -6,6 +6,7 @@ jobs have finished (up to the engine's shutdown timeout), handing back any poll 
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import logging
 import os
@@ -22,7 +23,7 @@ from django.db import DatabaseError, close_old_connections, connection, connecti
 
 from gazette.jobs.engine import QUEUES, Workers
 from gazette.jobs.stages import failures_prune, reader_digests_queue_due, sources_claim_due, work_sweep
-from gazette.sources.hosts import hosts_prune
+from gazette.sources.hosts import host_leases_keep, hosts_prune
 
 log = logging.getLogger(__name__)
 
@@ -142,18 +143,26 @@ def worker_run(*, queues: Iterable[str], stop: threading.Event, scheduler: bool 
         # One model per process, loaded before the first job: a bad setting shows now, and the
         # first articles do not wait for it.
         embedder_get()
-    workers = Workers(queues)
-    workers.start()
-    log.info("worker: started on %s (pid %d)", ", ".join(queues), os.getpid())
+    # A fetch worker keeps its host slots alive while their requests run, so a slot of a killed
+    # worker lapses within a short term (sources/hosts.py); the keeper outlasts the last job.
+    keeping = host_leases_keep() if "fetch" in queues else contextlib.nullcontext()
     ticker = None
-    if scheduler:
-        ticker = threading.Thread(target=scheduler_run, kwargs={"stop": stop}, name="gazette-scheduler")
-        ticker.start()
     try:
-        stop.wait()
+        with keeping:
+            workers = Workers(queues)
+            workers.start()
+            log.info("worker: started on %s (pid %d)", ", ".join(queues), os.getpid())
+            if scheduler:
+                ticker = threading.Thread(
+                    target=scheduler_run, kwargs={"stop": stop}, name="gazette-scheduler"
+                )
+                ticker.start()
+            try:
+                stop.wait()
+            finally:
+                log.info("worker: stopping; running jobs finish first")
+                workers.stop()
     finally:
-        log.info("worker: stopping; running jobs finish first")
-        workers.stop()
         if ticker is not None:
             ticker.join(timeout=30)
         poll_runtime_close()

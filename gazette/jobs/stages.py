@@ -45,9 +45,10 @@ Invariants:
 7. A host sees the per-host limits from the whole deployment, not from each process: a page fetch
    claims one of its host's GAZETTE_PER_HOST_CONCURRENCY slots, GAZETTE_HOST_DELAY after the host's
    last start, in the database (sources/hosts.py) before its request, and gives it back after it,
-   however it ends; a slot whose worker was killed lapses after GAZETTE_HOST_LEASE. A fetch that
-   finds its host full, or within its delay, goes back to its queue for a moment without counting as
-   a try (a RetryTask), so it never holds a worker thread and other hosts' pages go ahead of it.
+   however it ends; a live worker renews its slots while their requests run, so a slot whose worker
+   was killed lapses within GAZETTE_HOST_LEASE. A fetch that finds its host full, or within its
+   delay, goes back to its queue for a moment without counting as a try (a RetryTask), so it never
+   holds a worker thread and other hosts' pages go ahead of it.
    Feed polls are held to GAZETTE_POLLS_PER_HOST per host by the scheduler's claims (stage 1).
 """
 

@@ -16,6 +16,12 @@ the whole deployment. A claim is one short transaction:
 3. otherwise a lease row is inserted that lapses after `host_lease_seconds`, so a worker killed
    mid-request (SIGKILL, a lost machine) holds its slot for that long at most, never for good.
 
+A worker process keeps its slots alive while their requests run (`HostLeaseKeeper`, started by the
+worker role): its leases are short (GAZETTE_HOST_LEASE, 30 s by default) and renewed every third of
+that, so a killed worker's slots lapse within one term however long a fetch may take. Code that
+fetches outside a worker (the tests, a one-off command) has no keeper; its leases last the longest a
+fetch may take.
+
 A claim never waits: the caller hands its job back to the queue for the time it was told, so a slow
 or busy host never holds a worker thread that other hosts' pages could use. Times are the workers'
 clocks (as for the scheduler's claims): machines are expected to keep them in step (NTP).
@@ -25,6 +31,7 @@ from __future__ import annotations
 
 import logging
 import random
+import threading
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -32,7 +39,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import DatabaseError, close_old_connections, connection, transaction
 from django.utils import timezone
 
 from gazette.ingest.config import IngestConfig
@@ -47,6 +54,8 @@ BUSY_WAIT = 1.0
 # A lapsed lease is one whose request should long have ended: this is added to the longest a fetch
 # may take by the timeout settings (a slow database, extraction pool start-up).
 LEASE_MARGIN = 30.0
+# How long a lease renewed by a worker's keeper lasts, unless GAZETTE_HOST_LEASE says otherwise.
+KEPT_LEASE = 30.0
 
 
 @dataclass(frozen=True)
@@ -76,12 +85,79 @@ class _AtLimit(Exception):
 
 
 def host_lease_seconds(config: IngestConfig | None = None) -> float:
-    """How long a lease lasts: the setting, or the longest a page fetch may take (robots.txt and the
-    page, each hop of each with its own timeout) and a margin."""
+    """How long a lease lasts: the setting; else, while this process's keeper renews its leases,
+    KEPT_LEASE; else the longest a page fetch may take (robots.txt and the page, each hop of each with
+    its own timeout) and a margin."""
     config = config or settings.GAZETTE_INGEST
     if config.host_lease > 0:
         return config.host_lease
+    if _KEEPER is not None:
+        return KEPT_LEASE
     return 2 * (config.max_redirects + 1) * config.fetch_timeout + LEASE_MARGIN
+
+
+class HostLeaseKeeper:
+    """Renews this process's leases, every third of their term, until they are given back; one per
+    worker process (`host_leases_keep`). A renewal that fails (the database away) is tried again at
+    the next turn; a lease that lapsed meanwhile and was taken by another claim is simply gone."""
+
+    def __init__(self) -> None:
+        self._held: set[uuid.UUID] = set()
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="gazette-host-leases", daemon=True)
+
+    def hold(self, token: uuid.UUID) -> None:
+        with self._lock:
+            self._held.add(token)
+
+    def drop(self, token: uuid.UUID) -> None:
+        with self._lock:
+            self._held.discard(token)
+
+    def renew(self) -> int:
+        """Move the held leases' end a term ahead; how many were still there."""
+        with self._lock:
+            tokens = list(self._held)
+        if not tokens:
+            return 0
+        until = timezone.now() + timedelta(seconds=host_lease_seconds())
+        return HostLease.objects.filter(token__in=tokens).update(expires_at=until)
+
+    def _run(self) -> None:
+        try:
+            while not self._stop.wait(host_lease_seconds() / 3):
+                try:
+                    self.renew()
+                except DatabaseError as exc:
+                    log.warning("hosts: leases not renewed (%s); trying again", exc)
+                    close_old_connections()
+        finally:
+            connection.close()  # this thread's own
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=10)
+
+
+_KEEPER: HostLeaseKeeper | None = None
+
+
+@contextmanager
+def host_leases_keep() -> Iterator[HostLeaseKeeper]:
+    """Renew the leases this process claims while the block runs (a worker role's lifetime)."""
+    global _KEEPER
+    keeper = HostLeaseKeeper()
+    keeper.start()
+    _KEEPER = keeper
+    try:
+        yield keeper
+    finally:
+        _KEEPER = None
+        keeper.stop()
 
 
 def host_slot_claim(
@@ -134,12 +210,18 @@ def host_slot_release(turn: HostTurn) -> None:
 def host_slot_held(host: str) -> Iterator[HostTurn]:
     """Hold one of `host`'s slots for the block, given back however the block ends; raises HostBusy,
     before the block runs, when none may be had now."""
+    keeper = _KEEPER
     turn = host_slot_claim(host=host)
     if not turn.granted:
         raise HostBusy(host, turn.wait)
+    assert turn.lease is not None
+    if keeper is not None:
+        keeper.hold(turn.lease)
     try:
         yield turn
     finally:
+        if keeper is not None:
+            keeper.drop(turn.lease)
         host_slot_release(turn)
 
 

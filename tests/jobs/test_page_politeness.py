@@ -209,3 +209,37 @@ def test_a_slot_held_by_a_killed_worker_lapses_and_another_worker_reads_the_page
             failed = stop_all(procs)
         assert not failed, logs(tmp_path)
     assert not db.rows("select 1 from sources_hostlease where token = %s", (token,))
+
+
+def test_a_slot_is_kept_while_its_request_runs_past_the_lease_term(tmp_path):
+    # Leases of 1.5 s, pages that take 4 s to answer: only the worker's keeper, renewing the slot
+    # while its request runs, stops the other worker from taking the lapsed slot and sending a second
+    # request to a host that allows one.
+    async def slow_page(request: web.Request) -> web.Response:
+        await asyncio.sleep(4.0)
+        n = request.path.rsplit("/", 1)[1].removesuffix(".html")
+        return web.Response(text=article_page(f"Ferry terminal kept {n}", BODY), content_type="text/html")
+
+    with LocalHTTPServer() as feeds, LocalHTTPServer() as site:
+        for n in range(3):
+            site.route(f"/kept/{n}.html", handler=slow_page)
+        db, environment = roles_env(tmp_path, GAZETTE_PER_HOST_CONCURRENCY="1", GAZETTE_HOST_LEASE="1.5")
+        sources_add(environment, [teasers(feeds, site, "kept", 3)])
+        procs = {
+            "scheduler": start(["scheduler"], environment, log=tmp_path / "scheduler.log"),
+            "worker-1": start(WORKER, environment, log=tmp_path / "w1.log"),
+            "worker-2": start(WORKER, environment, log=tmp_path / "w2.log"),
+        }
+        try:
+            wait(
+                lambda: stored(db, site.url("/kept/")) == 3,
+                timeout=120,
+                what="the three slow pages",
+                progress=lambda: stored(db, site.url("/kept/")),
+            )
+        finally:
+            failed = stop_all(procs)
+        assert not failed, logs(tmp_path)
+        slow_pages = pages(site)
+    assert len(slow_pages) == 3
+    assert most_at_once(slow_pages) == 1

@@ -12,8 +12,10 @@ from django.utils import timezone
 
 from gazette.ingest.config import IngestConfig
 from gazette.sources.hosts import (
+    KEPT_LEASE,
     HostBusy,
     host_lease_seconds,
+    host_leases_keep,
     host_slot_claim,
     host_slot_held,
     host_slot_release,
@@ -135,3 +137,19 @@ def test_hosts_idle_for_a_day_are_pruned_unless_a_lease_stands_and_a_pruned_host
     assert set(HostLease.objects.values_list("host__name", flat=True)) == {"busy.example", "recent.example"}
     assert claim(host="idle.example", now=now).granted
     assert FetchHost.objects.filter(name="idle.example").exists()
+
+
+def test_a_worker_keeps_its_slots_alive_until_they_are_given_back(settings):
+    settings.GAZETTE_INGEST = IngestConfig(per_host_concurrency=2, host_delay=0.0)
+    long_term = host_lease_seconds()
+    with host_leases_keep() as keeper:
+        assert host_lease_seconds() == KEPT_LEASE < long_term  # renewed, so short
+        with host_slot_held(HOST) as held:
+            lease = HostLease.objects.get(token=held.lease)
+            HostLease.objects.filter(pk=lease.pk).update(expires_at=timezone.now())  # about to lapse
+            assert keeper.renew() == 1
+            lease.refresh_from_db()
+            assert lease.expires_at > timezone.now() + timedelta(seconds=KEPT_LEASE - 5)
+        assert keeper.renew() == 0  # given back: nothing left to renew
+        assert not HostLease.objects.exists()
+    assert host_lease_seconds() == long_term
