@@ -34,10 +34,9 @@ def _exactly_one_target() -> Q:
     return condition
 
 
-class Follow(models.Model):
-    """A reader following one topic, source, entity or story: its articles appear on their Following page."""
+class _Targeted(models.Model):
+    """One topic, source, entity or story a reader chose (exactly one of the four is set)."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="follows")
     topic = models.ForeignKey(Topic, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     source = models.ForeignKey(Source, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     entity = models.ForeignKey(Entity, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
@@ -45,58 +44,53 @@ class Follow(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        abstract = True
+
+    @property
+    def kind(self) -> str:
+        return next(kind for kind in FOLLOW_KINDS if getattr(self, f"{kind}_id") is not None)
+
+    @property
+    def target(self) -> Topic | Source | Entity | Story:
+        return getattr(self, self.kind)
+
+
+def _one_target_per_reader(prefix: str) -> list[models.BaseConstraint]:
+    """Exactly one target set, and each reader's targets unique (NULLs never collide, so each pair is
+    unique only where its target is set)."""
+    return [
+        models.CheckConstraint(condition=_exactly_one_target(), name=f"{prefix}_exactly_one_target"),
+        *(
+            models.UniqueConstraint(fields=["user", kind], name=f"{prefix}_user_{kind}_unique")
+            for kind in FOLLOW_KINDS
+        ),
+    ]
+
+
+class Follow(_Targeted):
+    """A reader following one topic, source, entity or story: its articles appear on their Following page."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="follows")
+
+    class Meta:
         ordering = ["-created_at", "-id"]
-        constraints = [
-            models.CheckConstraint(condition=_exactly_one_target(), name="follow_exactly_one_target"),
-            # NULLs never collide, so each pair is unique only where its target is set.
-            *(
-                models.UniqueConstraint(fields=["user", kind], name=f"follow_user_{kind}_unique")
-                for kind in FOLLOW_KINDS
-            ),
-        ]
+        constraints = _one_target_per_reader("follow")
 
     def __str__(self) -> str:
         return f"{self.user_id} follows {self.kind} {self.target}"
 
-    @property
-    def kind(self) -> str:
-        return next(kind for kind in FOLLOW_KINDS if getattr(self, f"{kind}_id") is not None)
 
-    @property
-    def target(self) -> Topic | Source | Entity | Story:
-        return getattr(self, self.kind)
-
-
-class ForYouMute(models.Model):
+class ForYouMute(_Targeted):
     """A reader asked For you to show fewer like this: nothing of this topic, source, entity or story there."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="foryou_mutes")
-    topic = models.ForeignKey(Topic, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
-    source = models.ForeignKey(Source, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
-    entity = models.ForeignKey(Entity, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
-    story = models.ForeignKey(Story, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
-    created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        constraints = [
-            models.CheckConstraint(condition=_exactly_one_target(), name="foryoumute_exactly_one_target"),
-            *(
-                models.UniqueConstraint(fields=["user", kind], name=f"foryoumute_user_{kind}_unique")
-                for kind in FOLLOW_KINDS
-            ),
-        ]
+        constraints = _one_target_per_reader("foryoumute")
 
     def __str__(self) -> str:
         return f"{self.user_id} mutes {self.kind} {self.target}"
-
-    @property
-    def kind(self) -> str:
-        return next(kind for kind in FOLLOW_KINDS if getattr(self, f"{kind}_id") is not None)
-
-    @property
-    def target(self) -> Topic | Source | Entity | Story:
-        return getattr(self, self.kind)
 
 
 class SavedArticle(models.Model):
